@@ -1,0 +1,40 @@
+"""Opening the tracker's database for a command or job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import Engine, make_url
+
+from db.session import check_connection, make_engine, upgrade
+from tracker.settings import ConfigError, Settings
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL, or None for other databases and ``:memory:``."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def open_database(settings: Settings, *, write: bool) -> Engine:
+    """Connect, and create/upgrade the schema (Alembic).
+
+    Read-only commands refuse a SQLite file that does not exist rather than creating an empty
+    database and answering "no roles".
+    """
+    try:
+        path = sqlite_path(settings.database_url)
+    except Exception:
+        raise ConfigError(f"bad database URL {settings.database_url!r}") from None
+    if not write and path is not None and not path.exists():
+        raise ConfigError(
+            f"database not found: {path} (run `tracker init`, or pass --db / TRACKER_DATABASE_URL)"
+        )
+    engine = make_engine(settings.database_url)
+    check_connection(engine)
+    upgrade(engine)
+    return engine

@@ -1,0 +1,66 @@
+"""Managing sources: watchlist import, add, remove, and choosing scrape targets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from db import queries, store
+from db.session import session_scope
+from jobs.scrape import Target
+from tracker.settings import ConfigError
+from tracker.sources import REGISTRY
+from tracker.watchlist import WatchEntry, build_entry, load_watchlist
+
+
+def known_ats() -> set[str]:
+    return set(REGISTRY)
+
+
+def import_watchlist(engine: Engine, path: str | Path) -> list[tuple[str, str]]:
+    """Upsert every source of a watchlist in one transaction -> [(key, added|updated|unchanged)]."""
+    entries = load_watchlist(path, known_ats())
+    return upsert_entries(engine, entries)
+
+
+def upsert_entries(engine: Engine, entries: Sequence[WatchEntry]) -> list[tuple[str, str]]:
+    changes = []
+    with session_scope(engine) as session:
+        for entry in entries:
+            _, change = store.upsert_source(
+                session, entry.ref, interval=entry.interval, enabled=entry.enabled
+            )
+            changes.append((entry.ref.key, change))
+    return changes
+
+
+def add_source(engine: Engine, data: dict[str, object]) -> tuple[str, str]:
+    """Add (or update) one source from watchlist-style keys."""
+    entry = build_entry(data, "sources add", known_ats())
+    return upsert_entries(engine, [entry])[0]
+
+
+def remove_source(engine: Engine, key: str) -> None:
+    with session_scope(engine) as session:
+        if not store.remove_source(session, key):
+            raise ConfigError(f"unknown source {key!r} (see `tracker sources list`)")
+
+
+def select_targets(
+    engine: Engine, keys: Sequence[str] = (), company: str | None = None
+) -> list[Target]:
+    """The enabled sources to scrape: all, the given keys, or one company's."""
+    with session_scope(engine) as session:
+        infos = queries.list_sources(session)
+    by_key = {info.key: info for info in infos}
+    unknown = [k for k in keys if k not in by_key]
+    if unknown:
+        raise ConfigError(f"unknown source(s): {', '.join(unknown)} (see `tracker sources list`)")
+    chosen = [by_key[k] for k in keys] if keys else [i for i in infos if i.enabled]
+    if company is not None:
+        chosen = [i for i in chosen if i.company_slug == company]
+        if not chosen:
+            raise ConfigError(f"no enabled sources for company {company!r}")
+    return [Target(source_id=i.id, ref=i.ref) for i in chosen]

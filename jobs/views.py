@@ -1,0 +1,166 @@
+"""Glue for the CLI's commands: read or write through ``db``, render with ``tracker.report``.
+
+Kept out of ``tracker/cli.py`` so commands stay thin, and out of ``tracker/`` because it touches
+the database.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from sqlalchemy.engine import Engine
+
+from db import queries
+from db.session import session_scope
+from jobs.scrape import Target, ingest_payload, run_scrape
+from jobs.sources import select_targets
+from tracker.counts import count_roles
+from tracker.domain import RoleFilter, RunResult
+from tracker.report.serialize import ROLE_CSV_FIELDS, dumps, iso, role_dict, role_row, to_csv
+from tracker.report.tables import print_table, roles_table, rows_table
+from tracker.settings import ConfigError, Settings
+
+
+def fetch_roles(engine: Engine, flt: RoleFilter, at: datetime) -> list[Any]:
+    with session_scope(engine) as session:
+        return list(queries.roles_at(session, at, flt))
+
+
+def print_roles(engine: Engine, flt: RoleFilter, at: datetime, fmt: str) -> None:
+    found = fetch_roles(engine, flt, at)
+    if fmt == "json":
+        typer.echo(dumps([role_dict(r) for r in found]))
+    elif fmt == "csv":
+        typer.echo(to_csv([role_row(r) for r in found], ROLE_CSV_FIELDS), nl=False)
+    else:
+        kind = "roles" if flt.include_all else "compute roles"
+        print_table(roles_table(found, title=f"{len(found)} open {kind} at {iso(at)}"))
+
+
+def print_counts(
+    engine: Engine, flt: RoleFilter, at: datetime, dims: Sequence[str], fmt: str
+) -> None:
+    found = fetch_roles(engine, flt, at)
+    rows = count_roles(found, dims)
+    if fmt == "json":
+        typer.echo(dumps(rows))
+    elif fmt == "csv":
+        typer.echo(to_csv(rows, [*dims, "count"]), nl=False)
+    else:
+        title = f"{len(found)} open roles at {iso(at)}"
+        print_table(rows_table(rows, [*dims, "count"], title))
+
+
+def print_sources(engine: Engine, fmt: str) -> None:
+    from tracker.sources import describe
+
+    with session_scope(engine) as session:
+        infos = queries.list_sources(session)
+    rows = [source_row(info) for info in infos]
+    if fmt == "json":
+        typer.echo(dumps(rows))
+        return
+    cols = ["key", "company", "enabled", "open", "last_run", "status", "last_ok", "error"]
+    table = rows_table(rows, cols, f"{len(rows)} sources")
+    print_table(table)
+    for ats in sorted({r["ats"] for r in rows}):
+        typer.echo(f"{ats}: {describe(ats)}")
+
+
+def source_row(info: Any) -> dict[str, Any]:
+    return {
+        "key": info.key,
+        "ats": info.ats,
+        "token": info.token,
+        "company": info.company_slug,
+        "company_name": info.company_name,
+        "enabled": info.enabled,
+        "api_base": info.api_base,
+        "interval": info.interval,
+        "options": info.options,
+        "open": info.open_postings,
+        "last_run": iso(info.last_run_at),
+        "status": info.last_status,
+        "last_ok": iso(info.last_ok_at),
+        "error": info.last_error,
+    }
+
+
+def summary_rows(results: Sequence[RunResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": r.source,
+            "status": r.status,
+            "seen": r.seen,
+            "new": r.new,
+            "changed": r.changed,
+            "closed": r.closed,
+            "reopened": r.reopened,
+            "error": r.error or "",
+        }
+        for r in results
+    ]
+
+
+def scrape_with_progress(
+    engine: Engine, settings: Settings, keys: Sequence[str], company: str | None
+) -> bool:
+    """Scrape, with a progress bar on a TTY; print a summary table. True when none failed."""
+    targets = select_targets(engine, keys, company)
+    if not targets:
+        raise ConfigError("no enabled sources (add some with `tracker sources import FILE`)")
+    results = _scrape_progress(engine, settings, targets)
+    cols = ["source", "status", "seen", "new", "changed", "closed", "reopened", "error"]
+    failed = sum(1 for r in results if r.status == "failed")
+    title = f"scraped {len(results)} source(s): {len(results) - failed} ok, {failed} failed"
+    print_table(rows_table(summary_rows(results), cols, title))
+    return failed == 0
+
+
+def _scrape_progress(
+    engine: Engine, settings: Settings, targets: Sequence[Target]
+) -> list[RunResult]:
+    if not sys.stderr.isatty():
+        return run_scrape(engine, targets, settings)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("scraping", total=len(targets))
+
+        def advance(result: RunResult) -> None:
+            progress.update(task, advance=1, description=f"{result.source}: {result.status}")
+
+        return run_scrape(engine, targets, settings, on_result=advance)
+
+
+def load_json_file(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+
+
+def ingest_file(engine: Engine, path: Path, key: str, observed_at: datetime) -> RunResult:
+    """Ingest one captured payload; prints a one-line summary."""
+    payload = load_json_file(path)
+    target = select_targets(engine, [key])[0]
+    result = ingest_payload(engine, target, payload, observed_at)
+    typer.echo(
+        f"{result.source} @ {iso(observed_at)}: {result.status}, {result.seen} seen, "
+        f"{result.new} new, {result.changed} changed, {result.closed} closed, "
+        f"{result.reopened} reopened"
+    )
+    return result

@@ -1,0 +1,370 @@
+"""The ``tracker`` command line: thin commands over ``jobs`` and ``db``.
+
+Heavy modules (SQLAlchemy, httpx, selectolax, currency data) are imported inside the commands so
+that ``tracker --help`` starts fast. Bad input is one line on stderr and exit 2; work that ran but
+failed somewhere exits 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from tracker.settings import ConfigError, Settings, load_settings, parse_when
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from tracker.domain import RoleFilter
+
+app = typer.Typer(
+    help="Track AI data-center and compute hiring across public job boards.\n\n"
+    "Examples:\n\n  tracker demo\n\n  tracker sources import seeds/watchlist.toml\n\n"
+    "  tracker scrape\n\n  tracker roles --country JP",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+sources_app = typer.Typer(help="Manage the boards the tracker watches.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+F = TypeVar("F", bound=Callable[..., Any])
+STATE: dict[str, Any] = {}
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One clear line on stderr, then exit."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _user_error(exc: Exception) -> str | None:
+    """The message for errors that mean bad input / unusable setup (exit 2), else None."""
+    if isinstance(exc, ConfigError | FileNotFoundError | IsADirectoryError):
+        return str(exc)
+    mod = type(exc).__module__
+    if mod.startswith(("db.", "tracker.sources")) and type(exc).__name__ in {
+        "StoreError",
+        "DatabaseError",
+        "SourceError",
+        "UnknownSourceError",
+    }:
+        return str(exc)
+    if mod.startswith(("sqlalchemy", "psycopg")):
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"database error: {first}"
+    return None
+
+
+def handled(func: F) -> F:
+    """Turn known errors into one line + exit 2 (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            message = _user_error(exc)
+            if message is None:
+                raise
+            fail(message)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings() -> Settings:
+    if "settings" not in STATE:
+        STATE["settings"] = load_settings(STATE.get("config"), STATE.get("db"))
+    return STATE["settings"]  # type: ignore[no-any-return]
+
+
+def database(write: bool = True) -> Engine:
+    from jobs.database import open_database
+
+    return open_database(settings(), write=write)
+
+
+@app.callback()
+def main_options(
+    db: Annotated[str | None, typer.Option("--db", help="Database URL.")] = None,
+    config: Annotated[str | None, typer.Option("--config", help="Config file.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log to stderr.")] = False,
+) -> None:
+    """Global options."""
+    STATE.clear()
+    STATE.update(db=db, config=config)
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+
+# ---------------------------------------------------------------- filters and formats
+
+CompanyOpt = Annotated[str | None, typer.Option("--company", help="Company slug.")]
+CategoryOpt = Annotated[str | None, typer.Option("--category", help="Category slug.")]
+CountryOpt = Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2.")]
+RegionOpt = Annotated[str | None, typer.Option("--region", help="APAC, EMEA or AMER.")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Source key, e.g. ats:token.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Include non-compute roles.")]
+AtOpt = Annotated[str | None, typer.Option("--at", help="When: 2026-04-15, 7d ... (now).")]
+
+
+def role_filter(
+    company: str | None,
+    category: str | None,
+    country: str | None,
+    region: str | None,
+    source: str | None,
+    include_all: bool,
+) -> RoleFilter:
+    from tracker.domain import CATEGORIES, REGIONS, RoleFilter
+
+    if category is not None and category not in CATEGORIES:
+        raise ConfigError(f"unknown category {category!r} (one of: {', '.join(CATEGORIES)})")
+    if region is not None and region.upper() not in REGIONS:
+        raise ConfigError(f"unknown region {region!r} (one of: {', '.join(REGIONS)})")
+    if country is not None and (len(country) != 2 or not country.isalpha()):
+        raise ConfigError(f"bad country {country!r}: use an ISO 3166-1 alpha-2 code such as JP")
+    return RoleFilter(
+        company=company,
+        category=category,
+        country=country.upper() if country else None,
+        region=region.upper() if region else None,
+        source=source,
+        include_all=include_all or category == "not_compute",
+    )
+
+
+def when(text: str | None) -> datetime:
+    return parse_when(text) if text else datetime.now(UTC)
+
+
+FMT3 = ("table", "json", "csv")
+
+
+def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    if fmt not in allowed:
+        raise ConfigError(f"bad --format {fmt!r}: use one of {', '.join(allowed)}")
+    return fmt
+
+
+# ---------------------------------------------------------------- commands
+
+
+@app.command()
+@handled
+def init() -> None:
+    """Create or upgrade the database schema (idempotent).
+
+    Example: tracker --db sqlite:///tracker.db init
+    """
+    database(write=True)
+    typer.echo(f"database ready: {redact(settings().database_url)}")
+
+
+def redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<database>"
+
+
+@sources_app.command("import")
+@handled
+def sources_import(file: Annotated[Path, typer.Argument(help="Watchlist TOML file.")]) -> None:
+    """Upsert the sources of a watchlist; prints what changed.
+
+    Example: tracker sources import seeds/watchlist.toml
+    """
+    from jobs.sources import import_watchlist
+
+    changes = import_watchlist(database(), file)
+    for key, change in changes:
+        typer.echo(f"{change:9} {key}")
+    counts = {c: sum(1 for _, x in changes if x == c) for c in ("added", "updated", "unchanged")}
+    typer.echo(", ".join(f"{n} {c}" for c, n in counts.items()))
+
+
+@sources_app.command("list")
+@handled
+def sources_list(fmt: Annotated[str, typer.Option("--format")] = "table") -> None:
+    """List sources with their last run and health.
+
+    Example: tracker sources list --format json
+    """
+    from jobs.views import print_sources
+
+    print_sources(database(write=False), check_format(fmt, ("table", "json")))
+
+
+@sources_app.command("add")
+@handled
+def sources_add(
+    ats: Annotated[str, typer.Argument(help="greenhouse, lever, ashby ...")],
+    token: Annotated[str, typer.Argument(help="Board token as the ATS names it.")],
+    company: Annotated[str, typer.Option("--company", help="Company display name.")],
+    api_base: Annotated[str | None, typer.Option("--api-base")] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", help="KEY=VALUE")] = None,
+) -> None:
+    """Add or update one source.
+
+    Example: tracker sources add greenhouse anthropic --company Anthropic
+    --option departments=Compute
+    """
+    from jobs.sources import add_source
+    from tracker.watchlist import parse_option
+
+    data: dict[str, object] = dict(parse_option(o) for o in option or [])
+    data.update(ats=ats, token=token, company=company)
+    if api_base:
+        data["api_base"] = api_base
+    key, change = add_source(database(), data)
+    typer.echo(f"{change} {key}")
+
+
+@sources_app.command("remove")
+@handled
+def sources_remove(key: Annotated[str, typer.Argument(help="Source key, e.g. lever:acme")]) -> None:
+    """Remove a source and its history.
+
+    Example: tracker sources remove lever:acme
+    """
+    from jobs.sources import remove_source
+
+    remove_source(database(), key)
+    typer.echo(f"removed {key}")
+
+
+@app.command()
+@handled
+def scrape(
+    keys: Annotated[list[str] | None, typer.Argument(help="Source keys (default: all).")] = None,
+    company: CompanyOpt = None,
+) -> None:
+    """Scrape sources once now; prints a summary. Exit 1 if any source failed.
+
+    Example: tracker scrape greenhouse:anthropic
+    """
+    from jobs.views import scrape_with_progress
+
+    ok = scrape_with_progress(database(), settings(), keys or [], company)
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handled
+def ingest(
+    file: Annotated[Path, typer.Argument(help="Captured list-endpoint payload (JSON).")],
+    source: Annotated[str, typer.Option("--source", help="Source key.")],
+    observed_at: Annotated[str, typer.Option("--observed-at", help="When it was captured.")],
+) -> None:
+    """Record a captured payload as if scraped at WHEN.
+
+    Example: tracker ingest board.json --source greenhouse:anthropic --observed-at 2026-04-15
+    """
+    from jobs.views import ingest_file
+
+    ingest_file(database(), file, source, parse_when(observed_at))
+
+
+@app.command()
+@handled
+def roles(
+    company: CompanyOpt = None,
+    category: CategoryOpt = None,
+    country: CountryOpt = None,
+    region: RegionOpt = None,
+    source: SourceOpt = None,
+    include_all: AllOpt = False,
+    at: AtOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """List roles open at a time (now by default).
+
+    Example: tracker roles --country JP --format json
+    """
+    from jobs.views import print_roles
+
+    flt = role_filter(company, category, country, region, source, include_all)
+    print_roles(database(write=False), flt, when(at), check_format(fmt, FMT3))
+
+
+@app.command()
+@handled
+def count(
+    by: Annotated[str, typer.Option("--by", help="company,category,country,region,city,source")],
+    company: CompanyOpt = None,
+    category: CategoryOpt = None,
+    country: CountryOpt = None,
+    region: RegionOpt = None,
+    source: SourceOpt = None,
+    include_all: AllOpt = False,
+    at: AtOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Count open roles by one or more dimensions.
+
+    Example: tracker count --by company,country --at 2026-04-20
+    """
+    from jobs.views import print_counts
+    from tracker.counts import parse_dims
+
+    flt = role_filter(company, category, country, region, source, include_all)
+    dims = parse_dims(by)
+    print_counts(database(write=False), flt, when(at), dims, check_format(fmt, FMT3))
+
+
+
+@app.command()
+@handled
+def history(
+    posting_id: Annotated[int, typer.Argument(help="Posting id (see `tracker roles`).")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Show a posting's versions, open spans and the rules that categorised it.
+
+    Example: tracker history 12
+    """
+    from jobs.views import print_history
+
+    print_history(database(write=False), posting_id, check_format(fmt, ("table", "json")))
+
+
+@app.command()
+@handled
+def demo(
+    out: Annotated[Path | None, typer.Option("--out", help="Keep the demo database here.")] = None,
+) -> None:
+    """Offline tour: ingest shipped recordings into a temporary database and show them.
+
+    Example: tracker demo
+    """
+    from jobs.demo import run_demo
+
+    run_demo(out)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

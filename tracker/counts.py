@@ -1,0 +1,52 @@
+"""Counting roles by dimensions. Pure.
+
+A role with several countries (regions, cities) counts once in each of its values' rows, and
+once in the total.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from tracker.domain import DIMENSIONS, Role
+from tracker.settings import ConfigError
+
+UNKNOWN = None  # value used when a role has no value for a dimension (e.g. no country)
+
+
+def parse_dims(text: str) -> list[str]:
+    """``"company,country"`` -> ``["company", "country"]``; unknown names are bad input."""
+    dims = [d.strip() for d in text.split(",") if d.strip()]
+    bad = [d for d in dims if d not in DIMENSIONS]
+    if not dims or bad:
+        raise ConfigError(
+            f"bad --by {text!r}: choose from {', '.join(DIMENSIONS)} (comma-separated)"
+        )
+    return list(dict.fromkeys(dims))
+
+
+def values(role: Role, dim: str) -> list[Any]:
+    """The distinct values a role has for one dimension."""
+    if dim == "company":
+        return [role.company]
+    if dim == "category":
+        return [role.category]
+    if dim == "source":
+        return [role.source]
+    attr = {"country": "country", "region": "region", "city": "city"}[dim]
+    found = list(dict.fromkeys(getattr(p, attr) for p in role.locations if getattr(p, attr)))
+    return found or [UNKNOWN]
+
+
+def count_roles(roles: Iterable[Role], dims: Sequence[str]) -> list[dict[str, Any]]:
+    """``[{dim: value, ..., "count": n}]`` sorted by count desc, then values."""
+    counter: Counter[tuple[Any, ...]] = Counter()
+    for role in roles:
+        for combo in itertools.product(*(values(role, d) for d in dims)):
+            counter[combo] += 1
+    rows = [{**dict(zip(dims, combo, strict=True)), "count": n} for combo, n in counter.items()]
+    rows.sort(key=lambda r: (-r["count"], [str(r[d] or "~") for d in dims]))
+    return rows

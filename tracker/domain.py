@@ -1,0 +1,181 @@
+"""Domain types shared by every layer: plain frozen dataclasses, no I/O.
+
+The pipeline is ``fetch -> payload -> parse -> RawPosting -> normalize -> Posting``;
+``db.store`` records a run of ``Posting`` values and ``db.queries`` reads ``Role`` values back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+CATEGORIES: tuple[str, ...] = (
+    "dc_operations",
+    "dc_engineering",
+    "dc_electrical",
+    "dc_construction",
+    "deal_sourcing",
+    "energy",
+    "capacity_planning",
+    "hardware_fleet",
+    "other_compute",
+    "not_compute",
+)
+REGIONS: tuple[str, ...] = ("APAC", "EMEA", "AMER")
+PERIODS: tuple[str, ...] = ("year", "month", "week", "day", "hour")
+DIMENSIONS: tuple[str, ...] = ("company", "category", "country", "region", "city", "source")
+
+RunStatus = Literal["ok", "failed", "suspect"]
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One configured board: what ``fetch``/``parse`` need to know about it."""
+
+    ats: str
+    token: str
+    company: str  # display name
+    company_slug: str
+    options: dict[str, Any] = field(default_factory=dict)  # every other watchlist key
+    api_base: str | None = None
+
+    @property
+    def key(self) -> str:
+        return source_key(self.ats, self.token, self.options)
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        value = self.options.get("departments") or ()
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",")]
+        return tuple(str(v) for v in value if str(v).strip())
+
+
+def source_key(ats: str, token: str, options: dict[str, Any] | None = None) -> str:
+    """``ats:token``; Workday adds the site: ``workday:token/site``."""
+    site = (options or {}).get("site")
+    if ats == "workday" and site:
+        return f"{ats}:{token}/{site}"
+    return f"{ats}:{token}"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A normalized place. ``raw`` is the string the board gave."""
+
+    raw: str
+    city: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    region: str | None = None  # APAC | EMEA | AMER
+
+
+@dataclass(frozen=True)
+class SalaryBand:
+    """Pay band in the posting's native currency; ``*_usd`` added at normalization."""
+
+    min: float | None
+    max: float | None
+    currency: str | None  # ISO 4217
+    period: str = "year"  # year|month|week|day|hour
+    source: str = "structured"  # structured|text
+    min_usd: float | None = None
+    max_usd: float | None = None
+    label: str | None = None  # e.g. "Canada Annual Pay Range" for multi-band postings
+
+
+@dataclass(frozen=True)
+class RawPosting:
+    """One posting as an ATS gave it, lightly structured by ``parse()``; pure data."""
+
+    external_id: str
+    title: str
+    url: str | None = None
+    department: str | None = None
+    team: str | None = None
+    location_raw: str | None = None  # the board's free-text location
+    structured_places: tuple[Place, ...] = ()  # places the ATS gave as fields
+    remote: bool | None = None
+    salaries: tuple[SalaryBand, ...] = ()  # structured salary fields, primary first
+    salary_texts: tuple[str, ...] = ()  # salary-bearing text snippets for text parsing
+    description: str | None = None  # plain text
+    posted_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A normalized posting, ready to be stored: what a version records."""
+
+    external_id: str
+    title: str
+    url: str | None
+    department: str | None
+    team: str | None
+    compute: bool
+    category: str
+    category_rule: str  # which rule decided the category (shown by `tracker history`)
+    places: tuple[Place, ...]
+    remote: bool
+    salary: SalaryBand | None
+
+    @property
+    def content_hash(self) -> str:
+        """Stable hash of every stored field; unchanged postings are skipped by it."""
+        payload = json.dumps(asdict(self), sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Role:
+    """A posting as the queries return it (DESIGN.md role JSON)."""
+
+    id: int
+    source: str
+    external_id: str
+    company: str
+    company_name: str
+    title: str
+    department: str | None
+    team: str | None
+    compute: bool
+    category: str
+    locations: tuple[Place, ...]
+    remote: bool
+    salary: SalaryBand | None
+    url: str | None
+    first_seen: datetime
+    last_seen: datetime
+    closed_at: datetime | None
+    category_rule: str | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What ``db.store.record_run`` did, for summaries and logs."""
+
+    source: str
+    status: RunStatus
+    observed_at: datetime
+    seen: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    reopened: int = 0
+    error: str | None = None
+    run_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RoleFilter:
+    """The contract's FILTERS. ``include_all`` is ``--all`` (non-compute roles too)."""
+
+    company: str | None = None
+    category: str | None = None
+    country: str | None = None
+    region: str | None = None
+    source: str | None = None
+    include_all: bool = False

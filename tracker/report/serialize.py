@@ -1,0 +1,148 @@
+"""Roles -> the contract's JSON shapes and flat CSV rows. Pure."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from tracker.domain import Place, Role, SalaryBand
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 UTC with ``Z``."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _amount(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def salary_dict(band: SalaryBand | None) -> dict[str, Any] | None:
+    """The contract's ``salary`` object, or None."""
+    if band is None:
+        return None
+    return {
+        "min": _amount(band.min),
+        "max": _amount(band.max),
+        "currency": band.currency,
+        "period": band.period,
+        "min_usd": _amount(band.min_usd),
+        "max_usd": _amount(band.max_usd),
+        "source": band.source,
+    }
+
+
+def place_dict(place: Place) -> dict[str, Any]:
+    return asdict(place)
+
+
+def role_dict(role: Role) -> dict[str, Any]:
+    """One role in the contract's JSON shape."""
+    return {
+        "id": role.id,
+        "source": role.source,
+        "external_id": role.external_id,
+        "company": role.company,
+        "company_name": role.company_name,
+        "title": role.title,
+        "department": role.department,
+        "team": role.team,
+        "compute": role.compute,
+        "category": role.category,
+        "locations": [place_dict(p) for p in role.locations],
+        "remote": role.remote,
+        "salary": salary_dict(role.salary),
+        "url": role.url,
+        "first_seen": iso(role.first_seen),
+        "last_seen": iso(role.last_seen),
+        "closed_at": iso(role.closed_at),
+    }
+
+
+def dumps(value: Any) -> str:
+    """Pretty, UTF-8 JSON as every ``--format json`` prints it."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def format_places(places: Sequence[Place], remote: bool = False) -> str:
+    """``Tokyo, JP; Sydney, AU`` for tables."""
+    parts = []
+    for p in places:
+        if p.city and p.country:
+            parts.append(f"{p.city}, {p.country}")
+        else:
+            parts.append(p.country or p.city or p.raw)
+    if remote and not any("remote" in part.lower() for part in parts):
+        parts.append("Remote")
+    return "; ".join(dict.fromkeys(parts))
+
+
+def format_band(band: SalaryBand | None) -> str:
+    """``GBP 225,000–270,000/year (≈ $296,854–$355,253)``."""
+    if band is None:
+        return ""
+    lo = f"{band.min:,.0f}" if band.min is not None else "?"
+    hi = f"{band.max:,.0f}" if band.max is not None else "?"
+    text = f"{band.currency or ''} {lo}–{hi}/{band.period}".strip()
+    if band.currency != "USD" and band.min_usd is not None and band.max_usd is not None:
+        text += f" (≈ ${band.min_usd:,.0f}–${band.max_usd:,.0f})"
+    return text
+
+
+ROLE_CSV_FIELDS = (
+    "id source external_id company company_name title department team compute category "
+    "countries regions cities locations remote salary_min salary_max salary_currency "
+    "salary_period salary_min_usd salary_max_usd url first_seen last_seen closed_at"
+).split()
+
+
+def role_row(role: Role) -> dict[str, Any]:
+    """One flat CSV row per role; multi-valued fields joined with ``;``."""
+    band = role.salary
+    return {
+        "id": role.id,
+        "source": role.source,
+        "external_id": role.external_id,
+        "company": role.company,
+        "company_name": role.company_name,
+        "title": role.title,
+        "department": role.department or "",
+        "team": role.team or "",
+        "compute": str(role.compute).lower(),
+        "category": role.category,
+        "countries": ";".join(dict.fromkeys(p.country for p in role.locations if p.country)),
+        "regions": ";".join(dict.fromkeys(p.region for p in role.locations if p.region)),
+        "cities": ";".join(dict.fromkeys(p.city for p in role.locations if p.city)),
+        "locations": ";".join(p.raw for p in role.locations),
+        "remote": str(role.remote).lower(),
+        "salary_min": _amount(band.min) if band else "",
+        "salary_max": _amount(band.max) if band else "",
+        "salary_currency": band.currency if band else "",
+        "salary_period": band.period if band else "",
+        "salary_min_usd": _amount(band.min_usd) if band else "",
+        "salary_max_usd": _amount(band.max_usd) if band else "",
+        "url": role.url or "",
+        "first_seen": iso(role.first_seen),
+        "last_seen": iso(role.last_seen),
+        "closed_at": iso(role.closed_at) or "",
+    }
+
+
+def to_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> str:
+    """Rows -> CSV text with a header."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
