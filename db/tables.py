@@ -31,6 +31,8 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# Ids are user-visible (``tracker history ID``): never reuse them after deletes on SQLite.
+_AUTOINC: dict[str, Any] = {"sqlite_autoincrement": True}
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -74,6 +76,7 @@ class CompanyRow(SQLModel, table=True):
     """A hiring company; ``slug`` is what filters and keys use."""
 
     __tablename__ = "company"
+    __table_args__ = (_AUTOINC,)
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(sa_type=sa.String(), unique=True, nullable=False)
@@ -84,6 +87,7 @@ class SourceRow(SQLModel, table=True):
     """One configured board (``key`` = ``ats:token``); ``options`` is canonical JSON text."""
 
     __tablename__ = "source"
+    __table_args__ = (_AUTOINC,)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(sa_type=sa.String(), unique=True, nullable=False)
@@ -106,7 +110,7 @@ class RunRow(SQLModel, table=True):
     """One scrape or ingest of one source; status ``ok`` | ``failed`` | ``suspect``."""
 
     __tablename__ = "run"
-    __table_args__ = (sa.Index("ix_run_source_observed", "source_id", "observed_at"),)
+    __table_args__ = (sa.Index("ix_run_source_observed", "source_id", "observed_at"), _AUTOINC)
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", nullable=False)
@@ -136,6 +140,7 @@ class PostingRow(SQLModel, table=True):
         sa.Index("ix_posting_company", "company_id"),
         sa.Index("ix_posting_first_seen", "first_seen"),
         sa.Index("ix_posting_closed_at", "closed_at"),
+        _AUTOINC,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -156,6 +161,7 @@ class PostingSpanRow(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_posting_span_posting", "posting_id", "opened_at"),
         sa.Index("ix_posting_span_window", "opened_at", "closed_at"),
+        _AUTOINC,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -171,6 +177,7 @@ class PostingVersionRow(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_posting_version_posting", "posting_id", "valid_from"),
         sa.Index("ix_posting_version_run", "run_id"),
+        _AUTOINC,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -205,6 +212,7 @@ class PostingPlaceRow(SQLModel, table=True):
         sa.Index("ix_posting_place_version", "version_id", "position"),
         sa.Index("ix_posting_place_country", "country"),
         sa.Index("ix_posting_place_region", "region"),
+        _AUTOINC,
     )
 
     id: int | None = Field(default=None, primary_key=True)

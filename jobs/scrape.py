@@ -74,8 +74,7 @@ async def scrape_one(engine: Engine, client: Any, target: Target) -> RunResult:
 def log_run(result: RunResult, seconds: float) -> None:
     """One greppable line per run."""
     log.info(
-        "run source=%s status=%s seen=%d new=%d changed=%d closed=%d reopened=%d "
-        "duration=%.2fs%s",
+        "run source=%s status=%s seen=%d new=%d changed=%d closed=%d reopened=%d duration=%.2fs%s",
         result.source,
         result.status,
         result.seen,

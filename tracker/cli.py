@@ -326,7 +326,6 @@ def count(
     print_counts(database(write=False), flt, when(at), dims, check_format(fmt, FMT3))
 
 
-
 @app.command()
 @handled
 def history(
@@ -367,4 +366,3 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-

@@ -1,7 +1,8 @@
 """One typed Settings object, loaded from ``tracker.toml`` and the environment.
 
 Precedence for the database: ``--db`` > ``TRACKER_DATABASE_URL`` > ``database_url`` in the config
-file > ``sqlite:///tracker.db``. Config file: ``--config`` > ``TRACKER_CONFIG`` > ``./tracker.toml``.
+file > ``sqlite:///tracker.db``.
+Config file: ``--config`` > ``TRACKER_CONFIG`` > ``./tracker.toml``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DB = "sqlite:///tracker.db"
-DEFAULT_USER_AGENT = "dc-hiring-tracker/0.1 (+https://github.com/dc-hiring-tracker/dc-hiring-tracker)"
+DEFAULT_USER_AGENT = (
+    "dc-hiring-tracker/0.1 (+https://github.com/dc-hiring-tracker/dc-hiring-tracker)"
+)
 
 
 class ConfigError(ValueError):

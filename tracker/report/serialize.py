@@ -100,11 +100,33 @@ def format_band(band: SalaryBand | None) -> str:
     return text
 
 
-ROLE_CSV_FIELDS = (
-    "id source external_id company company_name title department team compute category "
-    "countries regions cities locations remote salary_min salary_max salary_currency "
-    "salary_period salary_min_usd salary_max_usd url first_seen last_seen closed_at"
-).split()
+ROLE_CSV_FIELDS = [
+    "id",
+    "source",
+    "external_id",
+    "company",
+    "company_name",
+    "title",
+    "department",
+    "team",
+    "compute",
+    "category",
+    "countries",
+    "regions",
+    "cities",
+    "locations",
+    "remote",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "salary_min_usd",
+    "salary_max_usd",
+    "url",
+    "first_seen",
+    "last_seen",
+    "closed_at",
+]
 
 
 def role_row(role: Role) -> dict[str, Any]:

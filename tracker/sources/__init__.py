@@ -1,0 +1,51 @@
+"""The ATS registry: kind -> source class. One line per ATS; docstrings are the help text.
+
+Importing this package stays light (no httpx, no selectolax): those load when a board is
+fetched or parsed.
+"""
+
+from __future__ import annotations
+
+from tracker.sources.ashby import Ashby
+from tracker.sources.base import Source, SourceError
+from tracker.sources.greenhouse import Greenhouse
+from tracker.sources.lever import Lever
+
+__all__ = ["REGISTRY", "Source", "SourceError", "UnknownSourceError", "describe", "get_source"]
+
+REGISTRY: dict[str, type[Source]] = {
+    "greenhouse": Greenhouse,
+    "lever": Lever,
+    "ashby": Ashby,
+}
+
+
+class UnknownSourceError(KeyError):
+    """An ATS kind that is not in the registry."""
+
+    def __init__(self, ats: str) -> None:
+        known = ", ".join(sorted(REGISTRY))
+        self.message = f"unknown ATS {ats!r} (known: {known})"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def get_source(ats: str) -> Source:
+    """A ready-to-use source for an ATS kind; UnknownSourceError if there is none."""
+    try:
+        cls = REGISTRY[ats]
+    except KeyError:
+        raise UnknownSourceError(ats) from None
+    return cls()
+
+
+def describe(ats: str) -> str:
+    """The first line of the source class's docstring (shown by ``tracker sources list``)."""
+    try:
+        cls = REGISTRY[ats]
+    except KeyError:
+        raise UnknownSourceError(ats) from None
+    doc = (cls.__doc__ or "").strip()
+    return doc.splitlines()[0].strip() if doc else ats

@@ -1,0 +1,136 @@
+"""Pure planning of one ``ok`` run: which postings are new, unchanged, changed, reopened, closed.
+
+This module holds DESIGN.md lifecycle rules 2, 3 and 5 as plain code over plain values, so the
+suspect guard can be reasoned about (and tested) without a database. ``db.store`` loads the
+inputs and applies the plan with bulk statements.
+
+Suspect guard (rule 3), precisely:
+
+1. ``absent`` = the source's open postings not in this run's payload.
+2. If the immediately preceding non-failed run was ``suspect``, the absent postings that were
+   also absent from it (``last_seen < suspect.observed_at``) are *confirmed* and close now.
+3. The rest (``remainder``) is checked against the open postings that are not confirmed
+   (``pool``): when ``len(remainder) >= 5`` and ``2 * len(remainder) > pool`` the run is
+   ``suspect`` and the remainder stays open; otherwise it closes too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tracker.domain import Posting
+
+SUSPECT_MIN = 5
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What a run needs to know about a stored posting."""
+
+    id: int
+    external_id: str
+    content_hash: str
+    closed_at: datetime | None
+    last_seen: datetime
+    current_version_id: int | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A stored posting seen again, with its incoming content and hash."""
+
+    existing: Existing
+    posting: Posting
+    content_hash: str
+
+    @property
+    def content_changed(self) -> bool:
+        return self.content_hash != self.existing.content_hash
+
+
+@dataclass
+class RunPlan:
+    """Everything one ``ok``/``suspect`` run will write."""
+
+    new: list[tuple[Posting, str]] = field(default_factory=list)  # (posting, hash)
+    unchanged: list[Existing] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    reopened: list[Change] = field(default_factory=list)
+    close: list[Existing] = field(default_factory=list)
+    deferred: list[Existing] = field(default_factory=list)  # absent, kept open (suspect)
+    pool: int = 0  # open postings the guard was evaluated against
+
+    @property
+    def suspect(self) -> bool:
+        return bool(self.deferred)
+
+    @property
+    def seen(self) -> int:
+        return len(self.new) + len(self.unchanged) + len(self.changed) + len(self.reopened)
+
+    @property
+    def versioned(self) -> list[Change]:
+        """Seen postings that need a new version (changed, or reopened with new content)."""
+        return self.changed + [c for c in self.reopened if c.content_changed]
+
+
+def dedupe(postings: Iterable[Posting]) -> list[Posting]:
+    """Drop repeated external ids, keeping the first occurrence."""
+    seen: set[str] = set()
+    unique: list[Posting] = []
+    for posting in postings:
+        if posting.external_id not in seen:
+            seen.add(posting.external_id)
+            unique.append(posting)
+    return unique
+
+
+def plan_run(
+    existing: dict[str, Existing],
+    postings: Sequence[Posting],
+    previous_suspect_at: datetime | None,
+) -> RunPlan:
+    """Partition an ``ok`` payload against the stored postings (rules 2, 3, 5)."""
+    plan = RunPlan()
+    incoming = dedupe(postings)
+    for posting in incoming:
+        digest = posting.content_hash
+        stored = existing.get(posting.external_id)
+        if stored is None:
+            plan.new.append((posting, digest))
+        elif stored.closed_at is not None:
+            plan.reopened.append(Change(stored, posting, digest))
+        elif digest != stored.content_hash:
+            plan.changed.append(Change(stored, posting, digest))
+        else:
+            plan.unchanged.append(stored)
+    present = {p.external_id for p in incoming}
+    open_rows = [e for e in existing.values() if e.closed_at is None]
+    absent = [e for e in open_rows if e.external_id not in present]
+    _apply_guard(plan, absent, len(open_rows), previous_suspect_at)
+    return plan
+
+
+def _apply_guard(
+    plan: RunPlan, absent: list[Existing], open_count: int, previous_suspect_at: datetime | None
+) -> None:
+    """Fill ``plan.close`` / ``plan.deferred`` from the absent open postings."""
+    if previous_suspect_at is None:
+        confirmed: list[Existing] = []
+        remainder = absent
+    else:
+        confirmed = [e for e in absent if e.last_seen < previous_suspect_at]
+        remainder = [e for e in absent if e.last_seen >= previous_suspect_at]
+    plan.pool = open_count - len(confirmed)
+    if is_suspect(len(remainder), plan.pool):
+        plan.close = confirmed
+        plan.deferred = remainder
+    else:
+        plan.close = confirmed + remainder
+
+
+def is_suspect(closing: int, open_count: int) -> bool:
+    """Rule 3: closing more than half of the open postings, and at least 5."""
+    return closing >= SUSPECT_MIN and 2 * closing > open_count

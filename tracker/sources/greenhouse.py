@@ -1,0 +1,151 @@
+"""Greenhouse Job Board API: one GET returns the whole board."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from tracker.domain import Place, RawPosting, SalaryBand, SourceRef
+from tracker.sources import common
+
+if TYPE_CHECKING:
+    from tracker.sources.http import HttpClient
+
+DEFAULT_BASE = "https://boards-api.greenhouse.io"
+WORKPLACE_KEYS = ("location type", "workplace type")
+
+
+class Greenhouse:
+    """Greenhouse job boards (boards-api.greenhouse.io); token = the board token."""
+
+    ats: ClassVar[str] = "greenhouse"
+
+    def url(self, ref: SourceRef) -> str:
+        """The board's list endpoint."""
+        return f"{common.base_url(ref, DEFAULT_BASE)}/v1/boards/{ref.token}/jobs"
+
+    async def fetch(self, client: HttpClient, ref: SourceRef) -> Any:
+        """``GET /v1/boards/{token}/jobs?content=true``: every job with content and offices."""
+        return await client.get_json(self.url(ref), {"content": "true"})
+
+    def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
+        """``{"jobs": [...]}`` -> postings; any malformed job fails the whole board."""
+        jobs = common.expect_jobs(payload, ref)
+        return [parse_job(common.expect_job(job, i, ref), i, ref) for i, job in enumerate(jobs)]
+
+
+def parse_job(job: dict[str, Any], index: int, ref: SourceRef) -> RawPosting:
+    """One Greenhouse job object -> RawPosting."""
+    content = unescape_content(job.get("content"))
+    department, team = departments(job.get("departments"))
+    return RawPosting(
+        external_id=common.required_id(job, index, ref),
+        title=common.required_title(job, index, ref),
+        url=common.opt_str(job.get("absolute_url")),
+        department=department,
+        team=team,
+        location_raw=common.opt_str(common.opt_dict(job.get("location")).get("name")),
+        structured_places=offices(job.get("offices")),
+        remote=remote_from_metadata(job.get("metadata")),
+        salaries=pay_input_bands(job.get("pay_input_ranges")),
+        salary_texts=pay_transparency_texts(content) if content else (),
+        description=common.html_to_text(content) if content else None,
+        posted_at=common.parse_iso(job.get("first_published")),
+        extra=_extra(job),
+    )
+
+
+def unescape_content(value: Any) -> str | None:
+    """``content`` is HTML whose markup is entity-escaped once: unescape it back to HTML.
+
+    Entities inside the HTML (``&nbsp;``, ``&#39;``, ``&amp;``) are decoded by the HTML parser,
+    which is the second unescape; doing it here instead would turn ``&lt;`` in text into a tag.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return html.unescape(value)
+
+
+def departments(value: Any) -> tuple[str | None, str | None]:
+    """(department, team): the top department given, and its child if the job lists both."""
+    items = [
+        d for d in common.opt_list(value) if isinstance(d, dict) and common.opt_str(d.get("name"))
+    ]
+    if not items:
+        return None, None
+    ids = {d.get("id") for d in items}
+    roots = [d for d in items if d.get("parent_id") not in ids] or items
+    top = roots[0]
+    children = [d for d in items if d is not top and d.get("parent_id") == top.get("id")]
+    team = common.opt_str(children[0].get("name")) if children else None
+    return common.opt_str(top.get("name")), team
+
+
+def offices(value: Any) -> tuple[Place, ...]:
+    """Offices as raw places: the normalized ``location`` string, else the office name."""
+    places = []
+    for office in common.opt_list(value):
+        office = common.opt_dict(office)
+        raw = common.opt_str(office.get("location")) or common.opt_str(office.get("name"))
+        if raw:
+            places.append(Place(raw=raw))
+    return common.unique(places)
+
+
+def remote_from_metadata(value: Any) -> bool | None:
+    """True/False from a ``Location Type``/``Workplace Type`` field; None when absent."""
+    for field in common.opt_list(value):
+        field = common.opt_dict(field)
+        name = str(field.get("name") or "").strip().lower()
+        if name not in WORKPLACE_KEYS:
+            continue
+        choice = field.get("value")
+        values = choice if isinstance(choice, list) else [choice]
+        texts = [str(v).strip().lower() for v in values if isinstance(v, str) and v.strip()]
+        if texts:
+            return any(text == "remote" for text in texts)
+    return None
+
+
+def pay_input_bands(value: Any) -> tuple[SalaryBand, ...]:
+    """``pay_input_ranges`` (amounts in cents) -> yearly structured bands, in board order."""
+    bands = []
+    for item in common.opt_list(value):
+        item = common.opt_dict(item)
+        low, high = common.number(item.get("min_cents")), common.number(item.get("max_cents"))
+        if low is None and high is None:
+            continue
+        bands.append(
+            SalaryBand(
+                min=low / 100 if low is not None else None,
+                max=high / 100 if high is not None else None,
+                currency=common.opt_str(item.get("currency_type")),
+                period="year",
+                source="structured",
+                label=common.opt_str(item.get("title")),
+            )
+        )
+    return tuple(bands)
+
+
+def pay_transparency_texts(content_html: str) -> tuple[str, ...]:
+    """Each ``pay-input`` block of the pay-transparency section as ``"title range"``."""
+    if "pay-transparency" not in content_html and "pay-range" not in content_html:
+        return ()
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(content_html)
+    texts = []
+    for block in tree.css(".content-pay-transparency .pay-input"):
+        title = " ".join(n.text(separator=" ", strip=True) for n in block.css(".title"))
+        pay = " ".join(n.text(separator=" ", strip=True) for n in block.css(".pay-range"))
+        text = common.clean_text(f"{title} {pay}".replace("\n", " "))
+        if pay.strip() and text:
+            texts.append(text)
+    return common.unique(texts)
+
+
+def _extra(job: dict[str, Any]) -> dict[str, Any]:
+    """Provenance worth keeping that has no RawPosting field."""
+    keys = ("internal_job_id", "requisition_id", "updated_at", "language", "company_name")
+    return {k: job[k] for k in keys if job.get(k) not in (None, "", [])}
