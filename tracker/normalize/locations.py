@@ -1,0 +1,246 @@
+"""Free-text and structured job locations -> ``Place`` values and a remote flag.
+
+First pass. A location string is split into tokens on ``|``, ``;``, `` / ``, `` & `` and
+`` or ``; remote and work-mode words are taken out of each token (``Remote - US`` keeps its
+country); what is left is read as one of:
+
+- ``City, ST`` (US state), ``City, Province`` / ``City, Country`` (pycountry names and the
+  aliases in ``seeds/places.toml``), the most plausible reading winning ("Portland, ME" is
+  Maine, "London, ON" is Canada, "Berlin, DE" is Germany);
+- ``City, Region, Country`` and ``Country, Region, City`` (Amazon, Workday);
+- a bare country, region ("Europe") or city (the most populous geonames match:
+  "Tokyo" -> JP, "London" -> GB);
+- a comma list of the above ("San Francisco, CA, Seattle, WA").
+
+Places are deduplicated by (city, country); a country-only place is dropped when a city in the
+same country is listed. Unreadable non-remote tokens are kept as ``Place(raw=...)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from tracker.domain import Place
+from tracker.normalize import gazetteer as gz
+from tracker.normalize._seeds import fold
+
+_TOKEN_SPLIT = re.compile(r"\s*[|;]\s*|\s+/\s+|\s+&\s+|\s+or\s+", re.IGNORECASE)
+_PARENS = re.compile(r"\(([^()]*)\)")
+_COUNTRY_PREFIX = re.compile(r"^([A-Z]{2})-(?=\S)")
+_DASH_SEP = re.compile(r"\s+[-–—]\s+")
+_EDGE_JUNK = " \t-–—,:/()·"
+
+
+@cache
+def _words_pattern(section: str) -> re.Pattern[str]:
+    words = sorted(gz.word_list(section), key=len, reverse=True)
+    alternatives = "|".join(r"[\s-]+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])", re.IGNORECASE)
+
+
+def parse_places(
+    location_raw: str | None, structured: Sequence[Place] = ()
+) -> tuple[list[Place], bool]:
+    """Places named by a posting, and whether it says it is remote.
+
+    >>> parse_places("Tokyo, Japan", [])
+    ([Place(raw='Tokyo, Japan', city='Tokyo', country='JP', region='APAC')], False)
+    """
+    places: list[Place] = []
+    remote = False
+    for token in split_tokens(location_raw or ""):
+        found, token_remote = parse_token(token)
+        places.extend(found)
+        remote = remote or token_remote
+    for place in structured:
+        found, token_remote = _from_structured(place)
+        places.extend(found)
+        remote = remote or token_remote
+    return dedupe(places), remote
+
+
+def split_tokens(text: str) -> list[str]:
+    """Split a location string into its separate locations (exact duplicates removed)."""
+    seen: dict[str, str] = {}
+    for part in _TOKEN_SPLIT.split(text):
+        part = " ".join(part.split())
+        if part and fold(part) not in seen:
+            seen[fold(part)] = part
+    return list(seen.values())
+
+
+def parse_token(token: str) -> tuple[list[Place], bool]:
+    """One location token -> its places and whether it is remote."""
+    remote = bool(_words_pattern("remote").search(token))
+    text = _words_pattern("remote").sub(" ", token)
+    text = _words_pattern("work_mode").sub(" ", text)
+    inner = [_clean(_words_pattern("filler").sub(" ", m)) for m in _PARENS.findall(text)]
+    main = _clean(_PARENS.sub(" ", text))
+    raw = " ".join(token.split())
+    for candidate in [main, *inner]:
+        if candidate:
+            places = _parse_geo(raw, candidate)
+            if places and any(p.country or p.region for p in places):
+                return places, remote
+    if remote or not main:
+        return [], remote
+    return [Place(raw=raw)], remote
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.split()).strip(_EDGE_JUNK)
+    text = _COUNTRY_PREFIX.sub(r"\1, ", text)
+    return _DASH_SEP.sub(", ", text).strip(_EDGE_JUNK)
+
+
+def _parse_geo(raw: str, text: str) -> list[Place]:
+    """Read the geography left in a token once remote/work-mode words are gone."""
+    alias = gz.city_alias(text)
+    if alias:
+        return [make_place(raw, alias[0], alias[1])]
+    parts = [p.strip(_EDGE_JUNK) for p in text.split(",")]
+    parts = [p for p in parts if p]
+    if len(parts) >= 3:
+        ordered = _ordered_triple(raw, parts)
+        if ordered:
+            return [ordered]
+    if len(parts) == 2:
+        pair = _resolve_pair(raw, parts[0], parts[1], strict=False) or _reversed_pair(raw, parts)
+        if pair:
+            return [pair]
+    return _greedy(raw, parts)
+
+
+def _ordered_triple(raw: str, parts: list[str]) -> Place | None:
+    """``City, Region, Country`` or ``Country, Region, City``."""
+    last, first = gz.country_code(parts[-1]), gz.country_code(parts[0])
+    if last:
+        return _city_in(raw, parts[0], last, parts[1])
+    if first and len(parts) == 3:
+        return _city_in(raw, parts[-1], first, parts[1])
+    return None
+
+
+def _city_in(raw: str, city_text: str, country: str, region_text: str | None) -> Place:
+    """A place for ``city_text`` known to be in ``country`` (region text as a US-state hint)."""
+    state = gz.us_state(region_text) if (region_text and country == "US") else None
+    city = gz.find_city(city_text, country, state) or gz.find_city(city_text, country)
+    if city:
+        return make_place(raw, city.name, country)
+    if gz.is_subdivision_of(city_text, country) or gz.country_code(city_text) == country:
+        return make_place(raw, None, country)
+    return make_place(raw, city_text, country)
+
+
+def _resolve_pair(raw: str, city_text: str, qualifier: str, strict: bool) -> Place | None:
+    """``City, Qualifier`` -> the reading where the city exists; None if the pair fails.
+
+    ``strict`` (inside longer comma lists) accepts a pair only when a state *code* or a country
+    qualifies it, or the city is found under the qualifier.
+    """
+    candidates = gz.qualifier_candidates(qualifier)
+    if not candidates:
+        return None
+    scored = [(_score(city_text, cand), -i, cand) for i, cand in enumerate(candidates)]
+    score, _, best = max(scored, key=lambda item: (item[0], item[1]))
+    if score == 0:
+        firm = [c for c in candidates if c.kind != "subdivision"]
+        if strict and not any(c.kind == "country" or gz.is_state_code(qualifier) for c in firm):
+            return None
+        if not firm and len({c.country for c in candidates}) != 1:
+            return None
+        best = firm[0] if firm else candidates[0]
+    elif strict and best.kind == "state" and not gz.is_state_code(qualifier) and score < 2:
+        return None
+    return _city_in(raw, city_text, best.country, best.state)
+
+
+def _score(city_text: str, cand: gz.Candidate) -> int:
+    """2: the city exists in that US state; 1: in that country; 0: not found there."""
+    if cand.state and gz.find_city(city_text, cand.country, cand.state):
+        return 2
+    return 1 if gz.find_city(city_text, cand.country) else 0
+
+
+def _reversed_pair(raw: str, parts: list[str]) -> Place | None:
+    """``Country, City`` ("Portugal - Lisbon", "India, Pune")."""
+    country = gz.country_code(parts[0])
+    if country and not gz.country_code(parts[1]):
+        return _city_in(raw, parts[1], country, None)
+    return None
+
+
+def _greedy(raw: str, parts: list[str]) -> list[Place]:
+    """A comma list: take ``City, Qualifier`` pairs where they fit, else single names."""
+    places: list[Place] = []
+    i = 0
+    while i < len(parts):
+        if i + 1 < len(parts):
+            pair_raw = raw if len(parts) == 2 else f"{parts[i]}, {parts[i + 1]}"
+            pair = _resolve_pair(pair_raw, parts[i], parts[i + 1], strict=True)
+            if pair:
+                places.append(pair)
+                i += 2
+                continue
+        places.append(_single(raw if len(parts) == 1 else parts[i], parts[i]))
+        i += 1
+    return places
+
+
+def _single(raw: str, text: str) -> Place:
+    """One name: city alias, region, country, city, US state, or unknown."""
+    alias = gz.city_alias(text)
+    if alias:
+        return make_place(raw, alias[0], alias[1])
+    region = gz.region_name(text)
+    if region:
+        return Place(raw=raw, region=region)
+    country = gz.country_code(text)
+    if country:
+        return make_place(raw, None, country)
+    city = gz.find_city(text)
+    if city:
+        return make_place(raw, city.name, city.country)
+    if gz.us_state(text):
+        return make_place(raw, None, "US")
+    return Place(raw=raw)
+
+
+def make_place(raw: str, city: str | None, country: str | None) -> Place:
+    """A Place with its region filled from the country."""
+    return Place(raw=raw, city=city, country=country, region=gz.region_for(country))
+
+
+def _from_structured(place: Place) -> tuple[list[Place], bool]:
+    """Normalize a place the ATS gave as fields; one that has a country keeps it."""
+    country = gz.country_code(place.country) if place.country else None
+    if country:
+        city = gz.find_city(place.city, country) if place.city else None
+        name = city.name if city else place.city
+        region = place.region or gz.region_for(country)
+        return [Place(raw=place.raw, city=name, country=country, region=region)], False
+    text = place.raw or place.city or ""
+    found, remote = parse_token(text) if text.strip() else ([], False)
+    return [Place(p.raw, p.city, p.country, place.region or p.region) for p in found], remote
+
+
+def dedupe(places: Sequence[Place]) -> list[Place]:
+    """Drop repeats by (city, country), and country/region-only places a city already covers."""
+    cities = {p.country for p in places if p.city and p.country}
+    regions = {p.region for p in places if p.country and p.region}
+    seen: set[tuple[str, ...]] = set()
+    result: list[Place] = []
+    for place in places:
+        if not place.city and place.country in cities:
+            continue
+        if not place.country and place.region in regions:
+            continue
+        key = (fold(place.city or ""), place.country or "", place.region or "")
+        if not (place.city or place.country or place.region):
+            key = ("raw", fold(place.raw))
+        if key not in seen:
+            seen.add(key)
+            result.append(place)
+    return result
