@@ -141,7 +141,9 @@ def end_versions(conn: Connection, version_ids: Sequence[int], observed_at: date
 def open_spans(conn: Connection, posting_ids: Sequence[int], observed_at: datetime) -> None:
     """Start a new open span for each posting."""
     if posting_ids:
-        rows = [{"posting_id": pid, "opened_at": observed_at, "closed_at": None} for pid in posting_ids]
+        rows = [
+            {"posting_id": pid, "opened_at": observed_at, "closed_at": None} for pid in posting_ids
+        ]
         conn.execute(insert(SPAN), rows)
 
 

@@ -17,6 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError as AlembicError
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
@@ -54,7 +55,14 @@ def make_engine(url: str) -> Engine:
         return create_engine(parsed, pool_pre_ping=True)
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        parent = Path(database).expanduser().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"cannot create directory {parent} for database {safe_url(parsed)}: "
+                f"{exc.strerror or exc}"
+            ) from None
     engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -101,9 +109,20 @@ def alembic_config() -> Config:
 
 
 @lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str | None:
     """The migrations' head revision id."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _scripts().get_current_head()
+
+
+def _known(revision: str) -> bool:
+    try:
+        return _scripts().get_revision(revision) is not None
+    except AlembicError:
+        return False
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -115,8 +134,15 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine) -> bool:
     """Bring the schema to head (idempotent); return whether any migration ran."""
     try:
-        if current_revision(engine) == head_revision():
+        current = current_revision(engine)
+        if current == head_revision():
             return False
+        if current is not None and not _known(current):
+            raise DatabaseError(
+                f"database {safe_url(engine)} is at schema revision {current}, which this "
+                f"version of tracker does not know (its latest is {head_revision()}); "
+                "upgrade tracker"
+            )
         config = alembic_config()
         with engine.begin() as conn:
             config.attributes["connection"] = conn

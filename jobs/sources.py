@@ -26,7 +26,7 @@ def import_watchlist(engine: Engine, path: str | Path) -> list[tuple[str, str]]:
 
 
 def upsert_entries(engine: Engine, entries: Sequence[WatchEntry]) -> list[tuple[str, str]]:
-    changes = []
+    changes: list[tuple[str, str]] = []
     with session_scope(engine) as session:
         for entry in entries:
             _, change = store.upsert_source(
@@ -60,7 +60,7 @@ def select_targets(
         raise ConfigError(f"unknown source(s): {', '.join(unknown)} (see `tracker sources list`)")
     chosen = [by_key[k] for k in keys] if keys else [i for i in infos if i.enabled]
     if company is not None:
-        chosen = [i for i in chosen if i.company_slug == company]
+        chosen = [i for i in chosen if i.company == company]
         if not chosen:
             raise ConfigError(f"no enabled sources for company {company!r}")
     return [Target(source_id=i.id, ref=i.ref) for i in chosen]

@@ -78,7 +78,7 @@ def source_row(info: Any) -> dict[str, Any]:
         "key": info.key,
         "ats": info.ats,
         "token": info.token,
-        "company": info.company_slug,
+        "company": info.company,
         "company_name": info.company_name,
         "enabled": info.enabled,
         "api_base": info.api_base,

@@ -33,7 +33,9 @@ and stops it afterwards; copy that three-line fixture to use it elsewhere.
   the server stops;
 - ``truncate``: declare the full ``Content-Length`` but send only the first half of the body,
   then close the connection;
-- ``close``: answer nothing at all, just close the connection.
+- ``close``: answer nothing at all, just close the connection;
+- ``chunked``: send the body with ``Transfer-Encoding: chunked`` (no ``Content-Length``), in
+  1 KiB chunks.
 
 Routes match on method and path; the query string is ignored for matching and recorded in
 ``Recorded.query``. A path with no route gets 404 with a JSON error body. ``reset()`` clears
@@ -42,8 +44,10 @@ routes and stats.
 
 from __future__ import annotations
 
+import contextlib
 import json as jsonlib
 import socket
+import sys
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -68,6 +72,7 @@ class Reply:
     delay: float = 0.0
     truncate: bool = False
     close: bool = False
+    chunked: bool = False
 
     def payload(self) -> bytes:
         """The body bytes to send."""
@@ -114,6 +119,17 @@ class _Stats:
             self.total_in_flight -= 1
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Ignores clients hanging up (timeouts, aborted reads); reports anything else."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """Threaded HTTP/1.1 server on 127.0.0.1 with scripted routes; a context manager."""
 
@@ -130,11 +146,11 @@ class LoopbackServer:
     def start(self) -> LoopbackServer:
         """Bind a free port on 127.0.0.1 and serve in a daemon thread."""
         handler = type("Handler", (_Handler,), {"server_ref": self})
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        httpd.daemon_threads = True
-        httpd.block_on_close = False
+        httpd = _QuietServer(("127.0.0.1", 0), handler)
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -271,11 +287,16 @@ class _Handler(BaseHTTPRequestHandler):
         body = reply.payload()
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(body)))
+        if reply.chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(len(body)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if reply.truncate:
+        if reply.chunked:
+            self._send_chunked(body)
+        elif reply.truncate:
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
             self._hang_up()
@@ -283,9 +304,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
         self.wfile.flush()
 
+    def _send_chunked(self, body: bytes) -> None:
+        for start in range(0, len(body), 1024):
+            chunk = body[start : start + 1024]
+            self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
     def _hang_up(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass

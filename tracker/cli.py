@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 
@@ -77,13 +77,14 @@ def handled(func: F) -> F:
                 raise
             fail(message)
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 def settings() -> Settings:
     if "settings" not in STATE:
         STATE["settings"] = load_settings(STATE.get("config"), STATE.get("db"))
-    return STATE["settings"]  # type: ignore[no-any-return]
+    value: Settings = STATE["settings"]
+    return value
 
 
 def database(write: bool = True) -> Engine:

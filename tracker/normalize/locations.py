@@ -91,7 +91,6 @@ def parse_token(token: str) -> tuple[list[Place], bool]:
 
 def _clean(text: str) -> str:
     text = " ".join(text.split()).strip(_EDGE_JUNK)
-    text = _COUNTRY_PREFIX.sub(r"\1, ", text)
     return _DASH_SEP.sub(", ", text).strip(_EDGE_JUNK)
 
 
@@ -102,6 +101,8 @@ def _parse_geo(raw: str, text: str) -> list[Place]:
         return [make_place(raw, alias[0], alias[1])]
     parts = [p.strip(_EDGE_JUNK) for p in text.split(",")]
     parts = [p for p in parts if p]
+    if any(_prefixed_country(p) for p in parts):
+        return [_prefixed(raw if len(parts) == 1 else p, p) for p in parts]
     if len(parts) >= 3:
         ordered = _ordered_triple(raw, parts)
         if ordered:
@@ -111,6 +112,25 @@ def _parse_geo(raw: str, text: str) -> list[Place]:
         if pair:
             return [pair]
     return _greedy(raw, parts)
+
+
+def _prefixed_country(part: str) -> str | None:
+    """The country of a ``US-Chicago`` style part, if it has one."""
+    match = _COUNTRY_PREFIX.match(part)
+    return gz.country_code(match.group(1)) if match else None
+
+
+def _prefixed(raw: str, part: str) -> Place:
+    """``US-Chicago`` -> Chicago, US; ``US-Texas`` / ``US-West Coast`` -> US only."""
+    country = _prefixed_country(part)
+    if not country:
+        return _single(raw, part)
+    rest = part[3:].strip(_EDGE_JUNK)
+    alias = gz.city_alias(rest)
+    if alias and alias[1] == country:
+        return make_place(raw, alias[0], country)
+    city = gz.find_city(rest, country) if rest else None
+    return make_place(raw, city.name if city else None, country)
 
 
 def _ordered_triple(raw: str, parts: list[str]) -> Place | None:
@@ -152,16 +172,14 @@ def _resolve_pair(raw: str, city_text: str, qualifier: str, strict: bool) -> Pla
         if not firm and len({c.country for c in candidates}) != 1:
             return None
         best = firm[0] if firm else candidates[0]
-    elif strict and best.kind == "state" and not gz.is_state_code(qualifier) and score < 2:
-        return None
     return _city_in(raw, city_text, best.country, best.state)
 
 
 def _score(city_text: str, cand: gz.Candidate) -> int:
-    """2: the city exists in that US state; 1: in that country; 0: not found there."""
-    if cand.state and gz.find_city(city_text, cand.country, cand.state):
-        return 2
-    return 1 if gz.find_city(city_text, cand.country) else 0
+    """2: the city exists in that US state / country; 1: in a country with such a subdivision."""
+    if not gz.find_city(city_text, cand.country, cand.state):
+        return 0
+    return 1 if cand.kind == "subdivision" else 2
 
 
 def _reversed_pair(raw: str, parts: list[str]) -> Place | None:
@@ -239,7 +257,7 @@ def dedupe(places: Sequence[Place]) -> list[Place]:
             continue
         key = (fold(place.city or ""), place.country or "", place.region or "")
         if not (place.city or place.country or place.region):
-            key = ("raw", fold(place.raw))
+            key = ("raw", fold(place.raw), "")
         if key not in seen:
             seen.add(key)
             result.append(place)

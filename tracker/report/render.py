@@ -3,6 +3,7 @@ works as an email body). Pure: strings in, strings out."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -91,7 +92,7 @@ def render_text(report: Report, width: int = 110) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=width, record=True, file=_Null(), color_system=None)
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
     console.print(heading(report))
     console.print("")
     for line in report.summary:
@@ -107,14 +108,6 @@ def render_text(report: Report, width: int = 110) -> str:
         console.print("")
         console.print(table)
     return console.export_text()
-
-
-class _Null:
-    def write(self, _: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        return None
 
 
 def _md_cell(text: str) -> str:

@@ -126,7 +126,10 @@ class HttpClient:
     async def _request(
         self, method: str, url: str, params: Params = None, json_body: Any = None
     ) -> Any:
-        target = httpx.URL(url, params=params)
+        try:
+            target = httpx.URL(url).copy_merge_params(params) if params else httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise SourceError(f"invalid URL {url!r}: {one_line(str(exc))}") from None
         attempts = self.retries + 1
         for attempt in range(attempts):
             try:
@@ -143,7 +146,7 @@ class HttpClient:
         """Seconds to wait before the next attempt: Retry-After, else backoff with jitter."""
         if retry_after is not None:
             return min(retry_after, self.max_retry_after)
-        base = self.backoff * (2**attempt)
+        base = self.backoff * 2.0**attempt
         return min(base + random.uniform(0, self.backoff), self.max_retry_after)
 
     def _host_slot(self, url: httpx.URL) -> asyncio.Semaphore:
@@ -161,7 +164,8 @@ class HttpClient:
         except httpx.TimeoutException:
             raise _Retryable(f"timeout after {self.timeout:g}s from {url}") from None
         except httpx.ConnectError as exc:
-            raise _Retryable(f"cannot connect to {url}: {one_line(str(exc))}") from None
+            detail = one_line(str(exc)) or type(exc).__name__
+            raise _Retryable(f"cannot connect to {url}: {detail}") from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             detail = one_line(str(exc)) or type(exc).__name__
             raise _Retryable(f"truncated or broken response from {url}: {detail}") from None

@@ -1,0 +1,302 @@
+"""Reads: roles open at a time, posting history. Every datetime returned is aware UTC.
+
+"Open at T" (DESIGN.md rule 6) is answered from ``posting_span``: a posting is open at T when
+one of its spans has ``opened_at <= T`` and (``closed_at`` is null or ``closed_at > T``), so a
+reopened posting is *not* open inside its gap. The content shown is the version valid at T
+(``valid_from <= T`` and (``valid_to`` is null or ``valid_to > T``)).
+
+Source and run status reads live in :mod:`db.status` and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, Select, and_, exists, or_, select
+from sqlmodel import Session
+
+from db.status import (
+    RunInfo,
+    SourceInfo,
+    UnverifiedSource,
+    get_source,
+    latest_runs,
+    list_sources,
+    runs_for_source,
+    unverified_sources,
+)
+from db.store import as_utc
+from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION
+from tracker.domain import Place, Role, RoleFilter, SalaryBand
+
+__all__ = [
+    "PostingHistory",
+    "RunInfo",
+    "SourceInfo",
+    "SpanInfo",
+    "UnverifiedSource",
+    "VersionInfo",
+    "get_source",
+    "latest_runs",
+    "list_sources",
+    "posting_history",
+    "roles_at",
+    "runs_for_source",
+    "unverified_sources",
+]
+
+# Fields compared between consecutive versions, in display order.
+TRACKED_FIELDS: tuple[str, ...] = (
+    "title",
+    "department",
+    "team",
+    "url",
+    "compute",
+    "category",
+    "remote",
+    "locations",
+    "salary",
+)
+
+
+@dataclass(frozen=True)
+class SpanInfo:
+    """One open interval of a posting: ``[opened_at, closed_at)``."""
+
+    opened_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One content version with what changed from the previous one (``{field: (old, new)}``)."""
+
+    id: int
+    run_id: int
+    valid_from: datetime
+    valid_to: datetime | None
+    title: str
+    department: str | None
+    team: str | None
+    url: str | None
+    compute: bool
+    category: str
+    category_rule: str | None
+    remote: bool
+    locations: tuple[Place, ...]
+    salary: SalaryBand | None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PostingHistory:
+    """A posting as it is now (``role``), its open spans and its versions, oldest first."""
+
+    role: Role
+    spans: tuple[SpanInfo, ...]
+    versions: tuple[VersionInfo, ...]
+
+
+# --------------------------------------------------------------------------------------------
+# roles at T
+
+
+def _role_columns() -> list[Any]:
+    return [
+        POSTING.c.id,
+        SOURCE.c.key.label("source"),
+        POSTING.c.external_id,
+        COMPANY.c.slug.label("company"),
+        COMPANY.c.name.label("company_name"),
+        POSTING.c.first_seen,
+        POSTING.c.last_seen,
+        POSTING.c.closed_at,
+        *(c.label(f"v_{c.name}") for c in VERSION.c),
+    ]
+
+
+def _base_from() -> Any:
+    """posting ⋈ source ⋈ company (the version is joined by the caller)."""
+    return POSTING.join(SOURCE, SOURCE.c.id == POSTING.c.source_id).join(
+        COMPANY, COMPANY.c.id == POSTING.c.company_id
+    )
+
+
+def _open_at(at: datetime) -> Any:
+    """EXISTS a span of the posting open at ``at``."""
+    span_open = and_(
+        SPAN.c.posting_id == POSTING.c.id,
+        SPAN.c.opened_at <= at,
+        or_(SPAN.c.closed_at.is_(None), SPAN.c.closed_at > at),
+    )
+    return exists().where(span_open)
+
+
+def _filtered(stmt: Select[Any], flt: RoleFilter) -> Select[Any]:
+    """Apply the contract's FILTERS. An explicit category overrides the compute-only default."""
+    if flt.company:
+        stmt = stmt.where(COMPANY.c.slug == flt.company.strip().lower())
+    if flt.source:
+        stmt = stmt.where(SOURCE.c.key == flt.source.strip())
+    if flt.category:
+        stmt = stmt.where(VERSION.c.category == flt.category.strip())
+    elif not flt.include_all:
+        stmt = stmt.where(VERSION.c.compute.is_(True))
+    for column, value in ((PLACE.c.country, flt.country), (PLACE.c.region, flt.region)):
+        if value:
+            place = and_(PLACE.c.version_id == VERSION.c.id, column == value.strip().upper())
+            stmt = stmt.where(exists().where(place))
+    return stmt
+
+
+def roles_stmt(at: datetime, flt: RoleFilter) -> Select[Any]:
+    """The SELECT behind :func:`roles_at` (one row per open posting, version valid at ``at``)."""
+    at = as_utc(at)
+    version_at = and_(
+        VERSION.c.posting_id == POSTING.c.id,
+        VERSION.c.valid_from <= at,
+        or_(VERSION.c.valid_to.is_(None), VERSION.c.valid_to > at),
+    )
+    stmt = (
+        select(*_role_columns())
+        .select_from(_base_from().join(VERSION, version_at))
+        .where(_open_at(at))
+    )
+    return _filtered(stmt, flt).order_by(COMPANY.c.slug, VERSION.c.title, POSTING.c.id)
+
+
+def roles_at(session: Session, at: datetime, flt: RoleFilter | None = None) -> list[Role]:
+    """Roles open at ``at`` matching ``flt``, sorted by company, title, id (two queries)."""
+    conn = session.connection()
+    stmt = roles_stmt(at, flt or RoleFilter())
+    rows = conn.execute(stmt).all()
+    version_ids = stmt.with_only_columns(VERSION.c.id).order_by(None)
+    places = _places(conn, PLACE.c.version_id.in_(version_ids)) if rows else {}
+    return [_role(row, places.get(row.v_id, ())) for row in rows]
+
+
+def _places(conn: Connection, where: Any) -> dict[int, tuple[Place, ...]]:
+    """Places per version id, in board order."""
+    stmt = select(PLACE).where(where).order_by(PLACE.c.version_id, PLACE.c.position)
+    found: dict[int, list[Place]] = defaultdict(list)
+    for row in conn.execute(stmt):
+        found[row.version_id].append(Place(row.raw, row.city, row.country, row.region))
+    return {vid: tuple(items) for vid, items in found.items()}
+
+
+def _salary(row: Row[Any]) -> SalaryBand | None:
+    """Rebuild the salary band of a ``v_``-prefixed version row (absent: ``salary_source``)."""
+    if row.v_salary_source is None:
+        return None
+    return SalaryBand(
+        min=row.v_salary_min,
+        max=row.v_salary_max,
+        currency=row.v_salary_currency,
+        period=row.v_salary_period or "year",
+        source=row.v_salary_source,
+        min_usd=row.v_salary_min_usd,
+        max_usd=row.v_salary_max_usd,
+        label=row.v_salary_label,
+    )
+
+
+def _role(row: Row[Any], places: tuple[Place, ...]) -> Role:
+    """A :class:`Role` from a row of :func:`_role_columns`."""
+    return Role(
+        id=row.id,
+        source=row.source,
+        external_id=row.external_id,
+        company=row.company,
+        company_name=row.company_name,
+        title=row.v_title,
+        department=row.v_department,
+        team=row.v_team,
+        compute=bool(row.v_compute),
+        category=row.v_category,
+        locations=places,
+        remote=bool(row.v_remote),
+        salary=_salary(row),
+        url=row.v_url,
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
+        closed_at=row.closed_at,
+        category_rule=row.v_category_rule,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# history
+
+
+def posting_history(session: Session, posting_id: int) -> PostingHistory | None:
+    """A posting's spans and versions (with changes), or ``None`` when there is no such id."""
+    conn = session.connection()
+    stmt = (
+        select(*_role_columns())
+        .select_from(_base_from().join(VERSION, VERSION.c.posting_id == POSTING.c.id))
+        .where(POSTING.c.id == posting_id)
+        .order_by(VERSION.c.valid_from, VERSION.c.id)
+    )
+    rows = conn.execute(stmt).all()
+    if not rows:
+        return None
+    places = _places(conn, PLACE.c.version_id.in_([row.v_id for row in rows]))
+    versions = _versions(rows, places)
+    spans_stmt = (
+        select(SPAN.c.opened_at, SPAN.c.closed_at)
+        .where(SPAN.c.posting_id == posting_id)
+        .order_by(SPAN.c.opened_at, SPAN.c.id)
+    )
+    spans = tuple(SpanInfo(*span) for span in conn.execute(spans_stmt))
+    current = next((r for r in rows if r.v_id == _current_version_id(conn, posting_id)), rows[-1])
+    role = _role(current, places.get(current.v_id, ()))
+    return PostingHistory(role=role, spans=spans, versions=versions)
+
+
+def _current_version_id(conn: Connection, posting_id: int) -> int | None:
+    stmt = select(POSTING.c.current_version_id).where(POSTING.c.id == posting_id)
+    return conn.execute(stmt).scalar()
+
+
+def _versions(
+    rows: Sequence[Row[Any]], places: dict[int, tuple[Place, ...]]
+) -> tuple[VersionInfo, ...]:
+    """Version infos oldest first, each with its changes from the previous one."""
+    result: list[VersionInfo] = []
+    previous: VersionInfo | None = None
+    for row in rows:
+        info = VersionInfo(
+            id=row.v_id,
+            run_id=row.v_run_id,
+            valid_from=row.v_valid_from,
+            valid_to=row.v_valid_to,
+            title=row.v_title,
+            department=row.v_department,
+            team=row.v_team,
+            url=row.v_url,
+            compute=bool(row.v_compute),
+            category=row.v_category,
+            category_rule=row.v_category_rule,
+            remote=bool(row.v_remote),
+            locations=places.get(row.v_id, ()),
+            salary=_salary(row),
+        )
+        if previous is not None:
+            info.changes.update(version_changes(previous, info))
+        result.append(info)
+        previous = info
+    return tuple(result)
+
+
+def version_changes(old: VersionInfo, new: VersionInfo) -> dict[str, tuple[Any, Any]]:
+    """``{field: (old, new)}`` for the tracked fields that differ."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name in TRACKED_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            changes[name] = (before, after)
+    return changes

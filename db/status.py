@@ -1,0 +1,231 @@
+"""Reads about sources and runs: listings, latest runs, unverified sources (rule 4).
+
+"ok" below means status ``ok`` exactly: a ``suspect`` run fetched the board but its closings
+await confirmation, so it neither counts as the last ok run nor verifies a source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, Select, func, select
+from sqlmodel import Session
+
+from db.store import as_utc, load_options
+from db.tables import COMPANY, POSTING, RUN, SOURCE
+from tracker.domain import SourceRef
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One recorded run."""
+
+    id: int
+    source: str
+    status: str
+    observed_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str | None
+    seen: int
+    new: int
+    changed: int
+    unchanged: int
+    closed: int
+    reopened: int
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A configured source with its latest run and open posting count."""
+
+    id: int
+    key: str
+    ats: str
+    token: str
+    company: str  # slug
+    company_name: str
+    options: dict[str, Any] = field(default_factory=dict)
+    api_base: str | None = None
+    interval: str | None = None
+    enabled: bool = True
+    etag: str | None = None
+    last_modified: str | None = None
+    last_status: str | None = None
+    last_run_at: datetime | None = None
+    last_error: str | None = None
+    last_ok_at: datetime | None = None
+    open_postings: int = 0
+
+    @property
+    def ref(self) -> SourceRef:
+        """What ``fetch``/``parse`` need."""
+        return SourceRef(
+            ats=self.ats,
+            token=self.token,
+            company=self.company_name,
+            company_slug=self.company,
+            options=dict(self.options),
+            api_base=self.api_base,
+        )
+
+
+@dataclass(frozen=True)
+class UnverifiedSource:
+    """A source a report cannot vouch for (DESIGN.md rule 4)."""
+
+    source: str
+    company: str
+    last_ok: datetime | None
+    error: str
+    status: str | None  # status of its latest run up to the report's end (None: no run)
+
+
+def _run_info(row: Row[Any]) -> RunInfo:
+    return RunInfo(
+        id=row.id,
+        source=row.source,
+        status=row.status,
+        observed_at=row.observed_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        error=row.error,
+        seen=row.seen,
+        new=row.new,
+        changed=row.changed,
+        unchanged=row.unchanged,
+        closed=row.closed,
+        reopened=row.reopened,
+    )
+
+
+def _runs_select() -> Select[Any]:
+    return select(RUN, SOURCE.c.key.label("source")).join(SOURCE, SOURCE.c.id == RUN.c.source_id)
+
+
+def _latest_run_rows(conn: Connection, at: datetime | None) -> dict[int, Row[Any]]:
+    """The latest run (observed at or before ``at`` when given) of every source, by source id."""
+    rank = (
+        func.row_number()
+        .over(partition_by=RUN.c.source_id, order_by=(RUN.c.observed_at.desc(), RUN.c.id.desc()))
+        .label("rank")
+    )
+    inner = _runs_select().add_columns(rank)
+    if at is not None:
+        inner = inner.where(RUN.c.observed_at <= as_utc(at))
+    ranked = inner.subquery()
+    stmt = select(ranked).where(ranked.c.rank == 1)
+    return {row.source_id: row for row in conn.execute(stmt)}
+
+
+def _last_ok(conn: Connection, at: datetime | None) -> dict[int, datetime]:
+    stmt = select(RUN.c.source_id, func.max(RUN.c.observed_at)).where(RUN.c.status == "ok")
+    if at is not None:
+        stmt = stmt.where(RUN.c.observed_at <= as_utc(at))
+    return {sid: when for sid, when in conn.execute(stmt.group_by(RUN.c.source_id))}
+
+
+def _open_counts(conn: Connection) -> dict[int, int]:
+    stmt = (
+        select(POSTING.c.source_id, func.count())
+        .where(POSTING.c.closed_at.is_(None))
+        .group_by(POSTING.c.source_id)
+    )
+    return {sid: int(count) for sid, count in conn.execute(stmt)}
+
+
+def list_sources(session: Session, keys: Sequence[str] | None = None) -> list[SourceInfo]:
+    """Every source (or those with ``keys``) sorted by key, with last run and open count."""
+    conn = session.connection()
+    stmt = (
+        select(SOURCE, COMPANY.c.slug, COMPANY.c.name)
+        .join(COMPANY, COMPANY.c.id == SOURCE.c.company_id)
+        .order_by(SOURCE.c.key)
+    )
+    if keys is not None:
+        stmt = stmt.where(SOURCE.c.key.in_(list(keys)))
+    sources = conn.execute(stmt).all()
+    if not sources:
+        return []
+    latest, last_ok, counts = _latest_run_rows(conn, None), _last_ok(conn, None), _open_counts(conn)
+    return [_source_info(row, latest.get(row.id), last_ok, counts) for row in sources]
+
+
+def _source_info(
+    row: Row[Any], run: Row[Any] | None, last_ok: dict[int, datetime], counts: dict[int, int]
+) -> SourceInfo:
+    return SourceInfo(
+        id=row.id,
+        key=row.key,
+        ats=row.ats,
+        token=row.token,
+        company=row.slug,
+        company_name=row.name,
+        options=load_options(row.options),
+        api_base=row.api_base,
+        interval=row.interval,
+        enabled=bool(row.enabled),
+        etag=row.etag,
+        last_modified=row.last_modified,
+        last_status=run.status if run is not None else None,
+        last_run_at=run.observed_at if run is not None else None,
+        last_error=run.error if run is not None else None,
+        last_ok_at=last_ok.get(row.id),
+        open_postings=counts.get(row.id, 0),
+    )
+
+
+def get_source(session: Session, key: str) -> SourceInfo | None:
+    """One source by key, or ``None``."""
+    found = list_sources(session, [key])
+    return found[0] if found else None
+
+
+def latest_runs(session: Session, at: datetime | None = None) -> list[RunInfo]:
+    """The latest run of every source that has one (up to ``at`` when given), by source key."""
+    rows = _latest_run_rows(session.connection(), at).values()
+    return sorted((_run_info(row) for row in rows), key=lambda run: run.source)
+
+
+def runs_for_source(session: Session, key: str, limit: int | None = None) -> list[RunInfo]:
+    """A source's runs, newest first (at most ``limit``)."""
+    stmt = (
+        _runs_select()
+        .where(SOURCE.c.key == key)
+        .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
+        .limit(limit)
+    )
+    return [_run_info(row) for row in session.connection().execute(stmt)]
+
+
+def unverified_sources(session: Session, start: datetime, end: datetime) -> list[UnverifiedSource]:
+    """Enabled sources whose latest run up to ``end`` is not ``ok`` or with no ok run in
+    ``[start, end]`` (rule 4), sorted by key."""
+    start = as_utc(start)
+    result: list[UnverifiedSource] = []
+    conn = session.connection()
+    latest, last_ok = _latest_run_rows(conn, end), _last_ok(conn, end)
+    for info in list_sources(session):
+        if not info.enabled:
+            continue
+        run, ok_at = latest.get(info.id), last_ok.get(info.id)
+        if run is not None and run.status == "ok" and ok_at is not None and ok_at >= start:
+            continue
+        result.append(_unverified(info, run, ok_at, start))
+    return result
+
+
+def _unverified(
+    info: SourceInfo, run: Row[Any] | None, ok_at: datetime | None, start: datetime
+) -> UnverifiedSource:
+    if run is None:
+        error = "never scraped"
+    elif run.status != "ok":
+        error = run.error or run.status
+    else:
+        error = f"no successful run since {start.isoformat().replace('+00:00', 'Z')}"
+    status = run.status if run is not None else None
+    return UnverifiedSource(info.key, info.company, ok_at, error, status)

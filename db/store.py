@@ -1,0 +1,323 @@
+"""Writes: sources and runs. Helpers take a Session and never commit (callers own transactions).
+
+``record_run`` is where DESIGN.md lifecycle rules 2-5 happen; the partitioning itself lives in
+:mod:`db.plan` (pure) and the bulk statements in :mod:`db.apply`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, delete, func, select, update
+from sqlmodel import Session
+from sqlmodel import select as sm_select
+
+from db.apply import apply_plan, insert_run
+from db.plan import Existing, RunPlan, plan_run
+from db.tables import (
+    PLACE,
+    POSTING,
+    RUN,
+    SPAN,
+    VERSION,
+    CompanyRow,
+    SourceRow,
+    utcnow,
+)
+from tracker.domain import Posting, RunResult, RunStatus, SourceRef
+
+UpsertOutcome = Literal["added", "updated", "unchanged"]
+
+
+class StoreError(ValueError):
+    """A write that would break the history contract (nothing was written)."""
+
+
+@dataclass(frozen=True)
+class RemovedSource:
+    """What ``remove_source`` deleted along with the source row."""
+
+    key: str
+    runs: int
+    postings: int
+    versions: int
+    places: int
+    spans: int
+    company_removed: bool
+
+
+def as_utc(value: datetime) -> datetime:
+    """Aware UTC; naive datetimes are taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def dump_options(options: dict[str, Any]) -> str:
+    """Canonical JSON text of a source's options (sorted keys)."""
+    return json.dumps(options, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def load_options(text: str | None) -> dict[str, Any]:
+    """Inverse of :func:`dump_options` (empty on blank text)."""
+    value = json.loads(text) if text else {}
+    return value if isinstance(value, dict) else {}
+
+
+# --------------------------------------------------------------------------------------------
+# sources
+
+
+def get_source_row(session: Session, key: str) -> SourceRow | None:
+    """The source row with ``key``, or ``None``."""
+    return session.exec(sm_select(SourceRow).where(SourceRow.key == key)).first()
+
+
+def _upsert_company(session: Session, slug: str, name: str) -> tuple[CompanyRow, bool]:
+    """Find or create the company ``slug``; update its name. Returns (row, changed)."""
+    row = session.exec(sm_select(CompanyRow).where(CompanyRow.slug == slug)).first()
+    if row is None:
+        row = CompanyRow(slug=slug, name=name)
+        session.add(row)
+        session.flush()
+        return row, True
+    if row.name != name:
+        row.name = name
+        session.flush()
+        return row, True
+    return row, False
+
+
+def upsert_source(
+    session: Session, ref: SourceRef, interval: str | None = None, enabled: bool = True
+) -> tuple[SourceRow, UpsertOutcome]:
+    """Make the stored source ``ref.key`` match ``ref``; say whether it was added/updated.
+
+    A company whose display name changed counts as ``updated``. When a source moves to another
+    company, its postings move with it.
+    """
+    company, company_changed = _upsert_company(session, ref.company_slug, ref.company)
+    values: dict[str, Any] = {
+        "ats": ref.ats,
+        "token": ref.token,
+        "company_id": company.id,
+        "options": dump_options(ref.options),
+        "api_base": ref.api_base,
+        "interval": interval,
+        "enabled": enabled,
+    }
+    row = get_source_row(session, ref.key)
+    if row is None:
+        row = SourceRow(key=ref.key, company=company, **values)
+        session.add(row)
+        session.flush()
+        return row, "added"
+    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    for name, value in changed.items():
+        setattr(row, name, value)
+    if "company_id" in changed:
+        row.company = company
+        stmt = update(POSTING).where(POSTING.c.source_id == row.id)
+        session.connection().execute(stmt.values(company_id=company.id))
+    if changed:
+        row.updated_at = utcnow()
+    session.flush()
+    return row, "updated" if changed or company_changed else "unchanged"
+
+
+def source_ref(row: SourceRow) -> SourceRef:
+    """The domain view of a stored source (``fetch``/``parse`` input)."""
+    return SourceRef(
+        ats=row.ats,
+        token=row.token,
+        company=row.company.name,
+        company_slug=row.company.slug,
+        options=load_options(row.options),
+        api_base=row.api_base,
+    )
+
+
+def set_http_cache(
+    session: Session, source_id: int, etag: str | None, last_modified: str | None
+) -> None:
+    """Remember a board's HTTP validators (``ETag`` / ``Last-Modified``) for the next fetch."""
+    row = session.get(SourceRow, source_id)
+    if row is None:
+        raise StoreError(f"no source with id {source_id}")
+    row.etag, row.last_modified = etag, last_modified
+    session.flush()
+
+
+def remove_source(session: Session, key: str) -> RemovedSource | None:
+    """Delete a source with all its history (runs, postings, versions, places, spans).
+
+    Returns the counts, or ``None`` when no source has ``key``. The company goes too when no
+    other source uses it. Irreversible: the caller decides whether to commit.
+    """
+    row = get_source_row(session, key)
+    if row is None:
+        return None
+    session.flush()
+    conn = session.connection()
+    counts = _delete_history(conn, int(row.id or 0))
+    company = row.company
+    session.delete(row)
+    session.flush()
+    others = session.exec(
+        sm_select(func.count()).select_from(SourceRow).where(SourceRow.company_id == company.id)
+    ).one()
+    if others == 0:
+        session.delete(company)
+        session.flush()
+    return RemovedSource(key=key, company_removed=others == 0, **counts)
+
+
+def _delete_history(conn: Connection, source_id: int) -> dict[str, int]:
+    """Delete a source's history children-first; return row counts per kind."""
+    postings = select(POSTING.c.id).where(POSTING.c.source_id == source_id)
+    versions = select(VERSION.c.id).where(VERSION.c.posting_id.in_(postings))
+    statements = {
+        "places": delete(PLACE).where(PLACE.c.version_id.in_(versions)),
+        "versions": delete(VERSION).where(VERSION.c.posting_id.in_(postings)),
+        "spans": delete(SPAN).where(SPAN.c.posting_id.in_(postings)),
+        "postings": delete(POSTING).where(POSTING.c.source_id == source_id),
+        "runs": delete(RUN).where(RUN.c.source_id == source_id),
+    }
+    return {name: int(conn.execute(stmt).rowcount or 0) for name, stmt in statements.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# runs
+
+
+def record_run(
+    session: Session,
+    source_id: int,
+    observed_at: datetime,
+    postings: Sequence[Posting] | None,
+    *,
+    error: str | None = None,
+    started_at: datetime | None = None,
+    finished_at: datetime | None = None,
+) -> RunResult:
+    """Record one run of a source (DESIGN.md lifecycle rules 1-5) and return its counts.
+
+    ``postings=None`` or an ``error`` records a ``failed`` run that changes no posting.
+    Otherwise the payload is applied: new postings, ``last_seen`` refreshes, new versions,
+    reopens and closes, with the suspect guard (see :mod:`db.plan`). Runs of one source must
+    come in chronological order; an older ``observed_at`` raises :class:`StoreError`.
+    """
+    observed_at = as_utc(observed_at)
+    session.flush()
+    conn = session.connection()
+    source = _checked_source(session, conn, source_id, observed_at)
+    times = {
+        "observed_at": observed_at,
+        "started_at": as_utc(started_at) if started_at else observed_at,
+        "finished_at": as_utc(finished_at) if finished_at else utcnow(),
+    }
+    if postings is None or error is not None:
+        message = error or "no postings: the board was not fetched"
+        run_id = _insert_run(conn, source_id, times, "failed", message, counts={})
+        return RunResult(source.key, "failed", observed_at, error=message, run_id=run_id)
+    return _record_ok(conn, source, times, postings)
+
+
+def _record_ok(
+    conn: Connection, source: SourceRow, times: dict[str, datetime], postings: Sequence[Posting]
+) -> RunResult:
+    """Plan and apply a run whose whole board was fetched (``ok`` or ``suspect``)."""
+    source_id = int(source.id or 0)
+    observed_at = times["observed_at"]
+    existing = _load_existing(conn, source_id)
+    plan = plan_run(existing, postings, _previous_suspect_at(conn, source_id))
+    status: RunStatus = "suspect" if plan.suspect else "ok"
+    message = _suspect_message(plan) if plan.suspect else None
+    counts = _counts(plan)
+    run_id = _insert_run(conn, source_id, times, status, message, counts)
+    apply_plan(
+        conn,
+        plan,
+        source_id=source_id,
+        company_id=source.company_id,
+        run_id=run_id,
+        observed_at=observed_at,
+    )
+    return RunResult(source.key, status, observed_at, error=message, run_id=run_id, **counts)
+
+
+def _checked_source(
+    session: Session, conn: Connection, source_id: int, observed_at: datetime
+) -> SourceRow:
+    """The source row, after checking that ``observed_at`` is not older than its last run."""
+    source = session.get(SourceRow, source_id)
+    if source is None:
+        raise StoreError(f"no source with id {source_id}")
+    stmt = select(func.max(RUN.c.observed_at)).where(RUN.c.source_id == source_id)
+    latest = conn.execute(stmt).scalar()
+    if latest is not None and observed_at < as_utc(latest):
+        raise StoreError(
+            f"run for {source.key} observed at {observed_at.isoformat()} is older than its "
+            f"latest run ({as_utc(latest).isoformat()}); ingest runs in chronological order"
+        )
+    return source
+
+
+def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:
+    """Every stored posting of the source, by external id."""
+    stmt = select(
+        POSTING.c.id,
+        POSTING.c.external_id,
+        POSTING.c.content_hash,
+        POSTING.c.closed_at,
+        POSTING.c.last_seen,
+        POSTING.c.current_version_id,
+    ).where(POSTING.c.source_id == source_id)
+    return {row.external_id: Existing(*row) for row in conn.execute(stmt)}
+
+
+def _previous_suspect_at(conn: Connection, source_id: int) -> datetime | None:
+    """``observed_at`` of the latest non-failed run when that run was ``suspect``."""
+    stmt = (
+        select(RUN.c.status, RUN.c.observed_at)
+        .where(RUN.c.source_id == source_id, RUN.c.status != "failed")
+        .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
+        .limit(1)
+    )
+    row = conn.execute(stmt).first()
+    return row.observed_at if row is not None and row.status == "suspect" else None
+
+
+def _suspect_message(plan: RunPlan) -> str:
+    return (
+        f"suspect: {len(plan.deferred)} of {plan.pool} open postings missing; "
+        "not closed until a later run confirms"
+    )
+
+
+def _counts(plan: RunPlan) -> dict[str, int]:
+    return {
+        "seen": plan.seen,
+        "new": len(plan.new),
+        "changed": len(plan.changed),
+        "unchanged": len(plan.unchanged),
+        "closed": len(plan.close),
+        "reopened": len(plan.reopened),
+    }
+
+
+def _insert_run(
+    conn: Connection,
+    source_id: int,
+    times: dict[str, datetime],
+    status: str,
+    error: str | None,
+    counts: dict[str, int],
+) -> int:
+    zero = dict.fromkeys(("seen", "new", "changed", "unchanged", "closed", "reopened"), 0)
+    values = {"source_id": source_id, "status": status, "error": error, **times, **zero, **counts}
+    return insert_run(conn, values)

@@ -1,0 +1,49 @@
+"""Building Reports from the database: two snapshots, the unverified sources, the diff."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from db import queries
+from db.session import session_scope
+from tracker.diff import Report, Unverified, diff
+from tracker.domain import RoleFilter
+
+
+def failing_since(session: Session, key: str, end: datetime) -> datetime | None:
+    """The first run of the current non-ok streak up to ``end``, or None."""
+    since = None
+    for run in queries.runs_for_source(session, key, limit=200):
+        if run.observed_at > end:
+            continue
+        if run.status == "ok":
+            break
+        since = run.observed_at
+    return since
+
+
+def unverified(session: Session, start: datetime, end: datetime, flt: RoleFilter) -> list[Any]:
+    found = []
+    for u in queries.unverified_sources(session, start, end):
+        if flt.company and u.company != flt.company:
+            continue
+        if flt.source and u.source != flt.source:
+            continue
+        since = failing_since(session, u.source, end)
+        found.append(Unverified(u.source, u.last_ok, u.error, since))
+    return found
+
+
+def build_report(engine: Engine, start: datetime, end: datetime, flt: RoleFilter) -> Report:
+    """Diff the roles open at ``start`` and at ``end`` under the filters."""
+    snapshot_filter = replace(flt, include_all=True)
+    with session_scope(engine) as session:
+        a = queries.roles_at(session, start, snapshot_filter)
+        b = queries.roles_at(session, end, snapshot_filter)
+        missing = unverified(session, start, end, flt)
+    return diff(a, b, start, end, include_all=flt.include_all, unverified=missing)

@@ -1,0 +1,84 @@
+"""Shared fixtures: isolated databases on SQLite and (when configured) PostgreSQL.
+
+- ``db_url``: a fresh, empty SQLite file URL per test.
+- ``pg_url``: a fresh, empty PostgreSQL *schema* per test (``search_path`` set through the
+  URL's ``options``), dropped afterwards; skips unless ``TRACKER_TEST_POSTGRES_URL`` is set.
+- ``any_db_url``: parametrized over ``sqlite`` and ``postgres`` (the latter skips when unset).
+- ``engine``: ``any_db_url`` migrated to head; ``session``: a Session on it, closed afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import Session
+
+PG_ENV = "TRACKER_TEST_POSTGRES_URL"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A fresh SQLite database file URL (the file does not exist yet)."""
+    return f"sqlite:///{tmp_path / 'tracker.db'}"
+
+
+def _pg_base_url() -> str:
+    url = os.environ.get(PG_ENV, "").strip()
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set")
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose ``search_path`` is a fresh schema, dropped after the test."""
+    base = _pg_base_url()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        separator = "&" if "?" in base else "?"
+        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def any_db_url(request: pytest.FixtureRequest) -> str:
+    """The test runs once per backend; PostgreSQL skips when not configured."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("db_url"))
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def engine(any_db_url: str) -> Iterator[Engine]:
+    """An engine on a fresh database, migrated to head."""
+    from db.session import make_engine, upgrade
+
+    eng = make_engine(any_db_url)
+    upgrade(eng)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A Session on ``engine``; whatever the test leaves uncommitted is rolled back."""
+    with Session(engine, expire_on_commit=False) as sess:
+        yield sess

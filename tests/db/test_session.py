@@ -1,0 +1,81 @@
+"""Engines, connection checks and transactions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from db.queries import list_sources
+from db.session import (
+    DatabaseError,
+    check_connection,
+    make_engine,
+    normalize_url,
+    session_scope,
+    upgrade,
+)
+from tests.db.factories import make_source
+
+
+def test_postgres_urls_use_psycopg() -> None:
+    for url in ("postgresql://u@h/db", "postgres://u@h/db", "postgresql+psycopg://u@h/db"):
+        assert normalize_url(url).drivername == "postgresql+psycopg"
+
+
+def test_sqlite_engine_settings_and_parent_dir(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "tracker.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert int(conn.execute(text("PRAGMA busy_timeout")).scalar() or 0) >= 5000
+        assert path.exists()
+    finally:
+        engine.dispose()
+
+
+def test_unreachable_database_is_one_clear_line_without_password() -> None:
+    engine = make_engine("postgresql://tracker:s3cret-pw@127.0.0.1:1/tracker")
+    with pytest.raises(DatabaseError) as info:
+        check_connection(engine)
+    message = str(info.value)
+    assert message.startswith(
+        "cannot connect to database postgresql+psycopg://tracker:***@127.0.0.1:1/tracker: "
+    )
+    assert "s3cret" not in message and "\n" not in message
+
+
+def test_bad_url_is_a_database_error() -> None:
+    with pytest.raises(DatabaseError, match="bad database URL"):
+        make_engine("not a url")
+
+
+def test_check_connection_ok(engine: Engine) -> None:
+    check_connection(engine)
+
+
+def test_session_scope_commits_or_rolls_back(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        make_source(session, "kept")
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        make_source(session, "dropped")
+        raise RuntimeError("boom")
+    with session_scope(engine) as session:
+        assert [s.key for s in list_sources(session)] == ["greenhouse:kept"]
+
+
+def test_database_directory_that_cannot_be_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(DatabaseError, match="cannot create directory"):
+        make_engine(f"sqlite:///{blocker / 'sub' / 'tracker.db'}")
+
+
+def test_database_from_a_newer_tracker_is_refused(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(DatabaseError, match="revision 9999"):
+        upgrade(engine)

@@ -1,0 +1,40 @@
+"""The ATS registry: lookup, help text, and a light import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tracker.sources import REGISTRY, UnknownSourceError, describe, get_source
+
+
+def test_registry_lists_each_ats_once() -> None:
+    assert set(REGISTRY) == {"greenhouse", "lever", "ashby"}
+    for ats, cls in REGISTRY.items():
+        assert cls.ats == ats
+        assert get_source(ats).ats == ats
+
+
+def test_describe_is_first_docstring_line() -> None:
+    assert describe("greenhouse").startswith("Greenhouse job boards")
+    assert "\n" not in describe("ashby")
+
+
+def test_unknown_ats_is_a_clear_key_error() -> None:
+    with pytest.raises(KeyError) as info:
+        get_source("taleo")
+    assert isinstance(info.value, UnknownSourceError)
+    assert str(info.value) == "unknown ATS 'taleo' (known: ashby, greenhouse, lever)"
+    with pytest.raises(UnknownSourceError):
+        describe("taleo")
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, tracker.sources; "
+        "print(sorted(m for m in ('httpx', 'selectolax') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
