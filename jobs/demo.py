@@ -17,11 +17,14 @@ from pathlib import Path
 import typer
 
 from jobs.database import open_database
+from jobs.reports import build_report
 from jobs.sources import import_watchlist, select_targets
-from jobs.views import fetch_roles, load_json_file
-from tracker.counts import count_roles
+from jobs.views import load_json_file
+from tracker.diff import Report
 from tracker.domain import RoleFilter
-from tracker.report.tables import print_table, roles_table, rows_table
+from tracker.report.render import dim_label
+from tracker.report.summary import day
+from tracker.report.tables import compact_roles_table, print_table, rows_table
 from tracker.settings import ConfigError, Settings
 
 RECORDING = re.compile(r"^(?P<ats>[a-z]+)-(?P<token>.+)-(?P<date>\d{4}-\d{2}-\d{2})\.json$")
@@ -64,32 +67,44 @@ def demo_database(out: Path | None) -> Iterator[str]:
         yield f"sqlite:///{Path(tmp) / 'demo.db'}"
 
 
-def run_demo(out: Path | None = None) -> None:
-    """Ingest the recordings and print what the tracker knows."""
+def run_demo(out: Path | None = None, html: Path | None = None) -> None:
+    """Ingest the recordings in date order, then tell what changed and write an HTML report."""
     from jobs.scrape import ingest_payload
 
     folder = demo_dir()
+    found = recordings(folder)
     with demo_database(out) as url:
         engine = open_database(Settings(database_url=url), write=True)
         import_watchlist(engine, folder / "watchlist.toml")
         typer.echo(f"Demo database: {url}\n")
-        for rec in recordings(folder):
+        for rec in found:
             target = select_targets(engine, [rec.key])[0]
             result = ingest_payload(engine, target, load_json_file(rec.path), rec.observed_at)
             typer.echo(
                 f"ingested {rec.path.name}: {result.seen} postings, {result.new} new, "
-                f"{result.closed} closed, {result.changed} changed"
+                f"{result.changed} changed, {result.closed} closed"
             )
-        show(engine)
+        report = build_report(engine, found[0].observed_at, found[-1].observed_at, RoleFilter())
+        show(report, html or Path("demo-report.html"))
         engine.dispose()
 
 
-def show(engine: object) -> None:
-    """Roles table and counts by company and by country, now."""
-    now = datetime.now(UTC)
-    found = fetch_roles(engine, RoleFilter(), now)  # type: ignore[arg-type]
-    typer.echo("")
-    print_table(roles_table(found, title=f"{len(found)} open compute roles"))
+def show(report: Report, html: Path) -> None:
+    """Headline sentences, counts with deltas, the open roles, and the HTML report."""
+    from tracker.report.render import render_html
+
+    typer.echo(f"\nWhat changed, {day(report.start)} → {day(report.end)}:")
+    for line in report.summary:
+        typer.echo(f"  • {line}")
     for dim in ("company", "country"):
-        rows = count_roles(found, [dim])
-        print_table(rows_table(rows, [dim, "count"], f"open compute roles by {dim}"))
+        rows = [
+            {dim: dim_label(dim, d.key), "from": d.start, "to": d.end, "delta": f"{d.delta:+d}"}
+            for d in report.by[dim]
+        ]
+        print_table(rows_table(rows, [dim, "from", "to", "delta"], f"Open compute roles by {dim}"))
+    print_table(compact_roles_table(report.end_roles, f"{report.total_end} open compute roles"))
+    html.write_text(render_html(report), encoding="utf-8")
+    typer.echo(f"\nHTML report written to {html.resolve()}")
+    typer.echo(
+        "Try: tracker demo --out demo.db, then tracker --db sqlite:///demo.db roles --country JP"
+    )

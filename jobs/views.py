@@ -164,3 +164,155 @@ def ingest_file(engine: Engine, path: Path, key: str, observed_at: datetime) -> 
         f"{result.reopened} reopened"
     )
     return result
+
+
+def history_dict(hist: Any) -> dict[str, Any]:
+    """``tracker history --format json``: the role now, its open spans and versions."""
+    from tracker.report.serialize import place_dict, salary_dict
+
+    def value(name: str, v: Any) -> Any:
+        if name == "salary":
+            return salary_dict(v)
+        if name == "locations":
+            return [place_dict(p) for p in v]
+        return v
+
+    return {
+        "role": role_dict(hist.role),
+        "spans": [
+            {"opened_at": iso(s.opened_at), "closed_at": iso(s.closed_at)} for s in hist.spans
+        ],
+        "versions": [
+            {
+                "id": v.id,
+                "valid_from": iso(v.valid_from),
+                "valid_to": iso(v.valid_to),
+                "title": v.title,
+                "category": v.category,
+                "category_rule": v.category_rule,
+                "locations": [place_dict(p) for p in v.locations],
+                "salary": salary_dict(v.salary),
+                "changes": {k: [value(k, a), value(k, b)] for k, (a, b) in v.changes.items()},
+            }
+            for v in hist.versions
+        ],
+    }
+
+
+def print_history(engine: Engine, posting_id: int, fmt: str) -> None:
+    from tracker.report.serialize import format_band, format_places
+
+    with session_scope(engine) as session:
+        hist = queries.posting_history(session, posting_id)
+    if hist is None:
+        raise ConfigError(f"no posting with id {posting_id} (see `tracker roles --all`)")
+    if fmt == "json":
+        typer.echo(dumps(history_dict(hist)))
+        return
+    role = hist.role
+    typer.echo(f"#{role.id} {role.title} — {role.company_name} ({role.source} {role.external_id})")
+    typer.echo(f"url: {role.url or '-'}")
+    spans = [{"opened": iso(s.opened_at), "closed": iso(s.closed_at) or "open"} for s in hist.spans]
+    print_table(rows_table(spans, ["opened", "closed"], "Open spans (gaps = closed periods)"))
+    rows = [
+        {
+            "from": iso(v.valid_from),
+            "to": iso(v.valid_to) or "",
+            "title": v.title,
+            "category": f"{v.category} [{v.category_rule or '-'}]",
+            "places": format_places(v.locations, v.remote),
+            "salary": format_band(v.salary),
+            "changed": ", ".join(v.changes) or ("first version" if v is hist.versions[0] else ""),
+        }
+        for v in hist.versions
+    ]
+    cols = ["from", "to", "title", "category", "places", "salary", "changed"]
+    print_table(rows_table(rows, cols, "Versions"))
+
+
+def print_diff(engine: Engine, start: datetime, end: datetime, flt: RoleFilter, fmt: str) -> None:
+    from jobs.reports import build_report
+    from tracker.report.jsonout import report_dict
+    from tracker.report.render import render_html, render_markdown, render_text
+
+    if start >= end:
+        raise ConfigError(f"--from ({iso(start)}) must be before --to ({iso(end)})")
+    report = build_report(engine, start, end, flt)
+    if fmt == "json":
+        typer.echo(dumps(report_dict(report)))
+    elif fmt == "markdown":
+        typer.echo(render_markdown(report), nl=False)
+    elif fmt == "html":
+        typer.echo(render_html(report), nl=False)
+    else:
+        typer.echo(render_text(report), nl=False)
+
+
+def salary_rows(found: Sequence[Any], currency: str | None, at: datetime) -> list[dict[str, Any]]:
+    """One row per role with a published band; ``currency`` converts (ECB rate of ``at``)."""
+    from tracker.normalize.fx import convert
+    from tracker.report.serialize import format_places
+
+    rows = []
+    for role in found:
+        band = role.salary
+        if band is None:
+            continue
+        row = {
+            **{k: v for k, v in role_dict(role).items() if k in ("id", "company", "title")},
+            "category": role.category,
+            "locations": format_places(role.locations, role.remote),
+            "min": band.min, "max": band.max, "currency": band.currency, "period": band.period,
+            "min_usd": band.min_usd, "max_usd": band.max_usd, "source": band.source,
+        }  # fmt: skip
+        if currency:
+            row[f"min_{currency.lower()}"] = _rounded(
+                convert(band.min, band.currency, currency, at)
+            )
+            row[f"max_{currency.lower()}"] = _rounded(
+                convert(band.max, band.currency, currency, at)
+            )
+        rows.append(row)
+    return rows
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value)
+
+
+def print_salaries(
+    engine: Engine, flt: RoleFilter, at: datetime, currency: str | None, fmt: str
+) -> None:
+    from tracker.normalize.fx import supported
+    from tracker.report.money import band_text
+    from tracker.report.serialize import format_band
+
+    if currency is not None and not supported(currency.upper()):
+        raise ConfigError(f"unknown or unsupported currency {currency!r} (use e.g. USD, EUR, GBP)")
+    cur = currency.upper() if currency else None
+    found = fetch_roles(engine, flt, at)
+    rows = salary_rows(found, cur, at)
+    if fmt == "json":
+        typer.echo(dumps(rows))
+        return
+    if fmt == "csv":
+        typer.echo(to_csv(rows, list(rows[0]) if rows else ["id"]), nl=False)
+        return
+    by_id = {r.id: r for r in found}
+    table_rows = []
+    for row in rows:
+        band = by_id[row["id"]].salary
+        item = {**row, "band": band_text(band, with_usd=False), "usd": format_band(band)}
+        if cur:
+            item[cur] = f"{row[f'min_{cur.lower()}']:,}–{row[f'max_{cur.lower()}']:,}"
+        table_rows.append(item)
+    cols = [
+        "id",
+        "company",
+        "title",
+        "locations",
+        "band",
+        *([cur] if cur else ["min_usd", "max_usd"]),
+    ]
+    title = f"{len(rows)} of {len(found)} open roles publish pay ({iso(at)})"
+    print_table(rows_table(table_rows, cols, title))

@@ -150,6 +150,7 @@ def when(text: str | None) -> datetime:
 
 
 FMT3 = ("table", "json", "csv")
+DIFF_FORMATS = ("text", "markdown", "json", "html")
 
 
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -329,6 +330,58 @@ def count(
 
 @app.command()
 @handled
+def diff(
+    start: Annotated[
+        str | None, typer.Option("--from", help="Start (default: 7 days before --to).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="End (default: now).")] = None,
+    company: CompanyOpt = None,
+    category: CategoryOpt = None,
+    country: CountryOpt = None,
+    region: RegionOpt = None,
+    source: SourceOpt = None,
+    include_all: AllOpt = False,
+    fmt: Annotated[str, typer.Option("--format", help="text, markdown, json or html.")] = "text",
+) -> None:
+    """What changed between two dates: counts, opened, closed and changed roles.
+
+    Example: tracker diff --from 2026-04-20 --to 2026-11-20 --company anthropic
+    """
+    from datetime import timedelta
+
+    from jobs.views import print_diff
+
+    flt = role_filter(company, category, country, region, source, include_all)
+    to = when(end)
+    frm = parse_when(start, now=to) if start else to - timedelta(days=7)
+    print_diff(database(write=False), frm, to, flt, check_format(fmt, DIFF_FORMATS))
+
+
+@app.command()
+@handled
+def salaries(
+    company: CompanyOpt = None,
+    category: CategoryOpt = None,
+    country: CountryOpt = None,
+    region: RegionOpt = None,
+    source: SourceOpt = None,
+    include_all: AllOpt = False,
+    currency: Annotated[str | None, typer.Option("--currency", help="Convert, e.g. EUR.")] = None,
+    at: AtOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Pay bands of open roles, native currency and USD (ECB rate of the observation date).
+
+    Example: tracker salaries --region EMEA --currency EUR
+    """
+    from jobs.views import print_salaries
+
+    flt = role_filter(company, category, country, region, source, include_all)
+    print_salaries(database(write=False), flt, when(at), currency, check_format(fmt, FMT3))
+
+
+@app.command()
+@handled
 def history(
     posting_id: Annotated[int, typer.Argument(help="Posting id (see `tracker roles`).")],
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
@@ -346,6 +399,9 @@ def history(
 @handled
 def demo(
     out: Annotated[Path | None, typer.Option("--out", help="Keep the demo database here.")] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="HTML report path (demo-report.html).")
+    ] = None,
 ) -> None:
     """Offline tour: ingest shipped recordings into a temporary database and show them.
 
@@ -353,7 +409,7 @@ def demo(
     """
     from jobs.demo import run_demo
 
-    run_demo(out)
+    run_demo(out, html)
 
 
 def main() -> None:

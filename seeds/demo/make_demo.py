@@ -56,6 +56,7 @@ GH_OFFICES = {
     "NYC": (4012006008, "New York City, NY", "New York, New York, United States"),
     "Seattle": (4012007008, "Seattle, WA", "Seattle, Washington, United States"),
     "DC": (4012008008, "Washington, DC", "Washington, District of Columbia, United States"),
+    "Dallas": (4012009008, "Dallas, TX", "Dallas, Texas, United States"),
 }
 GH_DEPARTMENTS = {
     "Compute": 4019001008,
@@ -72,6 +73,9 @@ ANTHROPIC_ROLES = [
     Role("5102000008", "Data Center Deal Sourcing, APAC", "Compute", "Sydney, Australia",
          (APRIL,), {APRIL: (380_000, 450_000, "AUD")}, offices=("Sydney",),
          published="2026-02-09"),
+    Role("5102500008", "Data Center Site Selection Manager, Americas", "Compute", "Dallas, TX",
+         (APRIL,), {APRIL: (210_000, 260_000, "USD")}, offices=("Dallas",),
+         published="2026-03-09"),
     # Compute, open on both dates (Capacity Planning changes its band).
     Role("5102100008", "Capacity Planning Lead, Compute", "Compute",
          "San Francisco, CA | New York City, NY", BOTH, {APRIL: USD_APR, NOVEMBER: USD_NOV},
@@ -82,9 +86,10 @@ ANTHROPIC_ROLES = [
     Role("5102300008", "Hardware Fleet Program Manager", "Compute",
          "Seattle, WA; San Francisco, CA", BOTH, {APRIL: (255_000, 320_000, "USD")},
          offices=("Seattle", "SF"), published="2026-03-30"),
-    Role("5102400008", "Data Center Electrical Engineer", "Compute", "Tokyo, Japan", BOTH,
-         {APRIL: (17_000_000, 25_000_000, "JPY")}, offices=("Tokyo",), published="2026-04-06"),
     # Compute, new by November.
+    Role("5107050008", "Data Center Electrical Engineer", "Compute", "Tokyo, Japan",
+         (NOVEMBER,), {NOVEMBER: (17_000_000, 25_000_000, "JPY")}, offices=("Tokyo",),
+         published="2026-09-28"),
     Role("5107100008", "Data Center Deal Sourcing Lead, Japan", "Compute", "Tokyo, Japan",
          (NOVEMBER,), {NOVEMBER: (30_000_000, 42_000_000, "JPY")}, offices=("Tokyo",),
          published="2026-10-05"),

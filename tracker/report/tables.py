@@ -43,3 +43,14 @@ def print_table(table: Table) -> None:
     from rich.console import Console
 
     Console().print(table)
+
+
+def compact_roles_table(roles: Sequence[Role], title: str | None = None) -> Table:
+    """Company, title, places and native pay: fits an 80-column terminal."""
+    from tracker.report.money import band_text
+
+    table = _table(title, ["company", "title", "locations", "pay"])
+    for r in roles:
+        places = format_places(r.locations, r.remote)
+        table.add_row(r.company_name, r.title, places, band_text(r.salary, with_usd=False))
+    return table
