@@ -140,7 +140,10 @@ def new_country_lines(report: Report) -> list[str]:
         if len(companies) == 1:
             lines.append(f"New in {country_name(country)}: {titles(roles)}.")
         else:
-            parts = "; ".join(f"{r.company_name}: {role_label(r)}" for r in roles[:MAX_TITLES])
+            by_company: dict[str, list[Role]] = defaultdict(list)
+            for role in roles:
+                by_company[role.company_name].append(role)
+            parts = "; ".join(f"{name}: {titles(rs)}" for name, rs in by_company.items())
             lines.append(f"New in {country_name(country)}: {parts}.")
     return lines[:4]
 
