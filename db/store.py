@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, func, select, update
 from sqlmodel import Session
 from sqlmodel import select as sm_select
 
-from db.apply import apply_plan, insert_run
+from db.apply import apply_plan, insert_run, touch_postings
 from db.plan import Existing, RunPlan, plan_run
 from db.tables import (
     PLACE,
@@ -321,3 +321,59 @@ def _insert_run(
     zero = dict.fromkeys(("seen", "new", "changed", "unchanged", "closed", "reopened"), 0)
     values = {"source_id": source_id, "status": status, "error": error, **times, **zero, **counts}
     return insert_run(conn, values)
+
+
+def record_not_modified(
+    session: Session,
+    source_id: int,
+    observed_at: datetime,
+    *,
+    started_at: datetime | None = None,
+) -> RunResult:
+    """Record an ``ok`` run for a board that answered 304 Not Modified.
+
+    The board is what the previous ``ok`` run saw, so exactly the postings that run saw
+    (``last_seen`` = its ``observed_at``) get their ``last_seen`` refreshed; nothing opens,
+    changes or closes. Callers only send validators when the latest non-failed run was ``ok``.
+    """
+    observed_at = as_utc(observed_at)
+    session.flush()
+    conn = session.connection()
+    source = _checked_source(session, conn, source_id, observed_at)
+    previous = _previous_ok_at(conn, source_id)
+    seen_ids: list[int] = []
+    if previous is not None:
+        stmt = select(POSTING.c.id).where(
+            POSTING.c.source_id == source_id,
+            POSTING.c.closed_at.is_(None),
+            POSTING.c.last_seen == previous,
+        )
+        seen_ids = [row.id for row in conn.execute(stmt)]
+    times = {
+        "observed_at": observed_at,
+        "started_at": as_utc(started_at) if started_at else observed_at,
+        "finished_at": utcnow(),
+    }
+    counts = {"seen": len(seen_ids), "unchanged": len(seen_ids)}
+    run_id = _insert_run(conn, source_id, times, "ok", None, counts)
+    touch_postings(conn, seen_ids, observed_at)
+    return RunResult(
+        source.key, "ok", observed_at, seen=len(seen_ids), unchanged=len(seen_ids), run_id=run_id
+    )
+
+
+def _previous_ok_at(conn: Connection, source_id: int) -> datetime | None:
+    """``observed_at`` of the latest non-failed run when that run was ``ok``."""
+    stmt = (
+        select(RUN.c.status, RUN.c.observed_at)
+        .where(RUN.c.source_id == source_id, RUN.c.status != "failed")
+        .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
+        .limit(1)
+    )
+    row = conn.execute(stmt).first()
+    return row.observed_at if row is not None and row.status == "ok" else None
+
+
+def can_revalidate(session: Session, source_id: int) -> bool:
+    """True when a 304 may stand for the board: the latest non-failed run was ``ok``."""
+    return _previous_ok_at(session.connection(), source_id) is not None

