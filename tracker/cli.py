@@ -397,6 +397,24 @@ def history(
 
 @app.command()
 @handled
+def renormalize(
+    keys: Annotated[list[str] | None, typer.Argument(help="Source keys (default: all).")] = None,
+) -> None:
+    """Re-apply the current taxonomy, place and pay rules to stored history (in place).
+
+    Example: tracker renormalize greenhouse:anthropic
+    """
+    from jobs.renormalize import renormalize_all
+
+    def report(result: Any) -> None:
+        typer.echo(f"{result.source}: {result.rewritten} of {result.versions} versions updated")
+
+    results = renormalize_all(database(), keys or None, on_source=report)
+    typer.echo(f"{sum(r.rewritten for r in results)} versions updated in {len(results)} sources")
+
+
+@app.command()
+@handled
 def demo(
     out: Annotated[Path | None, typer.Option("--out", help="Keep the demo database here.")] = None,
     html: Annotated[

@@ -314,3 +314,18 @@ def test_demo_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         app, ["--db", f"sqlite:///{tmp_path / 'demo.db'}", "roles", "--country", "JP"]
     )
     assert roles.exit_code == 0 and "Electrical" in roles.stdout
+
+
+def test_renormalize_fixes_history(cli: Cli) -> None:
+    ingest_demo(cli)
+    assert "0 versions updated" in cli("renormalize").stdout.splitlines()[-1]
+    before = cli.json("roles", "--company", "anthropic", "--at", "2026-04-21")
+    cli(
+        "sources", "add", "greenhouse", "anthropic", "--company", "Anthropic",
+        "--option", "departments=Compute,Sales",
+    )  # fmt: skip
+    out = cli("renormalize", "greenhouse:anthropic").stdout
+    assert "greenhouse:anthropic:" in out and "0 versions updated" not in out
+    after = cli.json("roles", "--company", "anthropic", "--at", "2026-04-21")
+    assert len(after) == len(before) + 2  # the two April sales roles now count, back in April
+    assert "unknown source" in cli("renormalize", "lever:nope", code=2).stderr

@@ -40,6 +40,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, S
 from typing import Any, TypeVar
 
 from tracker.domain import SourceRef
+from tracker.sources import common
 from tracker.sources.base import SourceError
 
 T = TypeVar("T")
@@ -160,3 +161,34 @@ def _first(group: BaseExceptionGroup[Any]) -> BaseException:
 
     walk(group)
     return next((e for e in leaves if isinstance(e, SourceError)), leaves[0])
+
+
+def split_payload(
+    payload: Any, ref: SourceRef, items_key: str
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A paged payload -> (pages, details).
+
+    Accepts what ``fetch`` returns (``{"pages": [...], "details": {key: detail}}``) and what
+    ``tracker ingest`` is given: one captured list page (an object holding ``items_key``) or a
+    JSON array of such pages.
+    """
+    details: Any = {}
+    if isinstance(payload, dict) and "pages" in payload:
+        pages, details = payload["pages"], payload.get("details") or {}
+    elif isinstance(payload, dict):
+        pages = [payload]
+    else:
+        pages = payload
+    if not isinstance(pages, list):
+        raise common.malformed(ref, f"expected a page or an array of pages, got {_kind(pages)}")
+    if not isinstance(details, dict):
+        raise common.malformed(ref, f"'details' is {_kind(details)}, expected an object")
+    for number, page in enumerate(pages, start=1):
+        if not isinstance(page, dict) or not isinstance(page.get(items_key), list):
+            got = f"keys: {', '.join(sorted(page)[:8])}" if isinstance(page, dict) else _kind(page)
+            raise common.malformed(ref, f"page #{number} has no {items_key!r} array ({got})")
+    return pages, details
+
+
+def _kind(value: Any) -> str:
+    return common.type_name(value)

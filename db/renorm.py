@@ -1,0 +1,101 @@
+"""Reading stored versions back as Postings and rewriting them in place (``tracker
+renormalize``). Helpers take a Connection and never commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from db.tables import PLACE, POSTING, VERSION
+from tracker.domain import Place, Posting, SalaryBand
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A stored version as the Posting it records, with where it lives."""
+
+    version_id: int
+    posting_id: int
+    valid_from: datetime
+    current: bool
+    posting: Posting
+
+
+def _band(row: object) -> SalaryBand | None:
+    if getattr(row, "salary_currency", None) is None and getattr(row, "salary_min", None) is None:
+        return None
+    return SalaryBand(
+        min=row.salary_min,  # type: ignore[attr-defined]
+        max=row.salary_max,  # type: ignore[attr-defined]
+        currency=row.salary_currency,  # type: ignore[attr-defined]
+        period=row.salary_period or "year",  # type: ignore[attr-defined]
+        source=row.salary_source or "structured",  # type: ignore[attr-defined]
+        min_usd=row.salary_min_usd,  # type: ignore[attr-defined]
+        max_usd=row.salary_max_usd,  # type: ignore[attr-defined]
+        label=row.salary_label,  # type: ignore[attr-defined]
+    )
+
+
+def stored_versions(conn: Connection, source_id: int) -> Iterator[StoredVersion]:
+    """Every version of every posting of a source, oldest first per posting."""
+    stmt = (
+        select(VERSION, POSTING.c.external_id, POSTING.c.current_version_id)
+        .join(POSTING, POSTING.c.id == VERSION.c.posting_id)
+        .where(POSTING.c.source_id == source_id)
+        .order_by(VERSION.c.posting_id, VERSION.c.valid_from, VERSION.c.id)
+    )
+    rows = conn.execute(stmt).all()
+    places: dict[int, list[Place]] = defaultdict(list)
+    ids = [row.id for row in rows]
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        place_stmt = select(PLACE).where(PLACE.c.version_id.in_(chunk)).order_by(PLACE.c.position)
+        for p in conn.execute(place_stmt):
+            places[p.version_id].append(Place(p.raw, p.city, p.country, p.region))
+    for row in rows:
+        posting = Posting(
+            external_id=row.external_id, title=row.title, url=row.url,
+            department=row.department, team=row.team, compute=bool(row.compute),
+            category=row.category, category_rule=row.category_rule or "",
+            places=tuple(places[row.id]), remote=bool(row.remote), salary=_band(row),
+        )  # fmt: skip
+        yield StoredVersion(
+            row.id, row.posting_id, row.valid_from, row.id == row.current_version_id, posting
+        )
+
+
+def rewrite_version(conn: Connection, stored: StoredVersion, new: Posting) -> None:
+    """Replace a version's derived values (category, places, pay in USD) in place."""
+    band = new.salary
+    values = {
+        "compute": new.compute,
+        "category": new.category,
+        "category_rule": new.category_rule,
+        "remote": new.remote,
+        "salary_min": band.min if band else None,
+        "salary_max": band.max if band else None,
+        "salary_currency": band.currency if band else None,
+        "salary_period": band.period if band else None,
+        "salary_min_usd": band.min_usd if band else None,
+        "salary_max_usd": band.max_usd if band else None,
+        "salary_source": band.source if band else None,
+        "salary_label": band.label if band else None,
+        "content_hash": new.content_hash,
+    }
+    conn.execute(update(VERSION).where(VERSION.c.id == stored.version_id).values(**values))
+    if new.places != stored.posting.places:
+        conn.execute(delete(PLACE).where(PLACE.c.version_id == stored.version_id))
+        rows = [
+            {"version_id": stored.version_id, "position": i, "raw": p.raw, "city": p.city,
+             "country": p.country, "region": p.region}
+            for i, p in enumerate(new.places)
+        ]  # fmt: skip
+        if rows:
+            conn.execute(insert(PLACE), rows)
+    if stored.current:
+        stmt = update(POSTING).where(POSTING.c.id == stored.posting_id)
+        conn.execute(stmt.values(content_hash=new.content_hash))
