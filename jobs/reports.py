@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlmodel import Session
 
 from db import queries
 from db.session import session_scope
-from tracker.diff import Report, Unverified, diff
+from tracker.diff import REPORT_DIMS, Report, Unverified, diff
 from tracker.domain import RoleFilter
 
 
@@ -39,11 +40,18 @@ def unverified(session: Session, start: datetime, end: datetime, flt: RoleFilter
     return found
 
 
-def build_report(engine: Engine, start: datetime, end: datetime, flt: RoleFilter) -> Report:
+def build_report(
+    engine: Engine,
+    start: datetime,
+    end: datetime,
+    flt: RoleFilter,
+    extra_dims: Sequence[str] = (),
+) -> Report:
     """Diff the roles open at ``start`` and at ``end`` under the filters."""
     snapshot_filter = replace(flt, include_all=True)
     with session_scope(engine) as session:
         a = queries.roles_at(session, start, snapshot_filter)
         b = queries.roles_at(session, end, snapshot_filter)
         missing = unverified(session, start, end, flt)
-    return diff(a, b, start, end, include_all=flt.include_all, unverified=missing)
+    dims = list(dict.fromkeys([*REPORT_DIMS, *extra_dims]))
+    return diff(a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims)

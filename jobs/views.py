@@ -230,14 +230,21 @@ def print_history(engine: Engine, posting_id: int, fmt: str) -> None:
     print_table(rows_table(rows, cols, "Versions"))
 
 
-def print_diff(engine: Engine, start: datetime, end: datetime, flt: RoleFilter, fmt: str) -> None:
+def print_diff(
+    engine: Engine,
+    start: datetime,
+    end: datetime,
+    flt: RoleFilter,
+    fmt: str,
+    extra_dims: Sequence[str] = (),
+) -> None:
     from jobs.reports import build_report
     from tracker.report.jsonout import report_dict
     from tracker.report.render import render_html, render_markdown, render_text
 
     if start >= end:
         raise ConfigError(f"--from ({iso(start)}) must be before --to ({iso(end)})")
-    report = build_report(engine, start, end, flt)
+    report = build_report(engine, start, end, flt, extra_dims)
     if fmt == "json":
         typer.echo(dumps(report_dict(report)))
     elif fmt == "markdown":

@@ -341,6 +341,9 @@ def diff(
     region: RegionOpt = None,
     source: SourceOpt = None,
     include_all: AllOpt = False,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Extra count dimensions, e.g. city,source.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, markdown, json or html.")] = "text",
 ) -> None:
     """What changed between two dates: counts, opened, closed and changed roles.
@@ -354,7 +357,10 @@ def diff(
     flt = role_filter(company, category, country, region, source, include_all)
     to = when(end)
     frm = parse_when(start, now=to) if start else to - timedelta(days=7)
-    print_diff(database(write=False), frm, to, flt, check_format(fmt, DIFF_FORMATS))
+    from tracker.counts import parse_dims
+
+    dims = parse_dims(by) if by else []
+    print_diff(database(write=False), frm, to, flt, check_format(fmt, DIFF_FORMATS), dims)
 
 
 @app.command()

@@ -175,6 +175,11 @@ def test_diff_json_and_text(cli: Cli) -> None:
         "Data Center Electrical Engineer (Tokyo)." in data["summary"]
     )
     assert data["unverified_sources"] == []
+    assert set(data["by"]) == {"company", "country", "region", "category"}
+    with_city = cli.json(*args, "--by", "city,source")
+    assert {"city", "source"} <= set(with_city["by"])
+    sydney = next(r for r in with_city["by"]["city"] if r["key"] == "Sydney")
+    assert sydney["to"] >= 4
     text = cli(*args).stdout
     assert "Anthropic: 13 open compute roles" in text
     assert "<html" in cli(*args, "--format", "html").stdout

@@ -288,9 +288,7 @@ class HttpClient:
             raise SourceError(f"unexpected HTTP 304 from {target} (no validators were sent)", 304)
         return response
 
-    def _remember(
-        self, url: str, scope: FetchScope, response: Response, sent: Validators
-    ) -> None:
+    def _remember(self, url: str, scope: FetchScope, response: Response, sent: Validators) -> None:
         """Record a conditional request's validators; raise NotModified on a 304."""
         received = response.validators()
         if response.status == 304:

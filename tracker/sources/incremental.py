@@ -58,7 +58,9 @@ def known_postings(ref: SourceRef) -> dict[str, Any]:
     """``options["_known"]`` as ``{external_id: signature | None | _ANY}``."""
     value = ref.options.get("_known")
     if isinstance(value, Mapping):
-        return {str(k): (v if v is None or isinstance(v, str) else str(v)) for k, v in value.items()}
+        return {
+            str(k): (v if v is None or isinstance(v, str) else str(v)) for k, v in value.items()
+        }
     if isinstance(value, list | tuple | set | frozenset):
         return {str(k): _ANY for k in value}
     return {}
