@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, and_, exists, or_, select
 from sqlmodel import Session
 
+from db.apply import ids_in
 from db.status import (
     RunInfo,
     SourceInfo,
@@ -31,7 +32,7 @@ from db.status import (
 )
 from db.store import as_utc
 from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION
-from tracker.domain import Place, Role, RoleFilter, SalaryBand
+from tracker.domain import Place, Role, RoleFilter, RoleKey, SalaryBand
 
 __all__ = [
     "PostingHistory",
@@ -43,9 +44,13 @@ __all__ = [
     "get_source",
     "latest_runs",
     "list_sources",
+    "moved_between",
     "posting_history",
+    "role_keys_at",
     "roles_at",
+    "roles_by_ids",
     "runs_for_source",
+    "snapshot_keys",
     "unverified_sources",
 ]
 
@@ -146,24 +151,32 @@ def _filtered(stmt: Select[Any], flt: RoleFilter) -> Select[Any]:
         stmt = stmt.where(VERSION.c.category == flt.category.strip())
     elif not flt.include_all:
         stmt = stmt.where(VERSION.c.compute.is_(True))
-    for column, value in ((PLACE.c.country, flt.country), (PLACE.c.region, flt.region)):
+    filter_place = PLACE.alias("filter_place")  # the outer query may join PLACE itself
+    for column, value in (
+        (filter_place.c.country, flt.country),
+        (filter_place.c.region, flt.region),
+    ):
         if value:
-            place = and_(PLACE.c.version_id == VERSION.c.id, column == value.strip().upper())
-            stmt = stmt.where(exists().where(place))
+            match = and_(filter_place.c.version_id == VERSION.c.id, column == value.strip().upper())
+            stmt = stmt.where(exists().where(match))
     return stmt
+
+
+def _version_at(at: datetime) -> Any:
+    """Join condition: the posting's version valid at ``at``."""
+    return and_(
+        VERSION.c.posting_id == POSTING.c.id,
+        VERSION.c.valid_from <= at,
+        or_(VERSION.c.valid_to.is_(None), VERSION.c.valid_to > at),
+    )
 
 
 def roles_stmt(at: datetime, flt: RoleFilter) -> Select[Any]:
     """The SELECT behind :func:`roles_at` (one row per open posting, version valid at ``at``)."""
     at = as_utc(at)
-    version_at = and_(
-        VERSION.c.posting_id == POSTING.c.id,
-        VERSION.c.valid_from <= at,
-        or_(VERSION.c.valid_to.is_(None), VERSION.c.valid_to > at),
-    )
     stmt = (
         select(*_role_columns())
-        .select_from(_base_from().join(VERSION, version_at))
+        .select_from(_base_from().join(VERSION, _version_at(at)))
         .where(_open_at(at))
     )
     return _filtered(stmt, flt).order_by(COMPANY.c.slug, VERSION.c.title, POSTING.c.id)
@@ -177,6 +190,97 @@ def roles_at(session: Session, at: datetime, flt: RoleFilter | None = None) -> l
     version_ids = stmt.with_only_columns(VERSION.c.id).order_by(None)
     places = _places(conn, PLACE.c.version_id.in_(version_ids)) if rows else {}
     return [_role(row, places.get(row.v_id, ())) for row in rows]
+
+
+def roles_by_ids(session: Session, at: datetime, ids: Sequence[int]) -> dict[int, Role]:
+    """Full roles for the given posting ids, with the version valid at ``at`` (open or not)."""
+    conn = session.connection()
+    at = as_utc(at)
+    found: dict[int, Role] = {}
+    for start in range(0, len(ids), 2000):
+        chunk = list(ids[start : start + 2000])
+        stmt = (
+            select(*_role_columns())
+            .select_from(_base_from().join(VERSION, _version_at(at)))
+            .where(POSTING.c.id.in_(chunk))
+        )
+        rows = conn.execute(stmt).all()
+        places = _places(conn, PLACE.c.version_id.in_([r.v_id for r in rows])) if rows else {}
+        found.update((row.id, _role(row, places.get(row.v_id, ()))) for row in rows)
+    return found
+
+
+def role_keys_at(
+    session: Session,
+    at: datetime,
+    flt: RoleFilter | None = None,
+    ids: Sequence[int] | None = None,
+) -> list[RoleKey]:
+    """Light records of every role open at ``at`` (or of those among ``ids``): no datetimes,
+    places interned; what counting and diffing whole boards needs, in one query."""
+    at = as_utc(at)
+    columns = (
+        POSTING.c.id,
+        VERSION.c.id.label("version_id"),
+        SOURCE.c.key,
+        COMPANY.c.slug,
+        COMPANY.c.name,
+        VERSION.c.category,
+        VERSION.c.compute,
+        PLACE.c.raw,
+        PLACE.c.city,
+        PLACE.c.country,
+        PLACE.c.region,
+    )
+    joined = (
+        _base_from()
+        .join(VERSION, _version_at(at))
+        .outerjoin(PLACE, PLACE.c.version_id == VERSION.c.id)
+    )
+    stmt = _filtered(select(*columns).select_from(joined).where(_open_at(at)), flt or RoleFilter())
+    if ids is not None:
+        stmt = stmt.where(ids_in(POSTING.c.id, ids))
+    stmt = stmt.order_by(POSTING.c.id, PLACE.c.position)
+    interned: dict[tuple[Any, ...], Place] = {}
+    heads: dict[int, tuple[Any, ...]] = {}
+    places: dict[int, list[Place]] = defaultdict(list)
+    for pid, vid, key, slug, name, category, compute, *place in session.connection().execute(stmt):
+        if pid not in heads:
+            heads[pid] = (vid, key, slug, name, category, bool(compute))
+        if place[0] is not None:
+            places[pid].append(interned.setdefault(tuple(place), Place(*place)))
+    return [
+        RoleKey(pid, vid, key, slug, name, category, compute, tuple(places.get(pid, ())))
+        for pid, (vid, key, slug, name, category, compute) in heads.items()
+    ]
+
+
+def moved_between(session: Session, start: datetime, end: datetime) -> set[int]:
+    """Postings that opened, closed or got a new version in ``(start, end]``: the only ones
+    whose state at ``start`` can differ from their state at ``end``."""
+    start, end = as_utc(start), as_utc(end)
+    in_window = (
+        select(SPAN.c.posting_id).where(SPAN.c.opened_at > start, SPAN.c.opened_at <= end),
+        select(SPAN.c.posting_id).where(SPAN.c.closed_at > start, SPAN.c.closed_at <= end),
+        select(VERSION.c.posting_id).where(
+            VERSION.c.valid_from > start, VERSION.c.valid_from <= end
+        ),
+    )
+    conn = session.connection()
+    return {pid for stmt in in_window for (pid,) in conn.execute(stmt)}
+
+
+def snapshot_keys(
+    session: Session, start: datetime, end: datetime, flt: RoleFilter | None = None
+) -> tuple[list[RoleKey], list[RoleKey]]:
+    """Role keys open at ``start`` and at ``end``: one full snapshot plus the postings that
+    moved in between (a week of history touches a small fraction of a year's postings)."""
+    end_keys = role_keys_at(session, end, flt)
+    moved = moved_between(session, start, end)
+    start_keys = [k for k in end_keys if k.id not in moved]
+    if moved:
+        start_keys += role_keys_at(session, start, flt, ids=sorted(moved))
+    return start_keys, end_keys
 
 
 def _places(conn: Connection, where: Any) -> dict[int, tuple[Place, ...]]:

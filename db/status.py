@@ -107,25 +107,27 @@ def _runs_select() -> Select[Any]:
 
 
 def _latest_run_rows(conn: Connection, at: datetime | None) -> dict[int, Row[Any]]:
-    """The latest run (observed at or before ``at`` when given) of every source, by source id."""
-    rank = (
-        func.row_number()
-        .over(partition_by=RUN.c.source_id, order_by=(RUN.c.observed_at.desc(), RUN.c.id.desc()))
-        .label("rank")
-    )
-    inner = _runs_select().add_columns(rank)
+    """The latest run (observed at or before ``at`` when given) of every source, by source id.
+
+    One index seek per source on ``run (source_id, observed_at)``, not a scan of all runs.
+    """
+    r2 = RUN.alias("r2")
+    latest = select(r2.c.id).where(r2.c.source_id == SOURCE.c.id).correlate(SOURCE)
     if at is not None:
-        inner = inner.where(RUN.c.observed_at <= as_utc(at))
-    ranked = inner.subquery()
-    stmt = select(ranked).where(ranked.c.rank == 1)
+        latest = latest.where(r2.c.observed_at <= as_utc(at))
+    latest_id = latest.order_by(r2.c.observed_at.desc(), r2.c.id.desc()).limit(1).scalar_subquery()
+    stmt = _runs_select().where(RUN.c.id == latest_id)
     return {row.source_id: row for row in conn.execute(stmt)}
 
 
 def _last_ok(conn: Connection, at: datetime | None) -> dict[int, datetime]:
-    stmt = select(RUN.c.source_id, func.max(RUN.c.observed_at)).where(RUN.c.status == "ok")
+    """The latest ``ok`` run time of every source (up to ``at``), by source id."""
+    inner = select(RUN.c.observed_at).where(RUN.c.source_id == SOURCE.c.id, RUN.c.status == "ok")
     if at is not None:
-        stmt = stmt.where(RUN.c.observed_at <= as_utc(at))
-    return {sid: when for sid, when in conn.execute(stmt.group_by(RUN.c.source_id))}
+        inner = inner.where(RUN.c.observed_at <= as_utc(at))
+    last = inner.order_by(RUN.c.observed_at.desc()).limit(1).scalar_subquery()
+    stmt = select(SOURCE.c.id, last.label("last_ok"))
+    return {sid: as_utc(when) for sid, when in conn.execute(stmt) if when is not None}
 
 
 def _open_counts(conn: Connection) -> dict[int, int]:
@@ -208,18 +210,22 @@ def unverified_sources(session: Session, start: datetime, end: datetime) -> list
     result: list[UnverifiedSource] = []
     conn = session.connection()
     latest, last_ok = _latest_run_rows(conn, end), _last_ok(conn, end)
-    for info in list_sources(session):
-        if not info.enabled:
-            continue
-        run, ok_at = latest.get(info.id), last_ok.get(info.id)
+    stmt = (
+        select(SOURCE.c.id, SOURCE.c.key, COMPANY.c.slug)
+        .join(COMPANY, COMPANY.c.id == SOURCE.c.company_id)
+        .where(SOURCE.c.enabled.is_(True))
+        .order_by(SOURCE.c.key)
+    )
+    for sid, key, company in conn.execute(stmt):
+        run, ok_at = latest.get(sid), last_ok.get(sid)
         if run is not None and run.status == "ok" and ok_at is not None and ok_at >= start:
             continue
-        result.append(_unverified(info, run, ok_at, start))
+        result.append(_unverified(key, company, run, ok_at, start))
     return result
 
 
 def _unverified(
-    info: SourceInfo, run: Row[Any] | None, ok_at: datetime | None, start: datetime
+    key: str, company: str, run: Row[Any] | None, ok_at: datetime | None, start: datetime
 ) -> UnverifiedSource:
     if run is None:
         error = "never scraped"
@@ -228,4 +234,4 @@ def _unverified(
     else:
         error = f"no successful run since {start.isoformat().replace('+00:00', 'Z')}"
     status = run.status if run is not None else None
-    return UnverifiedSource(info.key, info.company, ok_at, error, status)
+    return UnverifiedSource(key, company, ok_at, error, status)

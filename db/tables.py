@@ -235,3 +235,46 @@ POSTING = _table(PostingRow)
 SPAN = _table(PostingSpanRow)
 VERSION = _table(PostingVersionRow)
 PLACE = _table(PostingPlaceRow)
+
+
+# --------------------------------------------------------------------------------------------
+# digest sends and the daemon's job store (migration 0002)
+
+
+class DigestSendRow(SQLModel, table=True):
+    """One attempt to email the digest of one period; status ``sending`` | ``sent`` | ``failed``.
+
+    ``claim`` makes "exactly once per period" hold across processes: a normal (not forced) send
+    inserts ``claim = "<start>/<end>"`` before talking to the SMTP server, and the unique
+    constraint refuses a second claim; a failed attempt clears its claim so it can be retried.
+    Forced re-sends never claim. Recipients are comma-separated.
+    """
+
+    __tablename__ = "digest_send"
+    __table_args__ = (sa.Index("ix_digest_send_period", "period_end", "period_start"), _AUTOINC)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_start: datetime = _when()
+    period_end: datetime = _when()
+    recipients: str = Field(sa_type=sa.Text, nullable=False)
+    subject: str | None = _text()
+    message_id: str = Field(sa_type=sa.String(), nullable=False)
+    status: str = Field(sa_type=sa.String(16), nullable=False)
+    error: str | None = _text()
+    forced: bool = Field(default=False, nullable=False)
+    claim: str | None = Field(default=None, sa_type=sa.String(), unique=True, nullable=True)
+    created_at: datetime = _when(default_factory=utcnow)
+    sent_at: datetime | None = _when(nullable=True, default=None)
+
+
+DIGEST_SEND = _table(DigestSendRow)
+
+# APScheduler's SQLAlchemyJobStore table (its exact shape), created by migration 0002 so that the
+# whole schema stays under Alembic; the job store's own ``create(checkfirst=True)`` is a no-op.
+SCHEDULER_JOB = sa.Table(
+    "scheduler_job",
+    SQLModel.metadata,
+    sa.Column("id", sa.Unicode(191), primary_key=True),
+    sa.Column("next_run_time", sa.Float(25), index=True),
+    sa.Column("job_state", sa.LargeBinary(), nullable=False),
+)

@@ -19,9 +19,9 @@ import typer
 from jobs.database import open_database
 from jobs.reports import build_report
 from jobs.sources import import_watchlist, select_targets
-from jobs.views import load_json_file
+from jobs.views import fetch_roles, load_json_file
 from tracker.diff import Report
-from tracker.domain import RoleFilter
+from tracker.domain import Role, RoleFilter
 from tracker.report.render import dim_label
 from tracker.report.summary import day
 from tracker.report.tables import compact_roles_table, print_table, rows_table
@@ -85,11 +85,13 @@ def run_demo(out: Path | None = None, html: Path | None = None) -> None:
                 f"{result.changed} changed, {result.closed} closed"
             )
         report = build_report(engine, found[0].observed_at, found[-1].observed_at, RoleFilter())
-        show(report, html or Path("demo-report.html"))
+        show(
+            report, fetch_roles(engine, RoleFilter(), report.end), html or Path("demo-report.html")
+        )
         engine.dispose()
 
 
-def show(report: Report, html: Path) -> None:
+def show(report: Report, roles: list[Role], html: Path) -> None:
     """Headline sentences, counts with deltas, the open roles, and the HTML report."""
     from tracker.report.render import render_html
 
@@ -102,7 +104,7 @@ def show(report: Report, html: Path) -> None:
             for d in report.by[dim]
         ]
         print_table(rows_table(rows, [dim, "from", "to", "delta"], f"Open compute roles by {dim}"))
-    print_table(compact_roles_table(report.end_roles, f"{report.total_end} open compute roles"))
+    print_table(compact_roles_table(roles, f"{len(roles)} open compute roles"))
     html.write_text(render_html(report), encoding="utf-8")
     typer.echo(f"\nHTML report written to {html.resolve()}")
     typer.echo(

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from db import queries
 from db.session import session_scope
-from tracker.diff import REPORT_DIMS, Report, Unverified, diff
+from tracker.diff import REPORT_DIMS, Report, Snapshot, Unverified, diff, ids_to_load
 from tracker.domain import RoleFilter
 
 
@@ -47,11 +47,16 @@ def build_report(
     flt: RoleFilter,
     extra_dims: Sequence[str] = (),
 ) -> Report:
-    """Diff the roles open at ``start`` and at ``end`` under the filters."""
+    """Diff the roles open at ``start`` and at ``end`` under the filters.
+
+    Whole snapshots are light keys; full roles are loaded only for what the report shows.
+    """
     snapshot_filter = replace(flt, include_all=True)
     with session_scope(engine) as session:
-        a = queries.roles_at(session, start, snapshot_filter)
-        b = queries.roles_at(session, end, snapshot_filter)
+        keys_a, keys_b = queries.snapshot_keys(session, start, end, snapshot_filter)
+        load_a, load_b = ids_to_load(keys_a, keys_b)
+        a = Snapshot(keys_a, queries.roles_by_ids(session, start, sorted(load_a)))
+        b = Snapshot(keys_b, queries.roles_by_ids(session, end, sorted(load_b)))
         missing = unverified(session, start, end, flt)
     dims = list(dict.fromkeys([*REPORT_DIMS, *extra_dims]))
     return diff(a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims)

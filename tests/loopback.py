@@ -37,6 +37,12 @@ and stops it afterwards; copy that three-line fixture to use it elsewhere.
 - ``chunked``: send the body with ``Transfer-Encoding: chunked`` (no ``Content-Length``), in
   1 KiB chunks.
 
+A reply may also be a function of the request, for boards that answer by query or body
+(offsets, facets)::
+
+    server.add("/wday/cxs/acme/External/jobs", lambda req: Reply(json=page_for(req.body)),
+               method="POST")
+
 Routes match on method and path; the query string is ignored for matching and recorded in
 ``Recorded.query``. A path with no route gets 404 with a JSON error body. ``reset()`` clears
 routes and stats.
@@ -50,11 +56,12 @@ import socket
 import sys
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeAlias
 from urllib.parse import parse_qs, urlsplit
 
 _UNSET: Any = object()
@@ -90,6 +97,9 @@ class Recorded:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-cased names
     body: bytes
+
+
+Script: TypeAlias = "Reply | Callable[[Recorded], Reply]"
 
 
 class _Stats:
@@ -134,7 +144,7 @@ class LoopbackServer:
     """Threaded HTTP/1.1 server on 127.0.0.1 with scripted routes; a context manager."""
 
     def __init__(self) -> None:
-        self._routes: dict[tuple[str, str], list[Reply]] = {}
+        self._routes: dict[tuple[str, str], list[Script]] = {}
         self._served: dict[tuple[str, str], int] = defaultdict(int)
         self._lock = threading.Lock()
         self._stats = _Stats()
@@ -187,8 +197,11 @@ class LoopbackServer:
         """Absolute URL of ``path`` on this server."""
         return self.base_url + path
 
-    def add(self, path: str, *replies: Reply, method: str = "GET") -> None:
-        """Script ``path``: each request gets the next reply; the last one repeats."""
+    def add(self, path: str, *replies: Script, method: str = "GET") -> None:
+        """Script ``path``: each request gets the next reply; the last one repeats.
+
+        A reply that is a function is called with the request (``Recorded``) to make the reply.
+        """
         if not replies:
             raise ValueError("add() needs at least one Reply")
         with self._lock:
@@ -226,14 +239,19 @@ class LoopbackServer:
             return [r for r in stats.log if path is None or r.path == path]
 
     # -- used by the handler ---------------------------------------------------------------
-    def _next_reply(self, method: str, path: str) -> Reply | None:
+    def _next_reply(self, method: str, path: str, request: Recorded | None = None) -> Reply | None:
         with self._lock:
             replies = self._routes.get((method, path))
             if replies is None:
                 return None
             served = self._served[(method, path)]
             self._served[(method, path)] = served + 1
-            return replies[min(served, len(replies) - 1)]
+            reply = replies[min(served, len(replies) - 1)]
+        if callable(reply):
+            if request is None:  # pragma: no cover - the handler always passes it
+                raise RuntimeError("a scripted function needs the request")
+            return reply(request)
+        return reply
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -268,7 +286,7 @@ class _Handler(BaseHTTPRequestHandler):
         stats = owner._stats
         stats.enter(record)
         try:
-            reply = owner._next_reply(self.command, parts.path)
+            reply = owner._next_reply(self.command, parts.path, record)
             if reply is None:
                 reply = Reply(status=404, json={"error": f"no route for {parts.path}"})
             self._send(reply, owner._stopping)

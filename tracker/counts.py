@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from tracker.domain import DIMENSIONS, Role
+from tracker.domain import DIMENSIONS, Counted
 from tracker.settings import ConfigError
 
 UNKNOWN = None  # value used when a role has no value for a dimension (e.g. no country)
@@ -28,7 +28,7 @@ def parse_dims(text: str) -> list[str]:
     return list(dict.fromkeys(dims))
 
 
-def values(role: Role, dim: str) -> list[Any]:
+def values(role: Counted, dim: str) -> list[Any]:
     """The distinct values a role has for one dimension."""
     if dim == "company":
         return [role.company]
@@ -41,7 +41,7 @@ def values(role: Role, dim: str) -> list[Any]:
     return found or [UNKNOWN]
 
 
-def count_roles(roles: Iterable[Role], dims: Sequence[str]) -> list[dict[str, Any]]:
+def count_roles(roles: Iterable[Counted], dims: Sequence[str]) -> list[dict[str, Any]]:
     """``[{dim: value, ..., "count": n}]`` sorted by count desc, then values."""
     counter: Counter[tuple[Any, ...]] = Counter()
     for role in roles:

@@ -13,9 +13,39 @@ from datetime import datetime
 from typing import Any
 
 from tracker.counts import count_roles
-from tracker.domain import Place, Role, SalaryBand
+from tracker.domain import Counted, Place, Role, RoleKey, SalaryBand
 
 REPORT_DIMS: tuple[str, ...] = ("company", "country", "region", "category")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The roles open at one time: light keys for all of them, full roles for those a diff
+    may show (the caller loads those after comparing keys; see ``changed_ids``)."""
+
+    keys: Sequence[Counted]
+    roles: dict[int, Role]
+
+    @classmethod
+    def of(cls, roles: Sequence[Role]) -> Snapshot:
+        """A snapshot from full roles (every role comparable field by field)."""
+        return cls(keys=list(roles), roles={r.id: r for r in roles})
+
+
+def version_of(item: Counted) -> int | None:
+    return item.version_id if isinstance(item, RoleKey) else None
+
+
+def ids_to_load(a: Sequence[Counted], b: Sequence[Counted]) -> tuple[set[int], set[int]]:
+    """Posting ids whose full roles a diff needs: (at the start, at the end).
+
+    Closed and possibly-changed roles at the start; opened and possibly-changed at the end.
+    A role open at both ends with the same version id cannot have changed.
+    """
+    va = {k.id: version_of(k) for k in a}
+    vb = {k.id: version_of(k) for k in b}
+    common = {i for i in va.keys() & vb.keys() if va[i] is None or va[i] != vb[i]}
+    return (va.keys() - vb.keys()) | common, (vb.keys() - va.keys()) | common
 
 
 @dataclass(frozen=True)
@@ -60,8 +90,8 @@ class Report:
     by: dict[str, list[DimDelta]]
     unverified: list[Unverified] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
-    start_roles: list[Role] = field(default_factory=list)
-    end_roles: list[Role] = field(default_factory=list)
+    start_roles: list[Counted] = field(default_factory=list)
+    end_roles: list[Counted] = field(default_factory=list)
     include_all: bool = False
 
     @property
@@ -95,11 +125,13 @@ def role_changes(old: Role, new: Role) -> dict[str, tuple[Any, Any]]:
     return changes
 
 
-def _counted(roles: Iterable[Role], include_all: bool) -> list[Role]:
+def _counted(roles: Iterable[Counted], include_all: bool) -> list[Counted]:
     return [r for r in roles if include_all or r.compute]
 
 
-def by_dims(start: Sequence[Role], end: Sequence[Role], dims: Sequence[str]) -> dict[str, Any]:
+def by_dims(
+    start: Sequence[Counted], end: Sequence[Counted], dims: Sequence[str]
+) -> dict[str, Any]:
     """Counts per value of each dimension at both ends, with deltas; biggest moves first."""
     result: dict[str, list[DimDelta]] = {}
     for dim in dims:
@@ -112,8 +144,8 @@ def by_dims(start: Sequence[Role], end: Sequence[Role], dims: Sequence[str]) -> 
 
 
 def diff(
-    start_roles: Sequence[Role],
-    end_roles: Sequence[Role],
+    start_roles: Snapshot | Sequence[Role],
+    end_roles: Snapshot | Sequence[Role],
     start: datetime,
     end: datetime,
     *,
@@ -122,37 +154,47 @@ def diff(
     dims: Sequence[str] = REPORT_DIMS,
 ) -> Report:
     """Compare the roles open at ``start`` with those open at ``end``."""
-    a = {r.id: r for r in start_roles}
-    b = {r.id: r for r in end_roles}
-    counted_a = _counted(a.values(), include_all)
-    counted_b = _counted(b.values(), include_all)
-    opened = [r for r in counted_b if r.id not in a]
-    closed = [r for r in counted_a if r.id not in b]
-    changed = []
-    for rid in sorted(set(a) & set(b)):
-        if not (include_all or a[rid].compute or b[rid].compute):
-            continue
-        changes = role_changes(a[rid], b[rid])
-        if changes:
-            changed.append(Change(role=b[rid], before=a[rid], changes=changes))
-    order = _role_order
+    snap_a = start_roles if isinstance(start_roles, Snapshot) else Snapshot.of(start_roles)
+    snap_b = end_roles if isinstance(end_roles, Snapshot) else Snapshot.of(end_roles)
+    counted_a = _counted(snap_a.keys, include_all)
+    counted_b = _counted(snap_b.keys, include_all)
+    in_a, in_b = {k.id for k in snap_a.keys}, {k.id for k in snap_b.keys}
+    opened = [snap_b.roles[k.id] for k in counted_b if k.id not in in_a]
+    closed = [snap_a.roles[k.id] for k in counted_a if k.id not in in_b]
     report = Report(
         start=start,
         end=end,
         total_start=len(counted_a),
         total_end=len(counted_b),
-        opened=sorted(opened, key=order),
-        closed=sorted(closed, key=order),
-        changed=changed,
+        opened=sorted(opened, key=_role_order),
+        closed=sorted(closed, key=_role_order),
+        changed=_changes(snap_a, snap_b, include_all),
         by=by_dims(counted_a, counted_b, dims),
         unverified=list(unverified),
-        start_roles=sorted(counted_a, key=order),
-        end_roles=sorted(counted_b, key=order),
+        start_roles=sorted(counted_a, key=_key_order),
+        end_roles=sorted(counted_b, key=_key_order),
         include_all=include_all,
     )
     from tracker.report.summary import summarize
 
     return _with_summary(report, summarize(report))
+
+
+def _changes(a: Snapshot, b: Snapshot, include_all: bool) -> list[Change]:
+    """Roles open at both ends (counted at either) whose tracked fields changed."""
+    changed = []
+    for rid in sorted(a.roles.keys() & b.roles.keys()):
+        old, new = a.roles[rid], b.roles[rid]
+        if not (include_all or old.compute or new.compute):
+            continue
+        changes = role_changes(old, new)
+        if changes:
+            changed.append(Change(role=new, before=old, changes=changes))
+    return changed
+
+
+def _key_order(item: Counted) -> tuple[str, int]:
+    return (item.company, item.id)
 
 
 def _role_order(role: Role) -> tuple[str, str, int]:

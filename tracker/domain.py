@@ -152,6 +152,25 @@ class Role:
     category_rule: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RoleKey:
+    """The light form of a role open at some time: enough to count it and to tell whether it
+    changed (``version_id``). Snapshots of whole boards use it; full Roles are loaded only for
+    the roles a diff shows."""
+
+    id: int
+    version_id: int
+    source: str
+    company: str
+    company_name: str
+    category: str
+    compute: bool
+    locations: tuple[Place, ...]
+
+
+Counted = Role | RoleKey  # what counting needs: id, company, category, source, compute, places
+
+
 @dataclass(frozen=True)
 class RunResult:
     """What ``db.store.record_run`` did, for summaries and logs."""

@@ -19,6 +19,8 @@ TABLES = {
     "posting_span",
     "posting_version",
     "posting_place",
+    "digest_send",
+    "scheduler_job",
 }
 
 
@@ -28,7 +30,7 @@ def test_upgrade_twice_is_idempotent(any_db_url: str) -> None:
         assert current_revision(engine) is None
         assert upgrade(engine) is True
         assert upgrade(engine) is False
-        assert current_revision(engine) == head_revision() == "0001"
+        assert current_revision(engine) == head_revision() == "0002"
         assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
     finally:
         engine.dispose()

@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 import pytest
 
 from tests.loopback import LoopbackServer, Reply
+from tracker.domain import SourceRef
 from tracker.settings import ScrapeSettings
-from tracker.sources.base import SourceError
-from tracker.sources.http import HttpClient, parse_retry_after
+from tracker.sources.base import BudgetExceeded, NotModified, SourceError, Validators
+from tracker.sources.http import FetchScope, HttpClient, parse_retry_after
 
 T = TypeVar("T")
 FAST = ScrapeSettings(timeout=2, retries=2, backoff=0.01, per_host=2, user_agent="tracker-test/1")
@@ -216,5 +217,130 @@ def test_backoff_grows_and_is_capped() -> None:
         assert 2.0 <= client._delay(2, None) <= 2.5
         assert client._delay(5, None) == 3
         assert client._delay(0, 10) == 3
+    finally:
+        run(client.aclose())
+
+
+# -- conditional requests, budgets, scopes, text pages -------------------------------------
+
+
+def test_conditional_get_records_validators_then_304_is_not_modified(
+    board_server: LoopbackServer,
+) -> None:
+    etag, modified = '"v1-abc"', "Wed, 02 Sep 2026 08:00:00 GMT"
+    board_server.add(
+        "/jobs",
+        Reply(json={"jobs": []}, headers={"ETag": etag, "Last-Modified": modified}),
+        Reply(status=304, headers={"ETag": etag}),
+    )
+    url = board_server.url("/jobs")
+
+    async def go() -> tuple[Any, ...]:
+        async with HttpClient(FAST) as client:
+            with client.scope("greenhouse:acme") as first:
+                await client.get_json(url, {"content": "true"}, validators=Validators())
+            sent = client.last_validators[url]
+            with client.scope("greenhouse:acme") as second, pytest.raises(NotModified) as info:
+                await client.get_json(url, {"content": "true"}, validators=sent)
+            return first, second, sent, info.value
+
+    first, second, sent, error = run(go())
+    assert sent == Validators(etag=etag, last_modified=modified) == first.validators
+    assert first.requests == 1 and not first.not_modified
+    assert second.not_modified and second.validators == Validators(etag, None)
+    assert isinstance(error, SourceError) and error.status == 304
+    assert str(error) == f"not modified since the last fetch (HTTP 304 from {url}?content=true)"
+    plain, conditional = board_server.requests("/jobs")
+    assert "if-none-match" not in plain.headers
+    assert conditional.headers["if-none-match"] == etag
+    assert conditional.headers["if-modified-since"] == modified
+
+
+def test_304_without_validators_sent_is_an_error(board_server: LoopbackServer) -> None:
+    board_server.add("/jobs", Reply(status=304))
+    error = fails(board_server.url("/jobs"))
+    assert not isinstance(error, NotModified)
+    assert "unexpected HTTP 304" in str(error)
+
+
+def test_validators_coerce_from_options() -> None:
+    assert Validators.coerce({"etag": "x", "last_modified": None}) == Validators("x", None)
+    assert Validators.coerce(None) == Validators() and not Validators()
+    assert Validators("x").headers() == {"If-None-Match": "x"}
+
+
+def test_budget_per_scope(board_server: LoopbackServer) -> None:
+    board_server.add("/jobs", Reply(json=[]))
+
+    async def go() -> tuple[int, int]:
+        async with HttpClient(FAST) as client:
+            with client.scope("workday:acme/site", budget=2) as scope:
+                await client.get_json(board_server.url("/jobs"))
+                await client.get_json(board_server.url("/jobs"))
+                with pytest.raises(BudgetExceeded, match=r"^workday:acme/site: request budget"):
+                    await client.get_json(board_server.url("/jobs"))
+            with client.scope("lever:other", budget=2) as other:  # a fresh budget
+                await client.get_json(board_server.url("/jobs"))
+            return scope.requests, other.requests
+
+    assert run(go()) == (2, 1)
+    assert board_server.count("/jobs") == 3
+
+
+def test_budget_counts_retries_and_message(board_server: LoopbackServer) -> None:
+    board_server.add("/jobs", Reply(status=503), Reply(status=503), Reply(json=[]))
+    error = fails(board_server.url("/jobs"), budget=2)
+    assert isinstance(error, BudgetExceeded)
+    assert str(error) == "(no source): request budget of 2 exceeded"
+    assert board_server.count("/jobs") == 2
+
+
+def test_scope_for_uses_the_budget_option_and_scopes_are_per_task(
+    board_server: LoopbackServer,
+) -> None:
+    board_server.add("/a", Reply(json=[], delay=0.05))
+    board_server.add("/b", Reply(json=[], delay=0.05))
+    refs = [
+        SourceRef("lever", "a", "A", "a", {"budget": 3}),
+        SourceRef("lever", "b", "B", "b", {}),
+    ]
+
+    async def one(client: HttpClient, ref: SourceRef, path: str, times: int) -> FetchScope:
+        with client.scope_for(ref) as scope:
+            for _ in range(times):
+                await client.get_json(board_server.url(path))
+        return scope
+
+    async def go() -> list[FetchScope]:
+        async with HttpClient(FAST, budget=10) as client:
+            return await asyncio.gather(
+                one(client, refs[0], "/a", 3), one(client, refs[1], "/b", 5)
+            )
+
+    a, b = run(go())
+    assert (a.key, a.budget, a.requests) == ("lever:a", 3, 3)
+    assert (b.key, b.budget, b.requests) == ("lever:b", 10, 5)
+
+
+def test_get_page_follows_redirects_and_decodes(board_server: LoopbackServer) -> None:
+    board_server.add("/careers", Reply(status=301, headers={"Location": "/jobs-page"}))
+    page = "<html><body>Café Jobs</body></html>".encode("latin-1")
+    board_server.add("/jobs-page", Reply(body=page, content_type="text/html; charset=latin-1"))
+
+    async def go() -> Any:
+        async with HttpClient(FAST) as client:
+            return await client.get_page(board_server.url("/careers"))
+
+    response = run(go())
+    assert response.url == board_server.url("/jobs-page")
+    assert "Café Jobs" in response.text()
+    assert board_server.requests("/jobs-page")[0].headers["accept"].startswith("text/html")
+
+
+def test_retry_after_gets_jitter_but_never_less() -> None:
+    client = HttpClient(ScrapeSettings(backoff=0.5), max_retry_after=60)
+    try:
+        waits = [client._delay(0, 10) for _ in range(50)]
+        assert all(10 <= w <= 11 for w in waits) and len(set(waits)) > 1
     finally:
         run(client.aclose())

@@ -11,7 +11,17 @@ from tracker.sources import REGISTRY, UnknownSourceError, describe, get_source
 
 
 def test_registry_lists_each_ats_once() -> None:
-    assert set(REGISTRY) == {"greenhouse", "lever", "ashby"}
+    assert set(REGISTRY) == {
+        "greenhouse",
+        "lever",
+        "ashby",
+        "workday",
+        "smartrecruiters",
+        "workable",
+        "recruitee",
+        "teamtailor",
+        "html",
+    }
     for ats, cls in REGISTRY.items():
         assert cls.ats == ats
         assert get_source(ats).ats == ats
@@ -20,18 +30,24 @@ def test_registry_lists_each_ats_once() -> None:
 def test_describe_is_first_docstring_line() -> None:
     assert describe("greenhouse").startswith("Greenhouse job boards")
     assert "\n" not in describe("ashby")
+    assert describe("workday").startswith("Workday job sites")
+    assert all(describe(ats) != ats for ats in REGISTRY)
 
 
 def test_unknown_ats_is_a_clear_key_error() -> None:
     with pytest.raises(KeyError) as info:
         get_source("taleo")
     assert isinstance(info.value, UnknownSourceError)
-    assert str(info.value) == "unknown ATS 'taleo' (known: ashby, greenhouse, lever)"
+    assert str(info.value) == (
+        "unknown ATS 'taleo' (known: ashby, greenhouse, html, lever, recruitee, "
+        "smartrecruiters, teamtailor, workable, workday)"
+    )
     with pytest.raises(UnknownSourceError):
         describe("taleo")
 
 
 def test_import_is_light() -> None:
+    """Importing the registry (as ``tracker --help`` does) loads neither httpx nor selectolax."""
     code = (
         "import sys, tracker.sources; "
         "print(sorted(m for m in ('httpx', 'selectolax') if m in sys.modules))"

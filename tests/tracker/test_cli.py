@@ -178,6 +178,8 @@ def test_diff_json_and_text(cli: Cli) -> None:
     assert set(data["by"]) == {"company", "country", "region", "category"}
     with_city = cli.json(*args, "--by", "city,source")
     assert {"city", "source"} <= set(with_city["by"])
+    japan = cli.json(*args, "--country", "JP")
+    assert japan["totals"] == {"from": 0, "to": 3, "delta": 3}
     sydney = next(r for r in with_city["by"]["city"] if r["key"] == "Sydney")
     assert sydney["to"] >= 4
     text = cli(*args).stdout

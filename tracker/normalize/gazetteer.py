@@ -6,6 +6,7 @@ and cached for the life of the process. Every function here is pure apart from t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -110,7 +111,19 @@ def is_subdivision_of(text: str, country: str) -> bool:
 
 
 def qualifier_candidates(text: str) -> list[Candidate]:
-    """What the part after a city can mean, in priority order: US state, country, subdivision."""
+    """What the part after a city can mean, in priority order: US state, country, subdivision.
+
+    "Co. Meath" / "County Meath" are read as "Meath".
+    """
+    found = _qualifier_candidates(text)
+    if not found:
+        words = fold(text).split()
+        if len(words) > 1 and words[0] in ("co", "county"):
+            found = _qualifier_candidates(" ".join(words[1:]))
+    return found
+
+
+def _qualifier_candidates(text: str) -> list[Candidate]:
     found: list[Candidate] = []
     state = us_state(text)
     if state:
@@ -124,39 +137,86 @@ def qualifier_candidates(text: str) -> list[Candidate]:
 
 
 @cache
-def _city_indexes() -> tuple[dict[str, list[City]], dict[str, list[City]]]:
+def _city_indexes() -> tuple[dict[str, list[City]], dict[str, list[City]], dict[str, list[City]]]:
+    """(canonical names, alternate names, compact names without spaces or hyphens)."""
     names: dict[str, list[City]] = {}
     alternates: dict[str, list[City]] = {}
+    compact: dict[str, list[City]] = {}
     for info in _geonames().get_cities().values():
         city = City(info["name"], info["countrycode"], info["admin1code"], info["population"])
         names.setdefault(fold(city.name), []).append(city)
+        compact.setdefault(_compact(city.name), []).append(city)
         for alt in info["alternatenames"]:
             key = fold(alt)
             if len(key) >= _MIN_ALT_LEN and key.isascii():
                 alternates.setdefault(key, []).append(city)
-    return names, alternates
+    return names, alternates, compact
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+@cache
+def _known_places() -> dict[str, City]:
+    """seeds/places.toml ``known_places``: preferred readings and small data-center towns."""
+    known: dict[str, City] = {}
+    for name, (city, country, state) in _places()["known_places"].items():
+        known[fold(name)] = City(city, country, state, 0)
+    return known
+
+
+@cache
+def _country_weights() -> dict[str, int]:
+    return {str(k): int(v) for k, v in _places()["country_weights"].items()}
 
 
 def find_city(name: str, country: str | None = None, state: str | None = None) -> City | None:
-    """The most populous city called ``name`` (optionally in a country / US state).
+    """The city called ``name`` (optionally in a country / US state), or None.
 
-    Canonical names beat alternate names: "Portland" is Portland, Oregon, not a town whose
-    alternate names include "Portland".
+    Order: the informal aliases and ``known_places`` of seeds/places.toml, then geonames
+    canonical names, then alternate names ("Roma", "Munchen"). Without a country the most
+    populous match wins, weighted by ``country_weights``; within a country, the most populous.
+    Canonical names beat alternates: "Portland" is Portland, Oregon, not a town whose
+    alternate names include "Portland". Within a country, "BangPa-in" finds "Bang Pa-in" and
+    "Taipei City" finds "Taipei".
     """
     key = fold(name)
     alias = city_alias(name)
     if alias and (country is None or alias[1] == country):
         key = fold(alias[0])
-    for index in _city_indexes():
-        matches = [
-            city
-            for city in index.get(key, ())
-            if (country is None or city.country == country)
-            and (state is None or city.admin1 == state)
-        ]
-        if matches:
-            return max(matches, key=lambda city: city.population)
+    known = _known_places().get(key)
+    if known and (country in (None, known.country)) and state in (None, known.admin1):
+        return known
+    found = _lookup(key, country, state)
+    if found or country is None:
+        return found
+    if key.endswith(" city"):
+        found = _lookup(key[: -len(" city")], country, state)
+    return found or _pick(_city_indexes()[2].get(_compact(name), ()), country, state)
+
+
+def _lookup(key: str, country: str | None, state: str | None) -> City | None:
+    names, alternates, _ = _city_indexes()
+    for index in (names, alternates):
+        found = _pick(index.get(key, ()), country, state)
+        if found:
+            return found
     return None
+
+
+def _pick(cities: Sequence[City], country: str | None, state: str | None) -> City | None:
+    matches = [
+        city
+        for city in cities
+        if (country is None or city.country == country) and (state is None or city.admin1 == state)
+    ]
+    if not matches:
+        return None
+    if country is not None:
+        return max(matches, key=lambda city: city.population)
+    weights = _country_weights()
+    return max(matches, key=lambda city: city.population * weights.get(city.country, 1))
 
 
 def city_alias(text: str) -> tuple[str, str] | None:
@@ -170,6 +230,22 @@ def _city_aliases() -> dict[str, tuple[str, str]]:
     return {fold(k): (v[0], v[1]) for k, v in _places()["city_aliases"].items()}
 
 
+def is_city_name(text: str, country: str) -> bool:
+    """True when ``text`` is a city's own name (or alias / known place) in ``country``.
+
+    "Johor" is only an alternate name of Johor Bahru, so "Johor, Malaysia" is the state;
+    "New York" is an alias of New York City, so "New York, United States" is the city.
+    """
+    key = fold(text)
+    alias = city_alias(text)
+    if alias and alias[1] == country:
+        return True
+    known = _known_places().get(key)
+    if known and known.country == country:
+        return True
+    return any(city.country == country for city in _city_indexes()[0].get(key, ()))
+
+
 def region_name(text: str) -> str | None:
     """Region for a region-like location ("Europe" -> "EMEA", "APAC" -> "APAC")."""
     return _region_names().get(fold(text))
@@ -178,6 +254,40 @@ def region_name(text: str) -> str | None:
 @cache
 def _region_names() -> dict[str, str]:
     return {fold(k): v for k, v in _places()["region_names"].items()}
+
+
+@cache
+def _region_pattern() -> Any:
+    import re
+
+    names = sorted(_region_names(), key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
+
+
+def region_within(text: str) -> str | None:
+    """A region named anywhere in ``text`` ("North to South America" -> "AMER")."""
+    found = _region_pattern().search(fold(text))
+    return _region_names()[found.group(0)] if found else None
+
+
+@cache
+def _and_countries() -> Any:
+    import re
+
+    names = sorted((n for n in _country_index() if " and " in n), key=len, reverse=True)
+    words = [r"\s+(?:and|&)\s+".join(map(re.escape, n.split(" and "))) for n in names]
+    return re.compile("|".join(words), re.IGNORECASE)
+
+
+def protect_and(text: str, mark: str) -> str:
+    """``text`` with the "and"/"&" inside country names replaced by ``mark`` (split guard)."""
+
+    def sub(match: Any) -> str:
+        import re
+
+        return re.sub(r"\s+(?:and|&)\s+", mark + "and" + mark, match.group(0), flags=re.I)
+
+    return str(_and_countries().sub(sub, text))
 
 
 @cache

@@ -26,7 +26,8 @@ from tracker.domain import Place
 from tracker.normalize import gazetteer as gz
 from tracker.normalize._seeds import fold
 
-_TOKEN_SPLIT = re.compile(r"\s*[|;]\s*|\s+/\s+|\s+&\s+|\s+or\s+", re.IGNORECASE)
+_TOKEN_SPLIT = re.compile(r"\s*[|;/]\s*|\s+(?:&|or|and)\s+", re.IGNORECASE)
+_KEEP_AND = "\x00"
 _PARENS = re.compile(r"\(([^()]*)\)")
 _COUNTRY_PREFIX = re.compile(r"^([A-Z]{2})-(?=\S)")
 _DASH_SEP = re.compile(r"\s+[-–—]\s+")
@@ -62,30 +63,41 @@ def parse_places(
 
 
 def split_tokens(text: str) -> list[str]:
-    """Split a location string into its separate locations (exact duplicates removed)."""
+    """Split a location string into its separate locations (exact duplicates removed).
+
+    Separators: ``|`` ``;`` ``/`` and the words "&", "or", "and" - except inside a country
+    name ("Trinidad and Tobago").
+    """
+    text = gz.protect_and(text, _KEEP_AND)
     seen: dict[str, str] = {}
     for part in _TOKEN_SPLIT.split(text):
-        part = " ".join(part.split())
-        if part and fold(part) not in seen:
+        part = " ".join(part.replace(_KEEP_AND, " ").split())
+        if len(part.strip(_EDGE_JUNK)) > 1 and fold(part) not in seen:
             seen[fold(part)] = part
     return list(seen.values())
 
 
 def parse_token(token: str) -> tuple[list[Place], bool]:
-    """One location token -> its places and whether it is remote."""
+    """One location token -> its places and whether it is remote.
+
+    The text outside parentheses and each parenthesized part are read; all the places they
+    name are kept ("Remote - US (Seattle, WA only)" -> Seattle, which covers the US).
+    """
     remote = bool(_words_pattern("remote").search(token))
     text = _words_pattern("remote").sub(" ", token)
     text = _words_pattern("work_mode").sub(" ", text)
     inner = [_clean(_words_pattern("filler").sub(" ", m)) for m in _PARENS.findall(text)]
-    main = _clean(_PARENS.sub(" ", text))
+    main = _clean(_words_pattern("filler").sub(" ", _PARENS.sub(" ", text)))
     raw = " ".join(token.split())
+    places: list[Place] = []
     for candidate in [main, *inner]:
         if candidate:
-            places = _parse_geo(raw, candidate)
-            if places and any(p.country or p.region for p in places):
-                return places, remote
-    if remote or not main:
-        return [], remote
+            places.extend(p for p in _parse_geo(raw, candidate) if p.country or p.region)
+    if not places and main:
+        region = gz.region_within(main)
+        places = [Place(raw=raw, region=region)] if region else []
+    if places or remote or not main:
+        return places, remote
     return [Place(raw=raw)], remote
 
 
@@ -108,7 +120,7 @@ def _parse_geo(raw: str, text: str) -> list[Place]:
         if ordered:
             return [ordered]
     if len(parts) == 2:
-        pair = _resolve_pair(raw, parts[0], parts[1], strict=False) or _reversed_pair(raw, parts)
+        pair = _country_first(raw, parts) or _resolve_pair(raw, parts[0], parts[1], strict=False)
         if pair:
             return [pair]
     return _greedy(raw, parts)
@@ -136,20 +148,34 @@ def _prefixed(raw: str, part: str) -> Place:
 def _ordered_triple(raw: str, parts: list[str]) -> Place | None:
     """``City, Region, Country`` or ``Country, Region, City``."""
     last, first = gz.country_code(parts[-1]), gz.country_code(parts[0])
+    if last and first and first != last:
+        return None  # a list of countries
     if last:
-        return _city_in(raw, parts[0], last, parts[1])
+        return _city_in(raw, parts[0], last, parts[1], prefer_city=True)
     if first and len(parts) == 3:
-        return _city_in(raw, parts[-1], first, parts[1])
+        return _city_in(raw, parts[-1], first, parts[1], prefer_city=True)
     return None
 
 
-def _city_in(raw: str, city_text: str, country: str, region_text: str | None) -> Place:
-    """A place for ``city_text`` known to be in ``country`` (region text as a US-state hint)."""
+def _city_in(
+    raw: str, city_text: str, country: str, region_text: str | None, prefer_city: bool = False
+) -> Place:
+    """A place for ``city_text`` known to be in ``country`` (region text as a US-state hint).
+
+    A name that is also the country or one of its states ("Johor, Malaysia") is read as that
+    area unless ``prefer_city`` (the city slot of ``City, Region, Country``, or "Singapore,
+    Singapore") or it is a city's own name ("New York").
+    """
     state = gz.us_state(region_text) if (region_text and country == "US") else None
+    if not prefer_city and (
+        gz.country_code(city_text) == country
+        or (gz.is_subdivision_of(city_text, country) and not gz.is_city_name(city_text, country))
+    ):
+        return make_place(raw, None, country)
     city = gz.find_city(city_text, country, state) or gz.find_city(city_text, country)
     if city:
         return make_place(raw, city.name, country)
-    if gz.is_subdivision_of(city_text, country) or gz.country_code(city_text) == country:
+    if gz.is_subdivision_of(city_text, country):
         return make_place(raw, None, country)
     return make_place(raw, city_text, country)
 
@@ -165,6 +191,8 @@ def _resolve_pair(raw: str, city_text: str, qualifier: str, strict: bool) -> Pla
         return None
     scored = [(_score(city_text, cand), -i, cand) for i, cand in enumerate(candidates)]
     score, _, best = max(scored, key=lambda item: (item[0], item[1]))
+    if score == 0 and _names_a_country(city_text, best.country):
+        return None
     if score == 0:
         firm = [c for c in candidates if c.kind != "subdivision"]
         if strict and not any(c.kind == "country" or gz.is_state_code(qualifier) for c in firm):
@@ -172,7 +200,15 @@ def _resolve_pair(raw: str, city_text: str, qualifier: str, strict: bool) -> Pla
         if not firm and len({c.country for c in candidates}) != 1:
             return None
         best = firm[0] if firm else candidates[0]
-    return _city_in(raw, city_text, best.country, best.state)
+    same = fold(city_text) == fold(qualifier)  # "Singapore, Singapore"
+    return _city_in(raw, city_text, best.country, best.state, prefer_city=same)
+
+
+def _names_a_country(text: str, country: str) -> bool:
+    """True when a would-be city is a country or region name ("Germany, France")."""
+    if gz.is_subdivision_of(text, country):
+        return False
+    return bool(gz.country_code(text) or gz.region_name(text))
 
 
 def _score(city_text: str, cand: gz.Candidate) -> int:
@@ -182,12 +218,17 @@ def _score(city_text: str, cand: gz.Candidate) -> int:
     return 1 if cand.kind == "subdivision" else 2
 
 
-def _reversed_pair(raw: str, parts: list[str]) -> Place | None:
-    """``Country, City`` ("Portugal - Lisbon", "India, Pune")."""
-    country = gz.country_code(parts[0])
-    if country and not gz.country_code(parts[1]):
-        return _city_in(raw, parts[1], country, None)
-    return None
+def _country_first(raw: str, parts: list[str]) -> Place | None:
+    """``Country, City`` ("Japan, Tokyo", "IE, Dublin") or ``Country, State`` ("US, AR")."""
+    first, second = parts
+    country = gz.country_code(first)
+    if not country:
+        return None
+    if gz.is_subdivision_of(second, country) and not gz.is_city_name(second, country):
+        return make_place(raw, None, country)
+    if gz.country_code(second) or gz.us_state(second) or gz.region_name(second):
+        return None
+    return _city_in(raw, second, country, None, prefer_city=True)
 
 
 def _greedy(raw: str, parts: list[str]) -> list[Place]:

@@ -1,98 +1,104 @@
-"""Choose a posting's pay band and convert it to US dollars (first pass).
+"""Choose a posting's pay bands and add US-dollar amounts.
 
-``pick_salary`` takes the first structured band (``RawPosting.salaries``) that has a currency and
-an amount; otherwise it parses ``RawPosting.salary_texts``, which the source parsers fill with
-pay snippets such as Greenhouse pay-transparency blocks::
+Structured fields first: ``RawPosting.salaries`` (Greenhouse ``pay_input_ranges``, Lever
+``salaryRange``, Ashby salary components), each usable when it has a currency and an amount.
+Otherwise the text snippets in ``RawPosting.salary_texts`` (Greenhouse pay-transparency blocks,
+Lever salary descriptions, Ashby summaries) are read by ``paytext.parse_bands``.
 
-    Annual Salary: ‖ $222,800 — $290,000 USD
-    £225,000—£270,000 GBP
-    France Annual Pay Range ‖ €61.000 — €72.000 EUR
+A posting can publish several bands (Greenhouse "SF Bay Area" and "all other locations" blocks,
+Ashby tiers): ``pick_salaries`` keeps each, in board order, with its ``label``; the first is the
+**primary** band, which ``pick_salary`` returns (and ``Posting.salary`` stores). Amounts stay in
+the native currency; ``min_usd``/``max_usd`` use the ECB rate of the observation date
+(``fx.to_usd``: nearest earlier published rate when that day has none).
 
-Text rules: an ISO code after the max wins over symbols; ``$ £ € ¥ ₹ ₩ ₱`` and prefixed
-dollars (``CA$``, ``A$``, ``S$``) give the currency otherwise; ``61.000`` is sixty-one thousand
-(EU grouping) and ``172.5K`` is 172,500; the period comes from the first period word
-("annual", "hour", "/day", ...), else ``hour`` for amounts under 1,000 and ``year`` above.
+``band_from_mapping`` reads the structured shapes ATSs use, for sources that hand over raw
+objects (and for the evaluation sets).
 """
 
 from __future__ import annotations
 
-import html
-import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
-from functools import cache
-from itertools import pairwise
-
-import pycountry
+from typing import Any
 
 from tracker.domain import PERIODS, RawPosting, SalaryBand
 from tracker.normalize.fx import to_usd
+from tracker.normalize.paytext import (
+    LABEL_SEP,
+    iso_currencies,
+    parse_bands,
+    parse_number,
+    parse_salary_text,
+    plain_text,
+)
 
-LABEL_SEP = "‖"
-_SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₩": "KRW", "₱": "PHP"}
-_DOLLAR_PREFIX = {
-    "US": "USD", "CA": "CAD", "C": "CAD", "A": "AUD", "AU": "AUD", "NZ": "NZD",
-    "S": "SGD", "SG": "SGD", "HK": "HKD", "MX": "MXN", "R": "BRL",
-}  # fmt: skip
-_AMOUNT = re.compile(
-    r"(?:(?<![A-Za-z])(?P<pre>[A-Z]{3})\s?)?"
-    r"(?P<sym>(?<![A-Za-z])[A-Z]{1,2}\$|[$£€¥₹₩₱])?\s?"
-    r"(?P<num>\d(?:[\d.,]*\d)?)"
-    r"(?:\s?(?P<mult>[kKmM])(?![A-Za-z]))?"
-    r"(?:\s?(?P<post>[A-Z]{3})(?![A-Za-z]))?"
-)
-_PERIOD_WORDS = (
-    ("hour", r"hour|hourly|hr"),
-    ("day", r"day|daily|per diem"),
-    ("week", r"week|weekly"),
-    ("month", r"month|monthly|mo"),
-    ("year", r"year|yearly|annual|annually|annum|yr"),
-)
-_PERIOD = re.compile(
-    "|".join(rf"(?P<{name}>(?<![A-Za-z])(?:{words})(?![A-Za-z]))" for name, words in _PERIOD_WORDS),
-    re.IGNORECASE,
-)
-_PERIOD_SUFFIX = r"(?:\s*(?:/|per|a|an)?\s*(?:year|yr|annum|hour|hr|month|week|day))?"
-_RANGE_GAP = re.compile(rf"^{_PERIOD_SUFFIX}\s*(?:[-–—~]|to|and|until)\s*$", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
-_HEADING = re.compile(
-    r"^.{0,100}\b(?:range|salary|pay|compensation|earnings|rate)\s*:?\s*$", re.IGNORECASE
-)
-_MOJIBAKE_A = re.compile("\u00c2(?=[£€¥\u00a0])")  # UTF-8 read as cp1252: "Â£61,100"
+__all__ = [
+    "LABEL_SEP",
+    "band_from_mapping",
+    "parse_bands",
+    "parse_number",
+    "parse_salary_text",
+    "pick_salaries",
+    "pick_salary",
+    "plain_text",
+    "with_usd",
+]
 
-
-@cache
-def iso_currencies() -> frozenset[str]:
-    """Every ISO 4217 code pycountry knows."""
-    return frozenset(c.alpha_3 for c in pycountry.currencies)
+_INTERVALS = (
+    ("hour", ("hour", "hourly")),
+    ("day", ("day", "daily")),
+    ("week", ("week",)),
+    ("month", ("month",)),
+    ("year", ("year", "annual", "annually", "salary")),
+)
 
 
 def pick_salary(raw: RawPosting, observed_at: datetime | date) -> SalaryBand | None:
-    """The posting's pay band with ``min_usd``/``max_usd`` at the ECB rate of ``observed_at``."""
-    band = next((b for b in raw.salaries if _usable(b)), None)
-    if band is not None:
-        band = _tidy(band)
+    """The posting's primary pay band with ``min_usd``/``max_usd`` at ``observed_at``."""
+    bands = pick_salaries(raw, observed_at)
+    return bands[0] if bands else None
+
+
+def pick_salaries(raw: RawPosting, observed_at: datetime | date) -> list[SalaryBand]:
+    """Every published band, primary first: structured bands if any, else the text bands.
+
+    Text bands with a currency come before currency-less ones (a bare ``170,600.00-227,400.00``).
+    """
+    structured = [tidy(b) for b in raw.salaries if _usable(b)]
+    if structured:
+        bands = structured
     else:
-        band = next((b for b in map(parse_salary_text, raw.salary_texts) if b), None)
-    return with_usd(band, observed_at) if band else None
+        found = [band for text in raw.salary_texts for band in parse_bands(text)]
+        bands = [b for b in found if b.currency] + [b for b in found if not b.currency]
+    unique: list[SalaryBand] = []
+    for band in bands:
+        if band not in unique:
+            unique.append(band)
+    return [with_usd(band, observed_at) for band in unique]
 
 
 def _usable(band: SalaryBand) -> bool:
-    return bool(band.currency) and (band.min is not None or band.max is not None)
+    return bool(band.currency and band.currency.strip()) and (
+        band.min is not None or band.max is not None
+    )
 
 
-def _tidy(band: SalaryBand) -> SalaryBand:
-    """Upper-case currency, a known period, and ``min <= max``."""
+def tidy(band: SalaryBand) -> SalaryBand:
+    """Upper-case ISO currency (else None), a known period, ``min <= max``, a tidy label."""
     low, high = band.min, band.max
     if low is not None and high is not None and low > high:
         low, high = high, low
     period = band.period if band.period in PERIODS else "year"
     currency = band.currency.strip().upper() if band.currency else None
-    return replace(band, min=low, max=high, currency=currency, period=period)
+    if currency not in iso_currencies():
+        currency = None
+    label = band.label.strip().rstrip(":").strip() if band.label else None
+    return replace(band, min=low, max=high, currency=currency, period=period, label=label or None)
 
 
 def with_usd(band: SalaryBand, observed_at: datetime | date) -> SalaryBand:
-    """``band`` with its amounts converted to whole US dollars on the observation date."""
+    """``band`` with its amounts in whole US dollars at the ECB rate of the observation date."""
     day = observed_at.date() if isinstance(observed_at, datetime) else observed_at
     return replace(
         band,
@@ -101,116 +107,46 @@ def with_usd(band: SalaryBand, observed_at: datetime | date) -> SalaryBand:
     )
 
 
-def plain_text(text: str) -> str:
-    """Unescape (twice: Greenhouse double-escapes), drop tags, collapse whitespace."""
-    text = _MOJIBAKE_A.sub("", html.unescape(html.unescape(text)))
-    return " ".join(_TAG.sub(" ", text).split())
+def _amount(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and value.strip():
+        return parse_number(value.strip().replace(" ", ""))
+    return None
 
 
-def parse_salary_text(text: str) -> SalaryBand | None:
-    """A band from one pay snippet, or None when it names no amount with a currency.
+def interval_period(value: Any) -> str | None:
+    """``per-year-salary`` / ``1 HOUR`` / ``MONTHLY`` / ``year`` -> a period; None if unknown."""
+    text = str(value or "").strip().lower()
+    for period, needles in _INTERVALS:
+        if any(needle in text for needle in needles):
+            return period
+    return None
 
-    The label is the text before ``‖``, or a short heading before the amounts that ends in
-    a pay word ("Canada Annual Pay Range", "Annual Salary:").
 
-    >>> parse_salary_text("£225,000 — £270,000 GBP").max
-    270000.0
+def band_from_mapping(data: Mapping[str, Any]) -> SalaryBand | None:
+    """A structured band from an ATS object, or None when it carries no salary.
+
+    Greenhouse ``{min_cents, max_cents, currency_type, title}``, Lever ``{min, max, currency,
+    interval}``, SmartRecruiters/Recruitee ``{min, max, currency, period}``, Ashby
+    ``{compensationType, interval, currencyCode, minValue, maxValue}`` (salary components only).
     """
-    clean = plain_text(text)
-    label, _, body = clean.rpartition(LABEL_SEP) if LABEL_SEP in clean else ("", "", clean)
-    amounts = [m for m in _AMOUNT.finditer(body) if _value(m) is not None]
-    found = _first_range(body, amounts) or _first_single(amounts)
-    if found is None:
+    kind = data.get("compensationType")
+    if kind is not None and str(kind).lower() != "salary":
         return None
-    low, high, currency, start = found
-    if not label and _HEADING.search(body[:start]):
-        label = body[:start]
-    return SalaryBand(
-        min=min(low, high),
-        max=max(low, high),
-        currency=currency,
-        period=detect_period(clean, high),
-        source="text",
-        label=label.strip().rstrip(":").strip() or None,
-    )
-
-
-Found = tuple[float, float, str, int]  # min, max, currency, where the amounts start
-
-
-def _first_range(body: str, amounts: list[re.Match[str]]) -> Found | None:
-    for first, second in pairwise(amounts):
-        if not _RANGE_GAP.match(body[first.end() : second.start()]):
-            continue
-        currency = _currency(second, first)
-        low, high = _value(first), _value(second)
-        if currency and low is not None and high is not None:
-            low, high = _shared_multiplier(first, low, second, high)
-            return low, high, currency, first.start()
-    return None
-
-
-def _first_single(amounts: list[re.Match[str]]) -> Found | None:
-    for match in amounts:
-        currency, value = _currency(match), _value(match)
-        if currency and value is not None:
-            return value, value, currency, match.start()
-    return None
-
-
-def _shared_multiplier(
-    first: re.Match[str], low: float, second: re.Match[str], high: float
-) -> tuple[float, float]:
-    """``$120-300K``: a K on the max applies to a small min too."""
-    if second.group("mult") and not first.group("mult") and low < 1000:
-        low *= _MULTIPLIERS[second.group("mult").lower()]
-    return low, high
-
-
-_MULTIPLIERS = {"k": 1_000.0, "m": 1_000_000.0}
-
-
-def _currency(*matches: re.Match[str]) -> str | None:
-    """ISO code after the amount > ISO code before > symbol, over the given matches in order."""
-    codes = iso_currencies()
-    for group in ("post", "pre"):
-        for match in matches:
-            code = match.group(group)
-            if code and code in codes:
-                return str(code)
-    for match in matches:
-        symbol = match.group("sym")
-        if symbol:
-            return _DOLLAR_PREFIX.get(symbol[:-1], "USD") if len(symbol) > 1 else _SYMBOLS[symbol]
-    return None
-
-
-def _value(match: re.Match[str]) -> float | None:
-    number = parse_number(match.group("num"))
-    mult = match.group("mult")
-    if number is None:
+    if "min_cents" in data or "max_cents" in data:
+        low, high = _amount(data.get("min_cents")), _amount(data.get("max_cents"))
+        low, high = (v / 100 if v is not None else None for v in (low, high))
+    else:
+        low = _amount(data.get("min", data.get("minValue")))
+        high = _amount(data.get("max", data.get("maxValue")))
+    currency = data.get("currency") or data.get("currency_type") or data.get("currencyCode")
+    if (low is None and high is None) or not isinstance(currency, str):
         return None
-    return number * _MULTIPLIERS[mult.lower()] if mult else number
-
-
-def parse_number(text: str) -> float | None:
-    """``222,800`` / ``61.000`` (EU grouping) / ``172.5`` / ``1.234,50`` -> float."""
-    if "," in text and "." in text:
-        cut = max(text.rfind(","), text.rfind("."))
-        whole = re.sub(r"[.,]", "", text[:cut])
-        return float(f"{whole}.{text[cut + 1 :]}")
-    for sep in (",", "."):
-        if sep in text:
-            groups = text.split(sep)
-            if 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
-                return float("".join(groups))
-            return float(".".join(groups)) if len(groups) == 2 else None
-    return float(text)
-
-
-def detect_period(text: str, amount: float) -> str:
-    """The first period word in ``text``; else ``hour`` below 1,000 and ``year`` otherwise."""
-    match = _PERIOD.search(text)
-    if match and match.lastgroup:
-        return match.lastgroup
-    return "hour" if amount < 1000 else "year"
+    period = interval_period(data.get("interval") or data.get("period")) or "year"
+    label = data.get("title") if isinstance(data.get("title"), str) else None
+    band = SalaryBand(low, high, currency, period, "structured", label=label)
+    band = tidy(band)
+    return band if band.currency else None

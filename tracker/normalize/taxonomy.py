@@ -1,20 +1,26 @@
-"""Is a posting a compute / data-center role, and which category? (first pass)
+"""Is a posting a compute / data-center role, and which category? With the rule that decided.
 
-Rules, with the keyword lists in ``seeds/taxonomy.toml``:
+Every signal an ATS gives is used: the source's configured compute ``departments``, the
+posting's department and team names, and the title. The word lists, vetoes and category order
+live in ``seeds/taxonomy.toml`` (its header explains the rules); this module only applies them.
 
-1. The posting's department or team matches one of the source's configured ``departments``
-   (case-insensitive; "Engineering > Compute" contains "Compute") -> compute; the category is
-   the first one with a title keyword, else ``other_compute``.
-   Rule: ``department:Compute + title:electrical`` or ``department:Compute`` (the title part
-   quotes the words that matched).
-2. Otherwise the title clearly names a data center ("data center", "critical facilities") ->
-   compute with a category from the title. Rule: ``title:data center + title:electrical``.
-3. Otherwise ``not_compute`` with rule ``default``.
+``classify`` works from stored values alone (title, department, team and the source's
+departments option), so ``tracker renormalize`` can re-run it on history.
+
+Rule strings (``Posting.category_rule``, shown by ``tracker history``):
+
+- ``department:Compute + title:electrical`` - configured department, then the category word;
+- ``title:data center + title:technician`` - a title naming data-center work;
+- ``department~data center + title:technician`` - the ATS department names data centers;
+- ``department~infrastructure+title:electrical`` - an infrastructure department and a trade;
+- ``veto:finance:tax over title:infrastructure+capacity`` - a look-alike, so ``not_compute``;
+- ``default`` - nothing fired.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -25,79 +31,179 @@ from tracker.normalize._seeds import load_seed
 DEFAULT_RULE = "default"
 OTHER = "other_compute"
 NOT_COMPUTE = "not_compute"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SEP = r"[\s\-_/]+"
 
 
 @dataclass(frozen=True)
-class Keyword:
-    """One keyword (``*`` = any word ending) and its compiled whole-word pattern.
+class Terms:
+    """A keyword list compiled into one whole-word, case-insensitive pattern."""
 
-    Rules quote the words a keyword matched ("facilit*" in a title -> ``title:facilities``).
-    """
-
-    text: str
+    name: str
     pattern: re.Pattern[str]
+
+    def find(self, text: str | None) -> str | None:
+        """The words matched in ``text`` (lower-cased, single-spaced), or None."""
+        if not text:
+            return None
+        found = self.pattern.search(text)
+        if not found:
+            return None
+        return " ".join(re.split(_SEP, found.group(0).lower()))
+
+
+@dataclass(frozen=True)
+class Veto:
+    """Look-alike words; ``strong`` vetoes also overrule a title that names a data center."""
+
+    terms: Terms
+    strong: bool
 
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """The parsed ``seeds/taxonomy.toml``: data-center title words and ordered categories."""
+    """The parsed ``seeds/taxonomy.toml``."""
 
-    data_center: tuple[Keyword, ...]
-    categories: tuple[tuple[str, tuple[Keyword, ...]], ...]
+    data_center: Terms
+    dc_terms: Terms
+    compute: Terms
+    infrastructure: Terms
+    infra_functions: Terms
+    dc_departments: Terms
+    dc_role_words: Terms
+    vetoes: tuple[Veto, ...]
+    categories: tuple[tuple[str, Terms], ...]
+
+
+def _keyword_regex(text: str) -> str:
+    word = fold_title(text.strip())
+    star = word.endswith("*")
+    stem = word.rstrip("*").strip()
+    body = _SEP.join(re.escape(part) for part in stem.split())
+    if _CJK.search(stem):
+        return body
+    tail = r"\w*" if star else ""
+    return rf"(?<!\w){body}{tail}(?!\w)"
 
 
 @cache
-def compile_keyword(text: str) -> Keyword:
-    """Whole-word, case-insensitive pattern; spaces also match hyphens, ``*`` a word ending."""
-    stem = text.strip().rstrip("*")
-    body = r"[\s-]+".join(re.escape(word) for word in stem.split())
-    tail = r"\w*" if text.strip().endswith("*") else ""
-    return Keyword(stem, re.compile(rf"(?<!\w){body}{tail}(?!\w)", re.IGNORECASE))
+def compile_terms(name: str, words: tuple[str, ...]) -> Terms:
+    """One alternation over ``words`` (longest first, so phrases beat their first word)."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    pattern = "|".join(_keyword_regex(w) for w in ordered) or r"(?!x)x"
+    return Terms(name, re.compile(pattern, re.IGNORECASE))
+
+
+def compile_keyword(text: str) -> Terms:
+    """A single keyword as ``Terms`` (also used for configured department names)."""
+    return compile_terms(text.strip(), (text,))
+
+
+def fold_title(text: str) -> str:
+    """Compatibility-normalized, accents kept, ``&`` read as "and", whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text).replace("&", " and ")
+    return " ".join(text.split())
 
 
 @cache
 def load_taxonomy() -> Taxonomy:
     """Read and check ``seeds/taxonomy.toml`` (cached for the process)."""
     data = load_seed("taxonomy.toml")
-    categories: list[tuple[str, tuple[Keyword, ...]]] = []
+    signals = data["signals"]
+
+    def terms(key: str) -> Terms:
+        return compile_terms(key, tuple(signals[key]))
+
+    categories: list[tuple[str, Terms]] = []
     for entry in data["category"]:
         slug = entry["slug"]
         if slug not in CATEGORIES or slug in (OTHER, NOT_COMPUTE):
             raise ValueError(f"seeds/taxonomy.toml: unknown category {slug!r}")
-        categories.append((slug, tuple(compile_keyword(k) for k in entry["keywords"])))
-    data_center = tuple(compile_keyword(k) for k in data["data_center"]["keywords"])
-    return Taxonomy(data_center, tuple(categories))
+        categories.append((slug, compile_terms(slug, tuple(entry["keywords"]))))
+    vetoes = tuple(
+        Veto(compile_terms(v["name"], tuple(v["keywords"])), bool(v.get("strong", True)))
+        for v in data["veto"]
+    )
+    return Taxonomy(
+        data_center=terms("data_center"),
+        dc_terms=terms("dc_terms"),
+        compute=terms("compute"),
+        infrastructure=terms("infrastructure"),
+        infra_functions=terms("infra_functions"),
+        dc_departments=terms("dc_departments"),
+        dc_role_words=terms("dc_role_words"),
+        vetoes=vetoes,
+        categories=tuple(categories),
+    )
 
 
-def first_match(text: str, keywords: Sequence[Keyword]) -> str | None:
-    """The words of ``text`` matched by the first matching keyword (lower-cased), or None."""
-    for keyword in keywords:
-        found = keyword.pattern.search(text)
-        if found:
-            return " ".join(found.group(0).lower().replace("-", " ").split())
-    return None
-
-
-def title_category(title: str) -> tuple[str, str | None]:
-    """(category, matched keyword) from title keywords; ``other_compute`` if none match."""
-    for slug, keywords in load_taxonomy().categories:
-        found = first_match(title, keywords)
-        if found:
-            return slug, found
-    return OTHER, None
-
-
-def department_match(
+def configured_match(
     department: str | None, team: str | None, source_departments: Sequence[str]
 ) -> str | None:
     """``department:X`` / ``team:X`` when the posting sits in a configured department X."""
     for field, value in (("department", department), ("team", team)):
         if not value:
             continue
+        text = fold_title(value)
         for name in source_departments:
-            if name.strip() and compile_keyword(name).pattern.search(value):
+            if name.strip() and compile_keyword(name).find(text):
                 return f"{field}:{name.strip()}"
     return None
+
+
+def title_signal(tax: Taxonomy, title: str) -> tuple[str, bool] | None:
+    """(rule, names a data center outright) when the title alone makes a compute role."""
+    for terms, outright in ((tax.data_center, True), (tax.dc_terms, False)):
+        found = terms.find(title)
+        if found:
+            return f"title:{found}", outright
+    if tax.compute.find(title):
+        return "title:compute", False
+    infra = tax.infrastructure.find(title)
+    function = tax.infra_functions.find(title) if infra else None
+    if infra and function:
+        return f"title:{infra}+{function}", False
+    return None
+
+
+def department_signal(
+    tax: Taxonomy, title: str, department: str | None, team: str | None
+) -> str | None:
+    """A compute signal from the ATS's own department and team names."""
+    names = [fold_title(v) for v in (team, department) if v]
+    for name in names:
+        found = tax.data_center.find(name)
+        if found:
+            return f"department~{found}"
+    role = tax.dc_role_words.find(title)
+    if not role:
+        return None
+    for name in names:
+        found = tax.dc_departments.find(name)
+        if found:
+            return f"department~{found}+title:{role}"
+    return None
+
+
+def veto(tax: Taxonomy, title: str, outright: bool) -> str | None:
+    """``veto:<group>:<word>`` for a look-alike title, or None."""
+    for rule in tax.vetoes:
+        if outright and not rule.strong:
+            continue
+        found = rule.terms.find(title)
+        if found:
+            return f"veto:{rule.terms.name}:{found}"
+    return None
+
+
+def category_of(tax: Taxonomy, title: str, team: str | None) -> tuple[str, str | None]:
+    """(category, evidence) from title keywords, else team keywords; ``other_compute`` if none."""
+    for field, text in (("title", title), ("team", fold_title(team) if team else None)):
+        for slug, terms in tax.categories:
+            found = terms.find(text)
+            if found:
+                return slug, f"{field}:{found}"
+    return OTHER, None
 
 
 def classify(
@@ -107,15 +213,20 @@ def classify(
 
     >>> classify("Data Center Electrical Engineer", "Compute", None, ["Compute"])
     (True, 'dc_electrical', 'department:Compute + title:electrical')
-    >>> classify("Account Executive", "Sales", None, ["Compute"])
+    >>> classify("Account Executive, Energy & Utilities", "Sales", None, [])
     (False, 'not_compute', 'default')
     """
-    matched = department_match(department, team, source_departments)
-    if matched is None:
-        named = first_match(title, load_taxonomy().data_center)
-        if named is None:
+    tax = load_taxonomy()
+    text = fold_title(title)
+    signal = configured_match(department, team, source_departments)
+    if signal is None:
+        found = title_signal(tax, text)
+        outright = bool(found and found[1])
+        signal = found[0] if found else department_signal(tax, text, department, team)
+        if signal is None:
             return False, NOT_COMPUTE, DEFAULT_RULE
-        matched = f"title:{named}"
-    category, keyword = title_category(title)
-    rule = f"{matched} + title:{keyword}" if keyword else matched
-    return True, category, rule
+        blocked = veto(tax, text, outright)
+        if blocked:
+            return False, NOT_COMPUTE, f"{blocked} over {signal}"
+    category, evidence = category_of(tax, text, team)
+    return True, category, f"{signal} + {evidence}" if evidence else signal

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from tracker.domain import Role
+from tracker.domain import Counted, Role
 from tracker.report.money import band_text
 
 if TYPE_CHECKING:
@@ -73,11 +73,11 @@ def titles(roles: Sequence[Role]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def countries_of(role: Role) -> set[str]:
+def countries_of(role: Counted) -> set[str]:
     return {p.country for p in role.locations if p.country}
 
 
-def region_clause(roles: Sequence[Role]) -> str:
+def region_clause(roles: Sequence[Counted]) -> str:
     """``, 8 of them in Australia or Japan`` when a non-Americas region holds ≥ 25%."""
     by_region: dict[str, set[int]] = defaultdict(set)
     country_counts: dict[str, Counter[str]] = defaultdict(Counter)
@@ -98,8 +98,8 @@ def region_clause(roles: Sequence[Role]) -> str:
 
 
 def company_lines(report: Report, noun: str) -> list[str]:
-    start_by: dict[str, list[Role]] = defaultdict(list)
-    end_by: dict[str, list[Role]] = defaultdict(list)
+    start_by: dict[str, list[Counted]] = defaultdict(list)
+    end_by: dict[str, list[Counted]] = defaultdict(list)
     names: dict[str, str] = {}
     for role in report.start_roles:
         start_by[role.company].append(role)

@@ -7,16 +7,38 @@ fetched or parsed.
 from __future__ import annotations
 
 from tracker.sources.ashby import Ashby
-from tracker.sources.base import Source, SourceError
+from tracker.sources.base import BudgetExceeded, NotModified, Source, SourceError, Validators
 from tracker.sources.greenhouse import Greenhouse
+from tracker.sources.html import Html
 from tracker.sources.lever import Lever
+from tracker.sources.recruitee import Recruitee
+from tracker.sources.smartrecruiters import SmartRecruiters
+from tracker.sources.teamtailor import Teamtailor
+from tracker.sources.workable import Workable
+from tracker.sources.workday import Workday
 
-__all__ = ["REGISTRY", "Source", "SourceError", "UnknownSourceError", "describe", "get_source"]
+__all__ = [
+    "REGISTRY",
+    "BudgetExceeded",
+    "NotModified",
+    "Source",
+    "SourceError",
+    "UnknownSourceError",
+    "Validators",
+    "describe",
+    "get_source",
+]
 
 REGISTRY: dict[str, type[Source]] = {
     "greenhouse": Greenhouse,
     "lever": Lever,
     "ashby": Ashby,
+    "workday": Workday,
+    "smartrecruiters": SmartRecruiters,
+    "workable": Workable,
+    "recruitee": Recruitee,
+    "teamtailor": Teamtailor,
+    "html": Html,
 }
 
 

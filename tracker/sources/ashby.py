@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from tracker.domain import Place, RawPosting, SalaryBand, SourceRef
 from tracker.sources import common
+from tracker.sources.base import Validators
 
 if TYPE_CHECKING:
     from tracker.sources.http import HttpClient
@@ -25,7 +26,9 @@ class Ashby:
 
     async def fetch(self, client: HttpClient, ref: SourceRef) -> Any:
         """``GET /posting-api/job-board/{org}?includeCompensation=true``."""
-        return await client.get_json(self.url(ref), {"includeCompensation": "true"})
+        return await client.get_json(
+            self.url(ref), {"includeCompensation": "true"}, validators=Validators.of(ref)
+        )
 
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
         """``{"jobs": [...]}`` -> listed postings (``isListed: false`` are left out)."""

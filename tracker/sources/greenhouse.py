@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from tracker.domain import Place, RawPosting, SalaryBand, SourceRef
 from tracker.sources import common
+from tracker.sources.base import Validators
 
 if TYPE_CHECKING:
     from tracker.sources.http import HttpClient
@@ -25,8 +26,10 @@ class Greenhouse:
         return f"{common.base_url(ref, DEFAULT_BASE)}/v1/boards/{ref.token}/jobs"
 
     async def fetch(self, client: HttpClient, ref: SourceRef) -> Any:
-        """``GET /v1/boards/{token}/jobs?content=true``: every job with content and offices."""
-        return await client.get_json(self.url(ref), {"content": "true"})
+        """``GET /v1/boards/{token}/jobs?content=true`` (conditional on the stored validators)."""
+        return await client.get_json(
+            self.url(ref), {"content": "true"}, validators=Validators.of(ref)
+        )
 
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
         """``{"jobs": [...]}`` -> postings; any malformed job fails the whole board."""

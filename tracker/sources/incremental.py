@@ -33,15 +33,17 @@ stored without detail (so the next run fetches it).
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tracker.domain import SourceRef
 from tracker.sources import common
 from tracker.sources.base import SourceError
+
+if TYPE_CHECKING:
+    import asyncio
 
 T = TypeVar("T")
 _ANY = object()  # a known id whose signature is not compared (ids given as a list)
@@ -140,6 +142,8 @@ async def fetch_details(
 async def gather_all(coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
     """Run coroutines concurrently; results in order. The first failure cancels the rest and
     is raised as itself (a SourceError stays a SourceError, not an ExceptionGroup)."""
+    import asyncio  # here, so that importing the registry stays light
+
     tasks: list[asyncio.Task[T]] = []
     try:
         async with asyncio.TaskGroup() as group:
@@ -176,7 +180,8 @@ def split_payload(
     """
     details: Any = {}
     if isinstance(payload, dict) and "pages" in payload:
-        pages, details = payload["pages"], payload.get("details") or {}
+        pages, details = payload["pages"], payload.get("details", {})
+        details = {} if details is None else details
     elif isinstance(payload, dict):
         pages = [payload]
     else:

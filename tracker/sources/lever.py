@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from tracker.domain import Place, RawPosting, SalaryBand, SourceRef
 from tracker.sources import common
+from tracker.sources.base import Validators
 
 if TYPE_CHECKING:
     from tracker.sources.http import HttpClient
@@ -33,8 +34,8 @@ class Lever:
         return f"{common.base_url(ref, DEFAULT_BASE)}/v0/postings/{ref.token}"
 
     async def fetch(self, client: HttpClient, ref: SourceRef) -> Any:
-        """``GET /v0/postings/{site}?mode=json``: every published posting."""
-        return await client.get_json(self.url(ref), {"mode": "json"})
+        """``GET /v0/postings/{site}?mode=json`` (conditional on the stored validators)."""
+        return await client.get_json(self.url(ref), {"mode": "json"}, validators=Validators.of(ref))
 
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
         """A JSON array of postings -> postings; any malformed posting fails the whole board."""

@@ -5,11 +5,12 @@
 pages often say 0); the remaining pages are requested concurrently (``per_host`` bounds them).
 
 Large tenants cap an unfiltered search (NVIDIA says ``total: 2000`` for ~2,550 postings). Then the
-search is split by one of the ``facets`` the response offers (job family, location, ...), each
-slice read on its own (split again if it is still capped) and the slices united by
-``externalPath``. The split is accepted only if the union holds at least as many postings as the
-facet counts show the board has (the smallest facet sum that reaches the cap, less 0.5 % for
-postings closing mid-read); otherwise, or when no facet can split it, the fetch fails.
+search is split by one of the ``facets`` the response offers (job family, location, ...) whose
+counts cover the whole board, each slice read on its own (split again if it is still capped) and
+the slices united by ``externalPath``. The board's size is taken from the top-level facets (one
+value per posting, so a complete one sums to the size); the split is accepted only if the union
+holds that many postings, less 1 % for postings closing mid-read. When no facet covers the board,
+or the union falls short, the fetch fails.
 
 Details (``GET .../job/{path}``: description, every location, start date) are fetched only for new
 or changed postings; see :mod:`tracker.sources.incremental`. The payload is
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 20
 RESULT_CAP = 2000
-SLACK = 0.005  # share of postings that may close while a split board is read
+SLACK = 0.01  # share of postings that may close while a split board is read
 MAX_PAGES = 1000  # per query, when the total cannot be trusted
 _COUNT_ONLY = re.compile(r"^\s*\d+\s+locations?\s*$", re.IGNORECASE)
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
@@ -75,7 +76,9 @@ class Workday:
             return ref.api_base.rstrip("/")
         host = common.opt_str(ref.options.get("host"))
         if not host:
-            raise SourceError(f"{ref.key}: workday needs the host option (tenant.wdN.myworkdayjobs.com)")
+            raise SourceError(
+                f"{ref.key}: workday needs the host option (tenant.wdN.myworkdayjobs.com)"
+            )
         return f"https://{host.rstrip('/')}"
 
     def site(self, ref: SourceRef) -> str:
@@ -171,24 +174,24 @@ class _Search:
     async def split(self, applied: dict[str, list[str]], first: dict[str, Any]) -> list[Any]:
         """A capped query read slice by slice along one facet; fails if it stays incomplete."""
         facets = flatten_facets(first.get("facets"))
-        facet = choose_facet(facets, applied)
+        size = board_size(facets, applied)
+        facet = choose_facet(facets, applied, size)
         where = f" within {applied}" if applied else ""
         if facet is None:
             raise SourceError(
                 f"{self.ref.key}: the search{where} reaches Workday's {RESULT_CAP}-result cap "
-                "and offers no facet to split it by; the board cannot be read completely"
+                f"and no facet splits all of its {size}+ postings; the board cannot be read "
+                "completely"
             )
         pages: list[Any] = [first]
         for value, _count in facet.values:
             sliced = {**applied, facet.param: [value]}
             pages += await self.query(sliced, await self.page(sliced, 0))
         found = len(unique_items(pages, self.ref))
-        needed = required_count(facets)
-        if found < needed - max(1, math.ceil(needed * SLACK)):
+        if found < size - slack(size):
             raise SourceError(
                 f"{self.ref.key}: split by {facet.param}{where}, the search found {found} "
-                f"postings but its facet counts show at least {needed}; the board cannot be "
-                "read completely"
+                f"postings but its facet counts show {size}; the board cannot be read completely"
             )
         return pages
 
@@ -222,24 +225,33 @@ def flatten_facets(value: Any, nested: bool = False) -> list[Facet]:
     return found
 
 
-def required_count(facets: list[Facet]) -> int:
-    """A lower bound of the board's size: the smallest facet sum that reaches the cap."""
-    sums = [f.total for f in facets if f.total >= RESULT_CAP]
-    return max(RESULT_CAP, min(sums)) if sums else RESULT_CAP
+def board_size(facets: list[Facet], applied: dict[str, list[str]]) -> int:
+    """A lower bound of a capped search's size: the largest sum of its top-level facets.
 
-
-def choose_facet(facets: list[Facet], applied: dict[str, list[str]]) -> Facet | None:
-    """The facet to split a capped search by, or None.
-
-    Only facets covering the board qualify: their sum must reach the cap and the largest sum of
-    the top-level facets (one value per posting, so a complete one sums to the board's size).
-    Among those, facets whose every value is under the cap come first, then the cheapest.
+    Top-level facets (job family, time type, worker type) carry one value per posting, so a
+    complete one sums to the search's size; location groups may count a posting several times
+    and are left out. Facets already applied are left out too (they may be counted as if not
+    applied).
     """
-    usable = [f for f in facets if f.param not in applied and f.total >= RESULT_CAP]
+    flat = [f.total for f in facets if not f.nested and f.param not in applied]
+    return max([RESULT_CAP, *flat])
+
+
+def slack(size: int) -> int:
+    """Postings that may close while a split board is read."""
+    return max(2, math.ceil(size * SLACK))
+
+
+def choose_facet(facets: list[Facet], applied: dict[str, list[str]], size: int) -> Facet | None:
+    """The facet to split a capped search of ``size`` postings by, or None.
+
+    Only facets that cover the search qualify (their sum reaches ``size``, less the slack) and
+    that split it (several values, or one under the cap). Facets whose every value is under
+    the cap come first (no further split), then the cheapest in pages.
+    """
+    usable = [f for f in facets if f.param not in applied]
     usable = [f for f in usable if len(f.values) > 1 or f.largest < RESULT_CAP]
-    flat = [f.total for f in usable if not f.nested]
-    floor = max(flat) if flat else 0
-    covering = [f for f in usable if f.total >= floor] or usable
+    covering = [f for f in usable if f.total >= size - slack(size)]
     if not covering:
         return None
     return min(covering, key=lambda f: (f.largest >= RESULT_CAP, f.cost, f.param))
@@ -315,7 +327,7 @@ def parse_posting(
         salary_texts=tuple(common.salary_lines([text])) if text else (),
         description=text or None,
         posted_at=common.parse_iso(info.get("startDate")),
-        extra=_extra(item, info, bool(info)),
+        extra=_extra(item, common.opt_dict(detail)),
     )
 
 
@@ -369,15 +381,17 @@ def remote(value: Any) -> bool | None:
     return False if any(w in text for w in ("hybrid", "site", "office", "onsite")) else None
 
 
-def _extra(item: dict[str, Any], info: dict[str, Any], has_detail: bool) -> dict[str, Any]:
+def _extra(item: dict[str, Any], detail: dict[str, Any]) -> dict[str, Any]:
     """Provenance, the list signature and whether the detail was used."""
+    info = common.opt_dict(detail.get("jobPostingInfo"))
+    organization = common.opt_dict(detail.get("hiringOrganization"))
     extra = {
         "signature": list_signature(item),
-        "detail": has_detail,
+        "detail": bool(info),
         "external_path": item.get("externalPath"),
         "posted_on": common.opt_str(item.get("postedOn")),
         "requisition_id": common.opt_str(info.get("jobReqId")) or requisition(item),
         "time_type": common.opt_str(info.get("timeType")),
-        "legal_entity": None,
+        "legal_entity": common.opt_str(organization.get("name")),
     }
     return {k: v for k, v in extra.items() if v is not None}

@@ -1,0 +1,183 @@
+"""``tracker status``: each source's last run, next run (from the daemon's job store) and health;
+the digest's schedule, the current period's state, the last digest sent and failed sends."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import typer
+from sqlalchemy.engine import Engine
+
+from db import digests, queries
+from db.digests import DigestSend
+from db.session import session_scope
+from db.status import SourceInfo
+from jobs.reports import failing_since
+from tracker.report.serialize import dumps, iso
+from tracker.report.tables import print_table, rows_table
+from tracker.settings import Settings, parse_duration
+
+OVERDUE = timedelta(minutes=2)  # a next run this far in the past: the daemon is not running
+STALE_AFTER = 3  # intervals without an ok run
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What ``tracker status`` reads, in one transaction."""
+
+    sources: list[SourceInfo]
+    failing: dict[str, datetime | None]
+    jobs: dict[str, datetime | None]
+    period: tuple[datetime, datetime] | None
+    period_sends: list[DigestSend]
+    last_sent: DigestSend | None
+    failed: list[DigestSend]
+
+
+def read_snapshot(engine: Engine, settings: Settings, now: datetime) -> Snapshot:
+    from jobs.digest import current_period
+
+    period = current_period(settings, now) if settings.digest.to else None
+    with session_scope(engine) as session:
+        sources = queries.list_sources(session)
+        failing = {
+            s.key: failing_since(session, s.key, now) for s in sources if s.last_status == "failed"
+        }
+        sent = digests.recent_sends(session, limit=1, status="sent")
+        return Snapshot(
+            sources=sources,
+            failing=failing,
+            jobs=digests.scheduled_jobs(session),
+            period=period,
+            period_sends=digests.sends_for_period(session, *period) if period else [],
+            last_sent=sent[0] if sent else None,
+            failed=digests.recent_sends(session, limit=5, status="failed"),
+        )
+
+
+def health(info: SourceInfo, settings: Settings, since: datetime | None, now: datetime) -> str:
+    if not info.enabled:
+        return "disabled"
+    if info.last_status is None:
+        return "never run"
+    if info.last_status == "failed":
+        return f"failing since {iso(since or info.last_run_at)}"
+    if info.last_status == "suspect":
+        return "suspect: closings await a confirming run"
+    every = parse_duration(info.interval or settings.scrape.interval)
+    if info.last_ok_at is None or now - info.last_ok_at > every * STALE_AFTER:
+        return f"stale: no ok run since {iso(info.last_ok_at) or 'ever'}"
+    return "ok"
+
+
+def next_run_text(when: datetime | None, now: datetime) -> str | None:
+    if when is None:
+        return None
+    text = iso(when) or ""
+    return f"{text} (overdue: daemon not running?)" if when < now - OVERDUE else text
+
+
+def source_rows(snap: Snapshot, settings: Settings, now: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": s.key,
+            "enabled": s.enabled,
+            "open": s.open_postings,
+            "last_run": iso(s.last_run_at),
+            "status": s.last_status,
+            "last_ok": iso(s.last_ok_at),
+            "next_run": iso(snap.jobs.get(f"scrape:{s.key}")),
+            "health": health(s, settings, snap.failing.get(s.key), now),
+            "error": s.last_error if s.last_status != "ok" else None,
+        }
+        for s in snap.sources
+    ]
+
+
+def send_dict(send: DigestSend | None) -> dict[str, Any] | None:
+    if send is None:
+        return None
+    return {
+        "period": {"from": iso(send.period_start), "to": iso(send.period_end)},
+        "status": send.status,
+        "recipients": list(send.recipients),
+        "message_id": send.message_id,
+        "subject": send.subject,
+        "forced": send.forced,
+        "attempted_at": iso(send.created_at),
+        "sent_at": iso(send.sent_at),
+        "error": send.error,
+    }
+
+
+def period_state(sends: Sequence[DigestSend]) -> str:
+    if any(s.status == "sent" for s in sends):
+        return "sent"
+    if any(s.status == "sending" for s in sends):
+        return "sending"
+    failed = sum(1 for s in sends if s.status == "failed")
+    return f"failed ({failed} attempt(s)); the daemon retries hourly" if failed else "not sent"
+
+
+def digest_dict(snap: Snapshot, settings: Settings) -> dict[str, Any]:
+    from jobs.digest import schedule_of
+
+    period = None
+    if snap.period is not None:
+        start, end = snap.period
+        period = {"from": iso(start), "to": iso(end), "state": period_state(snap.period_sends)}
+    return {
+        "schedule": str(schedule_of(settings)),
+        "recipients": list(settings.digest.to),
+        "next": iso(snap.jobs.get("digest")),
+        "current_period": period,
+        "last_sent": send_dict(snap.last_sent),
+        "failed": [send_dict(s) for s in snap.failed],
+    }
+
+
+def print_status(engine: Engine, settings: Settings, fmt: str) -> None:
+    now = datetime.now(UTC)
+    snap = read_snapshot(engine, settings, now)
+    rows = source_rows(snap, settings, now)
+    digest = digest_dict(snap, settings)
+    if fmt == "json":
+        typer.echo(dumps({"sources": rows, "daemon_jobs": _jobs(snap), "digest": digest}))
+        return
+    for row in rows:
+        row["next_run"] = next_run_text(snap.jobs.get(f"scrape:{row['key']}"), now)
+    cols = ["key", "open", "last_run", "status", "last_ok", "next_run", "health"]
+    print_table(rows_table(rows, cols, f"{len(rows)} sources"))
+    if not snap.jobs:
+        typer.echo("daemon: nothing scheduled (start `tracker daemon`)")
+    _print_digest(digest, now, snap)
+
+
+def _jobs(snap: Snapshot) -> dict[str, str | None]:
+    return {job_id: iso(when) for job_id, when in sorted(snap.jobs.items())}
+
+
+def _print_digest(digest: dict[str, Any], now: datetime, snap: Snapshot) -> None:
+    to = ", ".join(digest["recipients"]) or "nobody (set [digest] to)"
+    typer.echo(f"digest: {digest['schedule']} to {to}")
+    if digest["current_period"]:
+        p = digest["current_period"]
+        typer.echo(f"  current period {p['from']} -> {p['to']}: {p['state']}")
+    if snap.jobs.get("digest"):
+        typer.echo(f"  next digest: {next_run_text(snap.jobs['digest'], now)}")
+    last = digest["last_sent"]
+    if last:
+        typer.echo(
+            f"  last sent: {last['sent_at']} for {last['period']['from']} -> "
+            f"{last['period']['to']} to {', '.join(last['recipients'])} {last['message_id']}"
+        )
+    else:
+        typer.echo("  last sent: never")
+    for failed in digest["failed"]:
+        typer.echo(
+            f"  failed: {failed['attempted_at']} for {failed['period']['from']} -> "
+            f"{failed['period']['to']}: {failed['error']}"
+        )

@@ -1,0 +1,32 @@
+"""Pay lines in free text, for boards whose pay is only prose (Recruitee, Teamtailor, HTML).
+
+``common.salary_lines`` finds lines with an amount and a pay word; benefit lines also match
+("€1500 annual learning budget", "SEK 5,000 wellness allowance"). Here those are dropped and
+lines that name a salary or pay range come first, so the salary parser reads the right one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tracker.sources import common
+
+_BENEFIT = re.compile(
+    r"budget|allowance|stipend|reimburs|expenses|vacation|pension|bonus of|discount|"
+    r"per diem|relocation|wellness|gym|learning|referral",
+    re.IGNORECASE,
+)
+_STRONG = re.compile(
+    r"salary|pay range|compensation|wage|base pay|\bOTE\b|earnings|rate", re.IGNORECASE
+)
+
+
+def pay_lines(texts: Iterable[str | None]) -> tuple[str, ...]:
+    """Pay-looking lines without benefit lines; salary/pay-range lines first."""
+    lines = [line for line in common.salary_lines(texts) if not _benefit_only(line)]
+    return tuple(sorted(lines, key=lambda line: _STRONG.search(line) is None))
+
+
+def _benefit_only(line: str) -> bool:
+    return bool(_BENEFIT.search(line)) and not re.search(r"salary|pay range|wage", line, re.I)
