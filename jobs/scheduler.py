@@ -340,29 +340,33 @@ def configure_logging() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def import_configured_watchlist(engine: Engine, settings: Settings) -> None:
-    """Upsert the config's ``watchlist`` (relative to the config file, else the working dir)."""
+def import_configured_watchlist(engine: Engine, settings: Settings) -> str | None:
+    """Upsert the config's ``watchlist`` (relative to the config file, else the working dir);
+    return a line saying what changed."""
     from jobs.sources import import_watchlist
 
     if not settings.watchlist:
-        return
+        return None
     path = Path(settings.watchlist).expanduser()
     if not path.is_absolute() and settings.config_path:
         beside = Path(settings.config_path).resolve().parent / path
         path = beside if beside.exists() or not path.exists() else path
     changes = import_watchlist(engine, path)
     counts = {c: sum(1 for _, x in changes if x == c) for c in ("added", "updated", "unchanged")}
-    log.info("watchlist %s: %s", path, ", ".join(f"{n} {c}" for c, n in counts.items()))
+    return f"watchlist {path}: " + ", ".join(f"{n} {c}" for c, n in counts.items())
 
 
 def run_daemon(settings: Settings) -> int:
     """Run until SIGTERM/SIGINT; return the exit code (0)."""
     from jobs.database import open_database
 
-    configure_logging()
     engine = open_database(settings, write=True)
     fixed_specs(settings, datetime.now(UTC))  # bad schedule/timezone: fail before starting
-    import_configured_watchlist(engine, settings)
+    imported = import_configured_watchlist(engine, settings)
+    source_specs(engine, settings, datetime.now(UTC))  # bad intervals too
+    configure_logging()
+    if imported:
+        log.info("%s", imported)
     try:
         return asyncio.run(_serve(engine, settings))
     finally:
@@ -400,6 +404,8 @@ def _start_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
     reconcile(scheduler, specs)
     scheduler.resume()
     sources = sum(1 for s in specs if s.id.startswith("scrape:"))
+    if not sources:
+        log.warning("no enabled sources: set `watchlist` in the config or `tracker sources add`")
     digest = next((s.name for s in specs if s.id == "digest"), "off (no [digest] to)")
     log.info(
         "daemon started db=%s sources=%d %s", safe_url(engine), sources,

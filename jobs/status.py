@@ -58,26 +58,41 @@ def read_snapshot(engine: Engine, settings: Settings, now: datetime) -> Snapshot
         )
 
 
+def ago(when: datetime | None, now: datetime) -> str:
+    """``45s``, ``12m``, ``5h``, ``3d`` (``never`` for None)."""
+    if when is None:
+        return "never"
+    seconds = max(0, int((now - when).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
 def health(info: SourceInfo, settings: Settings, since: datetime | None, now: datetime) -> str:
     if not info.enabled:
         return "disabled"
     if info.last_status is None:
         return "never run"
     if info.last_status == "failed":
-        return f"failing since {iso(since or info.last_run_at)}"
+        return f"failing for {ago(since or info.last_run_at, now)}"
     if info.last_status == "suspect":
-        return "suspect: closings await a confirming run"
+        return "suspect (closings await a confirming run)"
     every = parse_duration(info.interval or settings.scrape.interval)
     if info.last_ok_at is None or now - info.last_ok_at > every * STALE_AFTER:
-        return f"stale: no ok run since {iso(info.last_ok_at) or 'ever'}"
+        return f"stale (last ok {ago(info.last_ok_at, now)} ago)"
     return "ok"
+
+
+def short(when: datetime | None) -> str | None:
+    """``2026-11-23 07:00`` (UTC) for tables."""
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if when is not None else None
 
 
 def next_run_text(when: datetime | None, now: datetime) -> str | None:
     if when is None:
         return None
-    text = iso(when) or ""
-    return f"{text} (overdue: daemon not running?)" if when < now - OVERDUE else text
+    return f"{short(when)} (overdue: daemon down?)" if when < now - OVERDUE else short(when)
 
 
 def source_rows(snap: Snapshot, settings: Settings, now: datetime) -> list[dict[str, Any]]:
@@ -147,10 +162,19 @@ def print_status(engine: Engine, settings: Settings, fmt: str) -> None:
     if fmt == "json":
         typer.echo(dumps({"sources": rows, "daemon_jobs": _jobs(snap), "digest": digest}))
         return
+    table = [
+        {
+            **row,
+            "last run": short(info.last_run_at),
+            "next run": next_run_text(snap.jobs.get(f"scrape:{info.key}"), now),
+        }
+        for row, info in zip(rows, snap.sources, strict=True)
+    ]
+    cols = ["key", "open", "last run", "status", "next run", "health"]
+    print_table(rows_table(table, cols, f"{len(rows)} sources (times UTC)"))
     for row in rows:
-        row["next_run"] = next_run_text(snap.jobs.get(f"scrape:{row['key']}"), now)
-    cols = ["key", "open", "last_run", "status", "last_ok", "next_run", "health"]
-    print_table(rows_table(rows, cols, f"{len(rows)} sources"))
+        if row["error"]:
+            typer.echo(f"{row['key']}: {row['error']}")
     if not snap.jobs:
         typer.echo("daemon: nothing scheduled (start `tracker daemon`)")
     _print_digest(digest, now, snap)

@@ -505,7 +505,7 @@ def digest_send(
     """
     from jobs.digest import send_now
 
-    if not send_now(database(), settings(), to or [], force):
+    if not send_now(database(write=False), settings(), to or [], force):
         raise typer.Exit(1)
 
 

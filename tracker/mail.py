@@ -80,7 +80,10 @@ def send_message(
         ) from None
     except smtplib.SMTPException as exc:
         raise MailError(f"SMTP {where}: {_scrub(str(exc), password)}") from None
-    except (OSError, ssl.SSLError) as exc:
+    except ssl.SSLError as exc:
+        reason = _scrub(getattr(exc, "verify_message", None) or exc.reason or str(exc), password)
+        raise MailError(f"TLS with SMTP server {where} failed: {reason}") from None
+    except OSError as exc:
         reason = _scrub(exc.strerror or str(exc) or type(exc).__name__, password)
         raise MailError(f"cannot reach SMTP server {where}: {reason}") from None
     return sorted(refused)

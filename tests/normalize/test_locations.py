@@ -180,3 +180,55 @@ def test_structured_places_without_country_are_parsed() -> None:
 )  # fmt: skip
 def test_regions(country: str | None, region: str | None) -> None:
     assert region_for(country) == region
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        ("Santa Clara", "Santa Clara", "US"),  # not the bigger Santa Clara in Cuba
+        ("Santa Clara, Cuba", "Santa Clara", "CU"),
+        ("Quincy", "Quincy", "US"),
+        ("Eastern Creek", "Eastern Creek", "AU"),
+        ("Eemshaven", "Eemshaven", "NL"),
+        ("Clonee, Co. Meath", "Clonee", "IE"),
+        ("Valencia", "Valencia", "ES"),  # country weights: Spain over Venezuela
+        ("Milano, Italy", "Milan", "IT"),  # a province of that name, but the city is meant
+        ("Taipei City, TWN", "Taipei", "TW"),
+        ("BangPa-in, PHRA NAKHON SI AYUTTHAYA, Thailand", "Bang Pa-in", "TH"),
+        ("Dallas-Fort Worth, TX", "Dallas", "US"),
+        ("Sydney NSW", "Sydney", "AU"),
+        ("San Francisco, CA 94105", "San Francisco", "US"),
+        ("Japan, Tokyo", "Tokyo", "JP"),
+    ],
+)
+def test_ambiguous_and_small_places(text: str, city: str, country: str) -> None:
+    place = one(text)
+    assert (place.city, place.country) == (city, country)
+
+
+def test_states_and_counts_are_not_cities() -> None:
+    assert one("Johor, Malaysia") == Place("Johor, Malaysia", None, "MY", "APAC")
+    assert one("US, AR, Remote") == Place("US, AR, Remote", None, "US", "AMER")
+    assert one("Northern Virginia") == Place("Northern Virginia", None, "US", "AMER")
+    assert parse_places("3 Locations", []) == ([Place("3 Locations")], False)
+
+
+def test_regions_without_a_country() -> None:
+    assert parse_places("Remote - EMEA", []) == ([Place("Remote - EMEA", region="EMEA")], True)
+    assert parse_places("Remote - North to South America", []) == (
+        [Place("Remote - North to South America", region="AMER")],
+        True,
+    )
+    assert one("DACH").region == "EMEA"
+
+
+def test_more_separators() -> None:
+    places, _ = parse_places("Chicago and NYC", [])
+    assert [p.city for p in places] == ["Chicago", "New York City"]
+    places, _ = parse_places("SF/NYC", [])
+    assert [p.city for p in places] == ["San Francisco", "New York City"]
+    places, remote = parse_places("Remote (US/Canada)", [])
+    assert [p.country for p in places] == ["US", "CA"] and remote
+    assert one("Trinidad and Tobago").country == "TT"
+    places, _ = parse_places("Remote - Germany, France, Netherlands", [])
+    assert [p.country for p in places] == ["DE", "FR", "NL"]

@@ -183,7 +183,10 @@ def test_real_detail_merges_into_its_list_page(
 ) -> None:
     folder = Path(REAL) / ats
     listing = json.loads((folder / page).read_text(encoding="utf-8"))
-    payload = {"pages": [listing], "details": {key: json.loads((folder / detail).read_text())}}
+    payload = {
+        "pages": [listing],
+        "details": {key: json.loads((folder / detail).read_text(encoding="utf-8"))},
+    }
     postings = {p.external_id: p for p in get_source(ats).parse(payload, real_ref(folder / page))}
     merged = postings[external_id]
     assert merged.extra["detail"] is True and merged.description

@@ -332,3 +332,13 @@ def test_public_urls() -> None:
     assert SOURCE.detail_url(ref(), PATH2) == (
         f"https://{HOST}/wday/cxs/examplecompute/Careers{PATH2}"
     )
+
+
+def test_search_answer_without_postings_is_an_error(board_server: LoopbackServer) -> None:
+    board = FakeWorkday(board_server, make_workday_jobs(1), details=False)
+    board_server.add(board.search_path, Reply(json={"errorCode": "S22"}), method="POST")
+    message = r"search page at offset 0 is an object without postings \(errorCode"
+    with pytest.raises(SourceError, match=message):
+        fetch(board.ref(details=False))
+    board_server.add(board.search_path, Reply(json={"total": 0}), method="POST")
+    assert SOURCE.parse(fetch(board.ref(details=False)), board.ref()) == []

@@ -2,9 +2,19 @@
 
 - ``taxonomy.classify`` - compute or not, category, and the rule that decided it;
 - ``locations.parse_places`` - places (city, ISO country, region) and a remote flag;
-- ``salary.pick_salary`` - one pay band, with US-dollar amounts from ``fx.to_usd``.
+- ``salary.pick_salaries`` / ``pick_salary`` - every published pay band / the primary one,
+  native currency plus US dollars from ``fx`` (ECB rate of the observation date);
+- ``fx.convert`` / ``fx.to_usd`` - ECB conversions between any two supported currencies.
 
-The word lists and aliases live in ``seeds/taxonomy.toml`` and ``seeds/places.toml``.
+The word lists and aliases live in ``seeds/taxonomy.toml`` and ``seeds/places.toml``;
+``python -m tracker.normalize.evaluate`` scores the rules on the labelled sets in tests/data/.
+
+**Re-normalizing stored history** (``tracker renormalize``) needs no raw payload: rebuild a
+``RawPosting`` from a stored version - title, department, team, ``Place(raw=p.raw)`` for each
+stored place (only the raw string: the stored city/country are results, not inputs), the stored
+remote flag, and the stored native band (without ``*_usd``) as ``salaries`` - and call
+``normalize`` with the source's current ``SourceRef``. Under unchanged rules that returns the
+same values (tests/normalize/test_renormalize.py), so only improved rules create changes.
 """
 
 from __future__ import annotations
@@ -13,10 +23,10 @@ from datetime import datetime
 
 from tracker.domain import Posting, RawPosting, SourceRef
 from tracker.normalize.locations import parse_places
-from tracker.normalize.salary import pick_salary
+from tracker.normalize.salary import pick_salaries, pick_salary
 from tracker.normalize.taxonomy import classify
 
-__all__ = ["classify", "normalize", "parse_places", "pick_salary"]
+__all__ = ["classify", "normalize", "parse_places", "pick_salaries", "pick_salary"]
 
 
 def normalize(raw: RawPosting, ref: SourceRef, observed_at: datetime) -> Posting:

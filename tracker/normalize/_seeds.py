@@ -27,6 +27,8 @@ def fold(text: str) -> str:
     >>> fold("  Zürich,  U.S. ")
     'zurich, us'
     """
+    if text.isascii():
+        return " ".join(text.casefold().replace(".", "").split())
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(plain.casefold().replace(".", "").split())

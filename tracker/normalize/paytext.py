@@ -71,9 +71,9 @@ _PERIOD_WORDS = {
     "day": r"day|daily|pro tag|par jour|por día|por dia|日給",
     "week": r"week|weekly|wk|woche|semaine|semana",
     "month": r"month|monthly|months|mo|monat|monatlich|mois|mensuel|mensuelle|mes|mensual"
-    r"|mensuales|mês|mensal|maand|maandelijks|månad|月給|月収",
+    r"|mensuales|mês|mensal|maand|maandelijks|månad|måned|månedlig|månedsløn|月給|月収",
     "year": r"year|yearly|yr|annual|annually|annum|annualized|jahr|jährlich|par an|année|annuel"
-    r"|annuelle|año|anual|ano|jaar|jaarlijks|år|lpa|年収|年俸",
+    r"|annuelle|año|anual|ano|jaar|jaarlijks|år|årlig|årligen|lpa|年収|年俸",
 }
 _PERIOD = re.compile(
     "|".join(
@@ -83,14 +83,17 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _FILLER = re.compile(
-    r"^[\s/]*(?:(?:(?-i:[A-Z]{3})|per|a|an|por|im|en|gross|brutto|bruto|base|salary|each)"
+    r"^[\s/]*(?:(?:(?-i:[A-Z]{3})|per|pr|a|an|por|im|en|om|gross|brutto|bruto|base|salary|each)"
     r"(?![A-Za-z])[\s/.]*){0,3}",
     re.IGNORECASE,
 )
+_SYMBOL_CHARS = "$£€¥₹₩₱₪₺"  # "$401K" is pay, "401k match" a retirement plan
 _CLAUSE = re.compile(r"[.;!?](?:\s|$)|[•|()\[\]\n]|\s\+\s?|,\s(?=[A-Za-z])")
 _NOT_PAY = re.compile(
-    r"stipend|allowance|40[13][kb]|equity|rsus?\b|stock|shares|bonus|relocation|reimburse"
-    r"|budget|per diem|credit|discount|referral|pension|superannuation|vacation|insurance",
+    rf"stipend|allowance|(?<![{_SYMBOL_CHARS}\d.,])(?<![{_SYMBOL_CHARS}] )(?<!(?-i:[A-Z]{{3}}) )"
+    r"\b40[13][kb]\b|equity|rsus?\b|stock|shares|bonus|relocation|reimburse"
+    r"|budget|per diem|credit|discount|referral|pension|superannuation|vacation|insurance"
+    r"|raised|funding|series [a-f]\b|valuation|revenue|\barr\b|investors|backed",
     re.IGNORECASE,
 )
 _PAY = re.compile(
@@ -113,6 +116,10 @@ _MOJIBAKE = {"Â£": "£", "Â¥": "¥", "Â\u00a0": " ", "â‚¬": "€", "â�
 _DASHES = str.maketrans({c: "-" for c in "–—‒―−"} | {"〜": "~", "～": "~", "\u00a0": " "})
 _SWISS_DASH = re.compile(r"(?<=\d)\.[-–—]")
 _TAG = re.compile(r"<[^>]+>")
+_DAY_RATE_CURRENCIES = frozenset(
+    {"USD", "GBP", "EUR", "CHF", "CAD", "AUD", "NZD", "SGD", "SEK", "NOK", "DKK"}
+)
+_DOLLAR_CODES = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "BRL"})
 _RETIREMENT = re.compile(r"\b(40[13])\s?\(([kb])\)", re.IGNORECASE)
 
 
@@ -133,6 +140,8 @@ class Amount:
     factor: float
     plus: bool
     coded: bool = False  # the currency came from an ISO code, which beats any symbol
+    bare_dollar: bool = False  # a plain "$", which a dollar code elsewhere can refine
+    money_like: bool = False  # digit grouping, cents or a multiplier: "150,000", "12 lakhs"
 
 
 def plain_text(text: str) -> str:
@@ -145,21 +154,27 @@ def plain_text(text: str) -> str:
 
 
 def parse_number(text: str) -> float | None:
-    """``222,800`` / ``61.000`` / ``120'000`` / ``25,00,000`` / ``172.5`` / ``34,52`` -> float."""
+    """``222,800`` / ``61.000`` / ``120'000`` / ``25,00,000`` / ``172.5`` / ``34,52`` -> float.
+
+    None for anything that is not such a number.
+    """
     text = re.sub(r"[ '’\u00a0\u202f\u2009]", "", text)
+    if not re.fullmatch(r"\d(?:[\d.,]*\d)?", text):
+        return None
     if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?", text):
         return float(text.replace(",", ""))
     if "," in text and "." in text:
         cut = max(text.rfind(","), text.rfind("."))
         whole = re.sub(r"[.,]", "", text[:cut])
-        return float(f"{whole}.{text[cut + 1 :]}")
+        tail = text[cut + 1 :]
+        return float(f"{whole}.{tail}") if whole.isdigit() and tail.isdigit() else None
     for sep in (",", "."):
         if sep in text:
             groups = text.split(sep)
             if 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
                 return float("".join(groups))
             return float(".".join(groups)) if len(groups) == 2 else None
-    return float(text) if text.isdigit() else None
+    return float(text)
 
 
 def _currency_of(match: re.Match[str]) -> tuple[str | None, int, int, bool]:
@@ -199,7 +214,11 @@ def find_amounts(body: str) -> list[Amount]:
         factor = _MULTIPLIERS[mult.lower()] if mult else 1.0
         currency, start, end, coded = _currency_of(match)
         plus = bool(match.group("plus"))
-        found.append(Amount(number * factor, currency, start, end, factor, plus, coded))
+        bare = not coded and "$" in (match.group("sym1") or "", match.group("sym2") or "")
+        money = factor > 1 or bool(re.search(r"[.,'’ \u00a0\u202f\u2009]\d", match.group("num")))
+        found.append(
+            Amount(number * factor, currency, start, end, factor, plus, coded, bare, money)
+        )
     return found
 
 
@@ -217,7 +236,9 @@ def _is_pay(body: str, start: int, end: int) -> bool:
     return not (_NOT_PAY.search(clause) and not _PAY.search(clause))
 
 
-def detect_period(body: str, start: int, end: int, high: float | None) -> str:
+def detect_period(
+    body: str, start: int, end: int, high: float | None, currency: str | None = None
+) -> str:
     """Period words right after the band, else the nearest before it, else by magnitude."""
     after = body[end : end + 60]
     lead = _FILLER.match(after)
@@ -229,26 +250,46 @@ def detect_period(body: str, start: int, end: int, high: float | None) -> str:
     before = list(_PERIOD.finditer(body, min(left, sentence_start), start))
     if before and before[-1].lastgroup:
         return before[-1].lastgroup
-    return _period_by_size(high)
+    return _period_by_size(high, currency)
 
 
-def _period_by_size(amount: float | None) -> str:
-    if amount is None or amount >= 20_000:
+def _period_by_size(amount: float | None, currency: str | None) -> str:
+    """No period word: judge by the US-dollar size (hourly < $200 <= daily < $1,000 <= monthly
+    < $20,000 <= yearly); day rates only in currencies where contractors quote them."""
+    if amount is None:
         return "year"
-    if amount < 200:
+    usd = amount * (_usd_rate(currency) if currency else 1.0)
+    if usd < 200:
         return "hour"
-    return "day" if amount < 1_500 else "month"
+    if usd < 1_000 and (currency or "USD") in _DAY_RATE_CURRENCIES:
+        return "day"
+    return "month" if usd < 20_000 else "year"
+
+
+@cache
+def _usd_rate(currency: str) -> float:
+    """A recent dollar rate, only to judge magnitudes (1.0 when unknown)."""
+    from tracker.normalize.fx import converter, rate
+
+    last = converter().bounds["USD"].last_date
+    return rate(currency, "USD", last) or 1.0
 
 
 def _label(prefix: str) -> str | None:
-    """A heading before the amounts: "Annual Salary:", "Canada Annual Pay Range", "OTE"."""
+    """A heading before the amounts: "Annual Salary:", "Canada Annual Pay Range", "OTE".
+
+    A sentence that runs into the amount ("... salary of up to", "ranges from") is no label.
+    """
     text = prefix.strip()
     colon = text.endswith(":")
-    text = _LABEL_TRIM.sub("", text).strip(" -–—:•,")
-    if not text or len(text) > 200:
+    trimmed = text.rstrip(" :") if colon else _LABEL_TRIM.sub("", text)
+    cut_words = re.search(r"[A-Za-z]", text[len(trimmed) :]) is not None
+    text = trimmed.strip(" -–—:•,")
+    if not text or len(text) > 200 or (cut_words and not colon):
         return None
-    words = len(text.split())
-    if colon or words <= 3 or (words <= 4 and _LABEL_END.search(text)):
+    words = text.split()
+    titled = all(not w[0].isalpha() or w[0].isupper() or not w[0].isascii() for w in words)
+    if colon or (len(words) <= 3 and titled) or (len(words) <= 4 and _LABEL_END.search(text)):
         return text
     return None
 
@@ -277,6 +318,9 @@ def _band(body: str, pair: tuple[Amount, Amount | None], fallback: str | None) -
     ends = [a for a in (second, first) if a and a.currency]
     coded = [a for a in ends if a.coded]
     currency = (coded or ends)[0].currency if ends else fallback
+    named = _text_currency(body)
+    if not coded and all(a.bare_dollar for a in ends) and named in _DOLLAR_CODES:
+        currency = named  # "Pay range (CAD): $120,000 - $150,000"
     lo: float | None = low
     hi: float | None = high
     if second is None:
@@ -288,7 +332,7 @@ def _band(body: str, pair: tuple[Amount, Amount | None], fallback: str | None) -
     if lo is not None and hi is not None and lo > hi:
         lo, hi = hi, lo
     end = (second or first).end
-    period = detect_period(body, first.start, end, hi if hi is not None else lo)
+    period = detect_period(body, first.start, end, hi if hi is not None else lo, currency)
     return SalaryBand(min=lo, max=hi, currency=currency, period=period, source="text")
 
 
@@ -315,9 +359,7 @@ def parse_bands(text: str) -> list[SalaryBand]:
     fallback = next((a.currency for a in amounts if a.currency), None) or _text_currency(body)
     bands: list[SalaryBand] = []
     for first, second in _pairs(body, amounts):
-        if second is None and first.currency is None:
-            continue
-        if not all(_is_pay(body, a.start, a.end) for a in (first, second) if a):
+        if not _wanted(body, first, second):
             continue
         band = _band(body, (first, second), fallback)
         if band.currency is None:
@@ -329,13 +371,24 @@ def parse_bands(text: str) -> list[SalaryBand]:
     return bands
 
 
+def _wanted(body: str, first: Amount, second: Amount | None) -> bool:
+    """A lone figure needs its own currency; a range without one needs money-like numbers
+    ("2025-2026" and "10-15 engineers" are not pay); no amount may sit in a perks clause."""
+    if second is None and first.currency is None:
+        return False
+    unpriced = second is not None and not (first.currency or second.currency)
+    if unpriced and not (first.money_like and second is not None and second.money_like):
+        return False
+    return all(_is_pay(body, a.start, a.end) for a in (first, second) if a)
+
+
 def _bare_range(body: str, amounts: list[Amount]) -> list[SalaryBand]:
     """``34.52-46.00`` / ``170,600.00-227,400.00``: a range with grouping or cents, no currency."""
     nums = [p for p in re.split(r"\s*[-~]\s*", body.strip()) if p]
     if len(amounts) != 2 or not all(re.search(r"[.,'’ ]\d", n) for n in nums):
         return []
     low, high = sorted((amounts[0].value, amounts[1].value))
-    return [SalaryBand(low, high, None, _period_by_size(high), "text")]
+    return [SalaryBand(low, high, None, _period_by_size(high, None), "text")]
 
 
 def parse_salary_text(text: str) -> SalaryBand | None:

@@ -17,6 +17,7 @@ objects (and for the evaluation sets).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
@@ -61,16 +62,18 @@ def pick_salary(raw: RawPosting, observed_at: datetime | date) -> SalaryBand | N
 
 
 def pick_salaries(raw: RawPosting, observed_at: datetime | date) -> list[SalaryBand]:
-    """Every published band, primary first: structured bands if any, else the text bands.
+    """Every published band, primary first, with US-dollar amounts.
 
-    Text bands with a currency come before currency-less ones (a bare ``170,600.00-227,400.00``).
+    Structured bands with a currency win outright; otherwise text bands with a currency, then
+    currency-less bands (structured, then text: a bare ``170,600.00-227,400.00``).
     """
-    structured = [tidy(b) for b in raw.salaries if _usable(b)]
-    if structured:
-        bands = structured
+    structured = [tidy(b) for b in raw.salaries if _has_amount(b)]
+    priced = [b for b in structured if b.currency]
+    if priced:
+        bands = priced
     else:
         found = [band for text in raw.salary_texts for band in parse_bands(text)]
-        bands = [b for b in found if b.currency] + [b for b in found if not b.currency]
+        bands = [b for b in found if b.currency] + structured + [b for b in found if not b.currency]
     unique: list[SalaryBand] = []
     for band in bands:
         if band not in unique:
@@ -78,10 +81,8 @@ def pick_salaries(raw: RawPosting, observed_at: datetime | date) -> list[SalaryB
     return [with_usd(band, observed_at) for band in unique]
 
 
-def _usable(band: SalaryBand) -> bool:
-    return bool(band.currency and band.currency.strip()) and (
-        band.min is not None or band.max is not None
-    )
+def _has_amount(band: SalaryBand) -> bool:
+    return band.min is not None or band.max is not None
 
 
 def tidy(band: SalaryBand) -> SalaryBand:
@@ -108,13 +109,15 @@ def with_usd(band: SalaryBand, observed_at: datetime | date) -> SalaryBand:
 
 
 def _amount(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
+    """A finite, non-negative amount from a JSON number or a numeric string, else None."""
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and value.strip():
+        number = parse_number(value.strip())
+    if number is None or not math.isfinite(number) or number < 0:
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and value.strip():
-        return parse_number(value.strip().replace(" ", ""))
-    return None
+    return number
 
 
 def interval_period(value: Any) -> str | None:

@@ -23,7 +23,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from itertools import pairwise
 
 from tracker.domain import CATEGORIES
 from tracker.normalize._seeds import load_seed
@@ -32,24 +33,67 @@ DEFAULT_RULE = "default"
 OTHER = "other_compute"
 NOT_COMPUTE = "not_compute"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_SEP = r"[\s\-_/]+"
+_WORD = re.compile(r"[^\W_]+")
+_JOINER = re.compile(r"[\s\-_/]+")
+
+Keyword = tuple[tuple[str, ...], bool]  # words, last word is a prefix (``*``)
 
 
 @dataclass(frozen=True)
 class Terms:
-    """A keyword list compiled into one whole-word, case-insensitive pattern."""
+    """A keyword list matched as whole words, case-insensitively.
+
+    Words of a phrase may be joined by spaces, "-", "_" or "/" in the text; a trailing ``*``
+    matches any word ending; keywords in CJK scripts match as plain substrings. Matching walks
+    the words of the text once (dictionary lookups), leftmost first, longest phrase first.
+    """
 
     name: str
-    pattern: re.Pattern[str]
+    by_first: dict[str, tuple[Keyword, ...]]
+    prefixes: dict[str, tuple[Keyword, ...]]  # ``word*`` keywords by their first 2 letters
+    substrings: tuple[str, ...]
 
     def find(self, text: str | None) -> str | None:
         """The words matched in ``text`` (lower-cased, single-spaced), or None."""
         if not text:
             return None
-        found = self.pattern.search(text)
-        if not found:
-            return None
-        return " ".join(re.split(_SEP, found.group(0).lower()))
+        words, joined = _tokens(text)
+        for i, word in enumerate(words):
+            candidates = self.by_first.get(word, ())
+            starred = self.prefixes.get(word[:2], ())
+            if starred:
+                candidates += tuple(k for k in starred if word.startswith(k[0][0]))
+            for keyword in sorted(candidates, key=lambda k: -len(k[0])):
+                if _matches(words, joined, i, keyword):
+                    return " ".join(words[i : i + len(keyword[0])])
+        lowered = text.lower()
+        return next((sub for sub in self.substrings if sub in lowered), None)
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """Lower-cased words, and for each word whether it is joined to the next by a joiner."""
+    lowered = text.lower()
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(lowered)]
+    words = tuple(lowered[a:b] for a, b in spans)
+    joined = tuple(
+        bool(_JOINER.fullmatch(lowered[end:start])) for (_, end), (start, _) in pairwise(spans)
+    )
+    return words, joined
+
+
+def _matches(words: tuple[str, ...], joined: tuple[bool, ...], i: int, keyword: Keyword) -> bool:
+    parts, star = keyword
+    if i + len(parts) > len(words):
+        return False
+    for offset, part in enumerate(parts):
+        word = words[i + offset]
+        last = offset == len(parts) - 1
+        if not (word == part or (last and star and word.startswith(part))):
+            return False
+        if offset and not joined[i + offset - 1]:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -67,31 +111,43 @@ class Taxonomy:
     data_center: Terms
     dc_terms: Terms
     compute: Terms
+    compute_exclusions: Terms
     infrastructure: Terms
     infra_functions: Terms
     dc_departments: Terms
     dc_role_words: Terms
+    infra_departments: Terms
+    infra_department_roles: Terms
     vetoes: tuple[Veto, ...]
     categories: tuple[tuple[str, Terms], ...]
 
 
-def _keyword_regex(text: str) -> str:
-    word = fold_title(text.strip())
-    star = word.endswith("*")
-    stem = word.rstrip("*").strip()
-    body = _SEP.join(re.escape(part) for part in stem.split())
-    if _CJK.search(stem):
-        return body
-    tail = r"\w*" if star else ""
-    return rf"(?<!\w){body}{tail}(?!\w)"
-
-
 @cache
 def compile_terms(name: str, words: tuple[str, ...]) -> Terms:
-    """One alternation over ``words`` (longest first, so phrases beat their first word)."""
-    ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    pattern = "|".join(_keyword_regex(w) for w in ordered) or r"(?!x)x"
-    return Terms(name, re.compile(pattern, re.IGNORECASE))
+    """``Terms`` for a keyword list (see ``Terms`` for the syntax)."""
+    by_first: dict[str, list[Keyword]] = {}
+    prefixes: dict[str, list[Keyword]] = {}
+    substrings: list[str] = []
+    for word in words:
+        text = fold_title(word.strip()).lower()
+        star = text.endswith("*")
+        stem = text.rstrip("*").strip()
+        if _CJK.search(stem):
+            substrings.append(stem)
+            continue
+        parts = tuple(_WORD.findall(stem))
+        if not parts:
+            continue
+        if star and len(parts) == 1:
+            prefixes.setdefault(parts[0][:2], []).append((parts, True))
+        else:
+            by_first.setdefault(parts[0], []).append((parts, star))
+    return Terms(
+        name,
+        {k: tuple(v) for k, v in by_first.items()},
+        {k: tuple(v) for k, v in prefixes.items()},
+        tuple(substrings),
+    )
 
 
 def compile_keyword(text: str) -> Terms:
@@ -117,7 +173,7 @@ def load_taxonomy() -> Taxonomy:
     categories: list[tuple[str, Terms]] = []
     for entry in data["category"]:
         slug = entry["slug"]
-        if slug not in CATEGORIES or slug in (OTHER, NOT_COMPUTE):
+        if slug not in CATEGORIES or slug == NOT_COMPUTE:
             raise ValueError(f"seeds/taxonomy.toml: unknown category {slug!r}")
         categories.append((slug, compile_terms(slug, tuple(entry["keywords"]))))
     vetoes = tuple(
@@ -128,10 +184,13 @@ def load_taxonomy() -> Taxonomy:
         data_center=terms("data_center"),
         dc_terms=terms("dc_terms"),
         compute=terms("compute"),
+        compute_exclusions=terms("compute_exclusions"),
         infrastructure=terms("infrastructure"),
         infra_functions=terms("infra_functions"),
         dc_departments=terms("dc_departments"),
         dc_role_words=terms("dc_role_words"),
+        infra_departments=terms("infra_departments"),
+        infra_department_roles=terms("infra_department_roles"),
         vetoes=vetoes,
         categories=tuple(categories),
     )
@@ -157,7 +216,7 @@ def title_signal(tax: Taxonomy, title: str) -> tuple[str, bool] | None:
         found = terms.find(title)
         if found:
             return f"title:{found}", outright
-    if tax.compute.find(title):
+    if tax.compute.find(title) and not tax.compute_exclusions.find(title):
         return "title:compute", False
     infra = tax.infrastructure.find(title)
     function = tax.infra_functions.find(title) if infra else None
@@ -175,11 +234,13 @@ def department_signal(
         found = tax.data_center.find(name)
         if found:
             return f"department~{found}"
-    role = tax.dc_role_words.find(title)
-    if not role:
-        return None
-    for name in names:
-        found = tax.dc_departments.find(name)
+    pairs = (
+        (tax.dc_departments, tax.dc_role_words),
+        (tax.infra_departments, tax.infra_department_roles),
+    )
+    for departments, roles in pairs:
+        role = roles.find(title)
+        found = next((d for d in map(departments.find, names) if d), None) if role else None
         if found:
             return f"department~{found}+title:{role}"
     return None
@@ -216,6 +277,14 @@ def classify(
     >>> classify("Account Executive, Energy & Utilities", "Sales", None, [])
     (False, 'not_compute', 'default')
     """
+    names = tuple(str(name) for name in source_departments)
+    return _classify(title, department or None, team or None, names)
+
+
+@lru_cache(maxsize=8192)
+def _classify(
+    title: str, department: str | None, team: str | None, source_departments: tuple[str, ...]
+) -> tuple[bool, str, str]:
     tax = load_taxonomy()
     text = fold_title(title)
     signal = configured_match(department, team, source_departments)

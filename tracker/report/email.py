@@ -49,7 +49,8 @@ def _and(names: Sequence[str]) -> str:
 
 def digest_subject(report: Report, prefix: str = "[DC hiring]") -> str:
     """``[DC hiring] 13 compute roles (+8), new in Japan and Australia``."""
-    kind = "roles" if report.include_all else "compute roles"
+    kind = "role" if report.include_all else "compute role"
+    kind += "" if report.total_end == 1 else "s"
     move = f"{report.delta:+d}" if report.delta else "unchanged"
     head = f"{report.total_end} {kind} ({move})"
     countries = [country_name(c) for c in new_countries(report)]

@@ -71,7 +71,7 @@ class NotModified(SourceError):
     """HTTP 304: the board is unchanged since the validators sent. Not a failure.
 
     The scrape job records an ``ok`` run that changes nothing (postings stay open, nothing
-    closes). ``validators`` are the ones to keep (the 304's own, else those sent).
+    closes). ``validators`` are the ones to keep (the 304's own, completed by those sent).
     """
 
     def __init__(self, url: str, validators: Validators) -> None:

@@ -292,7 +292,10 @@ class HttpClient:
         """Record a conditional request's validators; raise NotModified on a 304."""
         received = response.validators()
         if response.status == 304:
-            kept = received or sent
+            kept = Validators(
+                etag=received.etag or sent.etag,
+                last_modified=received.last_modified or sent.last_modified,
+            )
             self.last_validators[url] = scope.validators = kept
             scope.not_modified = True
             raise NotModified(response.url, kept)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 DEFAULT_BASE = "https://apply.workable.com"
 MAX_PAGES = 500
-SEARCH = {"query": "", "location": [], "department": [], "worktype": [], "remote": []}
+SEARCH: dict[str, Any] = {"query": ""}  # a cursor page adds "token"; "limit" is refused
 TEXTS = ("description", "requirements", "benefits")
 
 

@@ -133,10 +133,13 @@ class _Search:
     async def page(self, applied: dict[str, list[str]], offset: int) -> dict[str, Any]:
         body = {"appliedFacets": applied, "limit": PAGE_SIZE, "offset": offset, "searchText": ""}
         page = await self.client.post_json(self.url, body)
-        if not isinstance(page, dict) or not isinstance(page.get("jobPostings", []), list):
-            got = common.type_name(page)
-            raise common.malformed(self.ref, f"search page at offset {offset} is {got}")
-        page.setdefault("jobPostings", [])
+        where = f"search page at offset {offset}"
+        if not isinstance(page, dict):
+            raise common.malformed(self.ref, f"{where} is {common.type_name(page)}")
+        postings = page.setdefault("jobPostings", [])
+        if not isinstance(postings, list) or (not postings and _total(page) is None):
+            keys = ", ".join(sorted(str(k) for k in page)[:8])
+            raise common.malformed(self.ref, f"{where} is an object without postings ({keys})")
         return page
 
     async def board(self) -> list[dict[str, Any]]:
