@@ -4,9 +4,10 @@ renormalize``). Helpers take a Connection and never commit."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
@@ -57,12 +58,7 @@ def stored_versions(conn: Connection, source_id: int) -> Iterator[StoredVersion]
         for p in conn.execute(place_stmt):
             places[p.version_id].append(Place(p.raw, p.city, p.country, p.region))
     for row in rows:
-        posting = Posting(
-            external_id=row.external_id, title=row.title, url=row.url,
-            department=row.department, team=row.team, compute=bool(row.compute),
-            category=row.category, category_rule=row.category_rule or "",
-            places=tuple(places[row.id]), remote=bool(row.remote), salary=_band(row),
-        )  # fmt: skip
+        posting = _posting(row, tuple(places[row.id]))
         yield StoredVersion(
             row.id, row.posting_id, row.valid_from, row.id == row.current_version_id, posting
         )
@@ -99,3 +95,37 @@ def rewrite_version(conn: Connection, stored: StoredVersion, new: Posting) -> No
     if stored.current:
         stmt = update(POSTING).where(POSTING.c.id == stored.posting_id)
         conn.execute(stmt.values(content_hash=new.content_hash))
+
+
+def current_postings(
+    conn: Connection, source_id: int, external_ids: Iterable[str]
+) -> dict[str, Posting]:
+    """The stored current content of some postings of a source, by external id."""
+    wanted = set(external_ids)
+    if not wanted:
+        return {}
+    stmt = (
+        select(VERSION, POSTING.c.external_id)
+        .join(POSTING, POSTING.c.current_version_id == VERSION.c.id)
+        .where(POSTING.c.source_id == source_id, POSTING.c.external_id.in_(sorted(wanted)))
+    )
+    rows = conn.execute(stmt).all()
+    places: dict[int, list[Place]] = defaultdict(list)
+    if rows:
+        place_stmt = (
+            select(PLACE)
+            .where(PLACE.c.version_id.in_([r.id for r in rows]))
+            .order_by(PLACE.c.position)
+        )
+        for p in conn.execute(place_stmt):
+            places[p.version_id].append(Place(p.raw, p.city, p.country, p.region))
+    return {row.external_id: _posting(row, tuple(places[row.id])) for row in rows}
+
+
+def _posting(row: Any, places: tuple[Place, ...]) -> Posting:
+    return Posting(
+        external_id=row.external_id, title=row.title, url=row.url,
+        department=row.department, team=row.team, compute=bool(row.compute),
+        category=row.category, category_rule=row.category_rule or "",
+        places=places, remote=bool(row.remote), salary=_band(row),
+    )  # fmt: skip

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlmodel import Session
 from sqlmodel import select as sm_select
 
@@ -377,3 +377,35 @@ def _previous_ok_at(conn: Connection, source_id: int) -> datetime | None:
 def can_revalidate(session: Session, source_id: int) -> bool:
     """True when a 304 may stand for the board: the latest non-failed run was ``ok``."""
     return _previous_ok_at(session.connection(), source_id) is not None
+
+
+def known_signatures(session: Session, source_id: int) -> dict[str, str | None]:
+    """Every posting the source ever had (open or closed) -> its stored list signature."""
+    stmt = select(POSTING.c.external_id, POSTING.c.signature).where(
+        POSTING.c.source_id == source_id
+    )
+    return {ext: sig for ext, sig in session.connection().execute(stmt)}
+
+
+def set_signatures(session: Session, source_id: int, signatures: dict[str, str | None]) -> None:
+    """Store list signatures (None: the posting's detail is still to be fetched)."""
+    if not signatures:
+        return
+    conn = session.connection()
+    rows = conn.execute(
+        select(POSTING.c.id, POSTING.c.external_id, POSTING.c.signature).where(
+            POSTING.c.source_id == source_id
+        )
+    )
+    changed = [
+        {"pid": pid, "sig": signatures[ext]}
+        for pid, ext, sig in rows
+        if ext in signatures and signatures[ext] != sig
+    ]
+    if changed:
+        stmt = (
+            update(POSTING)
+            .where(POSTING.c.id == bindparam("pid"))
+            .values(signature=bindparam("sig"))
+        )
+        conn.execute(stmt, changed)

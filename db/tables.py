@@ -152,6 +152,8 @@ class PostingRow(SQLModel, table=True):
     closed_at: datetime | None = _when(nullable=True, default=None)
     content_hash: str = Field(sa_type=sa.String(), nullable=False)
     current_version_id: int | None = Field(default=None, nullable=True)
+    # list signature of detail-fetching ATSs (None: stored without its detail)
+    signature: str | None = Field(default=None, sa_type=sa.String(), nullable=True)
 
 
 class PostingSpanRow(SQLModel, table=True):
