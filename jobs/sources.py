@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from db import queries, store
 from db.session import session_scope
 from jobs.scrape import Target
-from tracker.settings import ConfigError
+from tracker.settings import ConfigError, Settings
 from tracker.sources import REGISTRY
 from tracker.watchlist import WatchEntry, build_entry, load_watchlist
 
@@ -64,3 +66,36 @@ def select_targets(
         if not chosen:
             raise ConfigError(f"no enabled sources for company {company!r}")
     return [Target(source_id=i.id, ref=i.ref) for i in chosen]
+
+
+def discover_entry(settings: Settings, url: str) -> dict[str, Any]:
+    """Recognise the ATS and token behind a careers-page or job URL (fetching the page only
+    when the URL alone does not tell)."""
+    import asyncio
+
+    from tracker.sources.discover import NotRecognized, discover_url
+    from tracker.sources.http import HttpClient
+
+    async def run() -> dict[str, Any]:
+        async with HttpClient(settings.scrape) as client:
+            return dict(await discover_url(client, url))
+
+    try:
+        return asyncio.run(run())
+    except NotRecognized as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def entry_toml(entry: dict[str, Any]) -> str:
+    """A ``[[source]]`` block for a watchlist."""
+    lines = ["[[source]]"]
+    for key, value in entry.items():
+        if isinstance(value, list):
+            lines.append(f"{key} = [{', '.join(json.dumps(str(v)) for v in value)}]")
+        elif isinstance(value, bool):
+            lines.append(f"{key} = {str(value).lower()}")
+        elif isinstance(value, int | float):
+            lines.append(f"{key} = {value}")
+        else:
+            lines.append(f"{key} = {json.dumps(str(value), ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"

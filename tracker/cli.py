@@ -235,6 +235,20 @@ def sources_add(
     typer.echo(f"{change} {key}")
 
 
+@sources_app.command("discover")
+@handled
+def sources_discover(
+    url: Annotated[str, typer.Argument(help="A careers page or job URL.")],
+) -> None:
+    """Recognise the ATS and board token behind a URL; prints the watchlist entry to add.
+
+    Example: tracker sources discover https://job-boards.greenhouse.io/anthropic
+    """
+    from jobs.sources import discover_entry, entry_toml
+
+    typer.echo(entry_toml(discover_entry(settings(), url)), nl=False)
+
+
 @sources_app.command("remove")
 @handled
 def sources_remove(key: Annotated[str, typer.Argument(help="Source key, e.g. lever:acme")]) -> None:

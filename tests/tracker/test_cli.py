@@ -336,3 +336,27 @@ def test_renormalize_fixes_history(cli: Cli) -> None:
     after = cli.json("roles", "--company", "anthropic", "--at", "2026-04-21")
     assert len(after) == len(before) + 2  # the two April sales roles now count, back in April
     assert "unknown source" in cli("renormalize", "lever:nope", code=2).stderr
+
+
+def test_sources_discover(cli: Cli, server: LoopbackServer, tmp_path: Path) -> None:
+    out = cli("sources", "discover", "https://jobs.lever.co/acme/1234-abcd").stdout
+    assert out == '[[source]]\ncompany = "Acme"\nats = "lever"\ntoken = "acme"\n'
+    page = '<html><iframe src="https://boards.greenhouse.io/embed/job_board?for=acmedc"></iframe>'
+    server.add("/careers", Reply(body=page, content_type="text/html"))
+    found = cli("sources", "discover", server.url("/careers")).stdout
+    assert 'ats = "greenhouse"' in found and 'token = "acmedc"' in found
+    watchlist = tmp_path / "found.toml"
+    watchlist.write_text(found)
+    assert "1 added" in cli("sources", "import", str(watchlist)).stdout
+    server.add("/plain", Reply(body="<html><p>No jobs here</p></html>", content_type="text/html"))
+    assert (
+        "no supported job board" in cli("sources", "discover", server.url("/plain"), code=2).stderr
+    )
+
+
+def test_shipped_watchlist_imports(cli: Cli) -> None:
+    out = cli("sources", "import", str(ROOT / "seeds" / "watchlist.toml")).stdout
+    assert "greenhouse:anthropic" in out and "workday:nvidia/NVIDIAExternalCareerSite" in out
+    listed = {s["key"]: s for s in cli.json("sources", "list")}
+    assert listed["greenhouse:anthropic"]["options"]["departments"] == ["Compute"]
+    assert listed["workday:qtsdatacenters/QTS"]["enabled"] is False
