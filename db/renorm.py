@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from db.apply import version_values
 from db.tables import PLACE, POSTING, VERSION
 from tracker.domain import Place, Posting, SalaryBand
 
@@ -66,21 +67,13 @@ def stored_versions(conn: Connection, source_id: int) -> Iterator[StoredVersion]
 
 def rewrite_version(conn: Connection, stored: StoredVersion, new: Posting) -> None:
     """Replace a version's derived values (category, places, pay in USD) in place."""
-    band = new.salary
+    derived = ("compute", "category", "category_rule", "remote", "content_hash")
     values = {
-        "compute": new.compute,
-        "category": new.category,
-        "category_rule": new.category_rule,
-        "remote": new.remote,
-        "salary_min": band.min if band else None,
-        "salary_max": band.max if band else None,
-        "salary_currency": band.currency if band else None,
-        "salary_period": band.period if band else None,
-        "salary_min_usd": band.min_usd if band else None,
-        "salary_max_usd": band.max_usd if band else None,
-        "salary_source": band.source if band else None,
-        "salary_label": band.label if band else None,
-        "content_hash": new.content_hash,
+        k: v
+        for k, v in version_values(
+            new, new.content_hash, stored.posting_id, 0, stored.valid_from
+        ).items()
+        if k in derived or k.startswith("salary_")
     }
     conn.execute(update(VERSION).where(VERSION.c.id == stored.version_id).values(**values))
     if new.places != stored.posting.places:

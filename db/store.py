@@ -280,8 +280,8 @@ def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:
     return {row.external_id: Existing(*row) for row in conn.execute(stmt)}
 
 
-def _previous_suspect_at(conn: Connection, source_id: int) -> datetime | None:
-    """``observed_at`` of the latest non-failed run when that run was ``suspect``."""
+def _latest_non_failed(conn: Connection, source_id: int) -> tuple[str, datetime] | None:
+    """``(status, observed_at)`` of the source's latest run that did not fail."""
     stmt = (
         select(RUN.c.status, RUN.c.observed_at)
         .where(RUN.c.source_id == source_id, RUN.c.status != "failed")
@@ -289,7 +289,13 @@ def _previous_suspect_at(conn: Connection, source_id: int) -> datetime | None:
         .limit(1)
     )
     row = conn.execute(stmt).first()
-    return row.observed_at if row is not None and row.status == "suspect" else None
+    return (row.status, row.observed_at) if row is not None else None
+
+
+def _previous_suspect_at(conn: Connection, source_id: int) -> datetime | None:
+    """``observed_at`` of the latest non-failed run when that run was ``suspect``."""
+    latest = _latest_non_failed(conn, source_id)
+    return latest[1] if latest is not None and latest[0] == "suspect" else None
 
 
 def _suspect_message(plan: RunPlan) -> str:
@@ -364,14 +370,8 @@ def record_not_modified(
 
 def _previous_ok_at(conn: Connection, source_id: int) -> datetime | None:
     """``observed_at`` of the latest non-failed run when that run was ``ok``."""
-    stmt = (
-        select(RUN.c.status, RUN.c.observed_at)
-        .where(RUN.c.source_id == source_id, RUN.c.status != "failed")
-        .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
-        .limit(1)
-    )
-    row = conn.execute(stmt).first()
-    return row.observed_at if row is not None and row.status == "ok" else None
+    latest = _latest_non_failed(conn, source_id)
+    return latest[1] if latest is not None and latest[0] == "ok" else None
 
 
 def can_revalidate(session: Session, source_id: int) -> bool:
