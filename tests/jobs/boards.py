@@ -6,31 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.helpers import gh_board, gh_job
 
-def gh_job(i: int, title: str, location: str = "Sydney, Australia") -> dict[str, Any]:
-    return {
-        "id": i,
-        "internal_job_id": i + 1,
-        "title": title,
-        "updated_at": "2026-11-20T10:00:00-05:00",
-        "first_published": "2026-10-01T10:00:00-04:00",
-        "requisition_id": str(i),
-        "location": {"name": location},
-        "absolute_url": f"https://job-boards.greenhouse.io/acme/jobs/{i}",
-        "language": "en",
-        "metadata": None,
-        "data_compliance": [],
-        "company_name": "Acme",
-        "application_deadline": None,
-        "content": "&lt;p&gt;Build data centers.&lt;/p&gt;",
-        "departments": [{"id": 1, "name": "Compute", "child_ids": [], "parent_id": None}],
-        "offices": [],
-    }
-
-
-def gh_board(n: int, start: int = 100, location: str = "Sydney, Australia") -> dict[str, Any]:
-    jobs = [gh_job(start + i, f"Data Center Technician {i}", location) for i in range(n)]
-    return {"jobs": jobs, "meta": {"total": n}}
+__all__ = ["board_path", "gh_board", "gh_job", "write_config", "write_watchlist"]
 
 
 def board_path(token: str) -> str:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import Cli
 from tests.jobs.boards import board_path, gh_board, write_config, write_watchlist
-from tests.jobs.conftest import Cli
 from tests.jobs.daemon import Daemon, query, wait_until
 from tests.jobs.smtp import SmtpServer
 from tests.loopback import LoopbackServer, Reply

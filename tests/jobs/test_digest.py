@@ -18,8 +18,8 @@ from db import digests
 from db.session import make_engine, session_scope
 from db.tables import DIGEST_SEND
 from jobs.digest import current_period, send_due
+from tests.helpers import Cli
 from tests.jobs.boards import gh_board, gh_job, write_config
-from tests.jobs.conftest import Cli
 from tests.jobs.daemon import query
 from tests.jobs.smtp import SmtpServer, free_port
 from tracker.report.email import digest_message_id

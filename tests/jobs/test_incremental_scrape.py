@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import Cli, gh_board
 from tests.loopback import LoopbackServer, Reply
 from tests.sources.fakeboards import FakeWorkday, make_workday_jobs
-from tests.tracker.test_cli import BOARD, Cli, add_acme, gh_board
+from tests.tracker.test_cli import BOARD, add_acme
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ from jobs.scheduler import (
     scrape_job,
     source_specs,
 )
+from tests.helpers import Cli
 from tests.jobs.boards import write_config
-from tests.jobs.conftest import Cli
 from tracker.domain import SourceRef
 from tracker.settings import ConfigError, ScrapeSettings, Settings
 

@@ -3,16 +3,15 @@ HTTP server for scrapes, the shipped demo recordings for ingest."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from tests.helpers import Cli, gh_board
 from tests.loopback import LoopbackServer, Reply
 from tracker.cli import app
 
@@ -35,51 +34,9 @@ def config(tmp_path: Path) -> Path:
     return path
 
 
-class Cli:
-    def __init__(self, db: str, config: Path) -> None:
-        self.db, self.config = db, config
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, code: int = 0) -> Any:
-        result = self.runner.invoke(
-            app, ["--db", self.db, "--config", str(self.config), *args], catch_exceptions=False
-        )
-        assert result.exit_code == code, result.output + (result.stderr or "")
-        return result
-
-    def json(self, *args: str) -> Any:
-        return json.loads(self(*args, "--format", "json").stdout)
-
-
 @pytest.fixture
 def cli(any_db_url: str, config: Path) -> Cli:
     return Cli(any_db_url, config)
-
-
-def gh_job(i: int, title: str, location: str, dept: str = "Compute") -> dict[str, Any]:
-    return {
-        "id": i,
-        "internal_job_id": i + 1,
-        "title": title,
-        "updated_at": "2026-11-20T10:00:00-05:00",
-        "first_published": "2026-10-01T10:00:00-04:00",
-        "requisition_id": str(i),
-        "location": {"name": location},
-        "absolute_url": f"https://job-boards.greenhouse.io/acme/jobs/{i}",
-        "language": "en",
-        "metadata": None,
-        "data_compliance": [],
-        "company_name": "Acme",
-        "application_deadline": None,
-        "content": "&lt;p&gt;Build data centers.&lt;/p&gt;",
-        "departments": [{"id": 1, "name": dept, "child_ids": [], "parent_id": None}],
-        "offices": [],
-    }
-
-
-def gh_board(n: int, start: int = 100) -> dict[str, Any]:
-    jobs = [gh_job(start + i, f"Data Center Technician {i}", "Sydney, Australia") for i in range(n)]
-    return {"jobs": jobs, "meta": {"total": n}}
 
 
 def add_acme(cli: Cli, server: LoopbackServer) -> None:

@@ -141,18 +141,9 @@ def salary_band(component: Any, label: str | None = None) -> SalaryBand | None:
     data = common.opt_dict(component)
     if str(data.get("compensationType") or "").lower() != "salary":
         return None
-    low, high = common.number(data.get("minValue")), common.number(data.get("maxValue"))
     period = interval_period(data.get("interval"))
-    if (low is None and high is None) or period is None:
-        return None
-    currency = common.opt_str(data.get("currencyCode"))
-    return SalaryBand(
-        min=low,
-        max=high,
-        currency=currency.upper() if currency else None,
-        period=period,
-        source="structured",
-        label=label,
+    return common.structured_band(
+        data.get("minValue"), data.get("maxValue"), data.get("currencyCode"), period, label
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from tracker.domain import SourceRef
+from tracker.domain import SalaryBand, SourceRef
 from tracker.sources.base import SourceError
 
 _BLOCKS = "p,div,li,br,h1,h2,h3,h4,h5,h6,tr,ul,ol,table,section,blockquote"
@@ -161,3 +161,21 @@ def unique(items: Iterable[Any]) -> tuple[Any, ...]:
         if item not in seen:
             seen.append(item)
     return tuple(seen)
+
+
+def structured_band(
+    low: Any, high: Any, currency: Any, period: str | None, label: str | None = None
+) -> SalaryBand | None:
+    """A band from an ATS's structured pay fields, or None without an amount or a period."""
+    lo, hi = number(low), number(high)
+    if (lo is None and hi is None) or period is None:
+        return None
+    code = opt_str(currency)
+    return SalaryBand(
+        min=lo,
+        max=hi,
+        currency=code.upper() if code else None,
+        period=period,
+        source="structured",
+        label=label,
+    )

@@ -90,18 +90,8 @@ def remote(workplace_type: Any) -> bool | None:
 def salary_band(value: Any) -> SalaryBand | None:
     """``salaryRange`` {min, max, currency, interval} (any key order) -> a structured band."""
     data = common.opt_dict(value)
-    low, high = common.number(data.get("min")), common.number(data.get("max"))
     period = interval_period(data.get("interval"))
-    if (low is None and high is None) or period is None:
-        return None
-    currency = common.opt_str(data.get("currency"))
-    return SalaryBand(
-        min=low,
-        max=high,
-        currency=currency.upper() if currency else None,
-        period=period,
-        source="structured",
-    )
+    return common.structured_band(data.get("min"), data.get("max"), data.get("currency"), period)
 
 
 def interval_period(value: Any) -> str | None:
