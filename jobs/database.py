@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
@@ -34,7 +35,27 @@ def open_database(settings: Settings, *, write: bool) -> Engine:
         raise ConfigError(
             f"database not found: {path} (run `tracker init`, or pass --db / TRACKER_DATABASE_URL)"
         )
+    if write and path is not None:
+        check_writable(path)
     engine = make_engine(settings.database_url)
-    check_connection(engine)
+    try:
+        check_connection(engine)
+    except Exception as exc:
+        if path is not None and "unable to open database file" in str(exc):
+            raise ConfigError(
+                f"cannot open SQLite database {path}: check that its folder exists and is writable"
+            ) from None
+        raise
     upgrade(engine)
     return engine
+
+
+def check_writable(path: Path) -> None:
+    """One clear line when a SQLite database (and its journal) cannot be written there."""
+    folder = path.expanduser().resolve().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # make_engine creates the missing folders below this one
+    if not folder.is_dir():
+        raise ConfigError(f"cannot create database {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ConfigError(f"cannot write database {path}: {folder} is read-only")

@@ -26,6 +26,7 @@ from tracker.report.render import dim_label
 from tracker.report.summary import day
 from tracker.report.tables import compact_roles_table, print_table, rows_table
 from tracker.settings import ConfigError, Settings
+from tracker.shipped import seed_path
 
 RECORDING = re.compile(r"^(?P<ats>[a-z]+)-(?P<token>.+)-(?P<date>\d{4}-\d{2}-\d{2})\.json$")
 
@@ -38,11 +39,8 @@ class Recording:
 
 
 def demo_dir() -> Path:
-    """``seeds/demo`` beside the installed packages (an editable install or a checkout)."""
-    here = Path(__file__).resolve().parents[1] / "seeds" / "demo"
-    if not (here / "watchlist.toml").is_file():
-        raise ConfigError(f"demo recordings not found in {here} (install from a checkout)")
-    return here
+    """The shipped ``seeds/demo`` recordings (package data: works from any folder)."""
+    return seed_path("demo", "watchlist.toml").parent
 
 
 def recordings(folder: Path) -> list[Recording]:

@@ -350,7 +350,7 @@ def import_configured_watchlist(engine: Engine, settings: Settings) -> str | Non
     path = Path(settings.watchlist).expanduser()
     if not path.is_absolute() and settings.config_path:
         beside = Path(settings.config_path).resolve().parent / path
-        path = beside if beside.exists() or not path.exists() else path
+        path = beside if beside.exists() else path  # else cwd, else the shipped copy
     changes = import_watchlist(engine, path)
     counts = {c: sum(1 for _, x in changes if x == c) for c in ("added", "updated", "unchanged")}
     return f"watchlist {path}: " + ", ".join(f"{n} {c}" for c, n in counts.items())

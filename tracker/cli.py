@@ -48,6 +48,8 @@ def _user_error(exc: Exception) -> str | None:
     """The message for errors that mean bad input / unusable setup (exit 2), else None."""
     if isinstance(exc, ConfigError | FileNotFoundError | IsADirectoryError):
         return str(exc)
+    if isinstance(exc, PermissionError) or (isinstance(exc, OSError) and exc.errno == 30):
+        return f"cannot write {exc.filename or 'a file'}: {exc.strerror} (read-only folder?)"
     mod = type(exc).__module__
     if mod.startswith(("db.", "tracker.sources")) and type(exc).__name__ in {
         "StoreError",
@@ -82,7 +84,12 @@ def handled(func: F) -> F:
 
 def settings() -> Settings:
     if "settings" not in STATE:
-        STATE["settings"] = load_settings(STATE.get("config"), STATE.get("db"))
+        from dataclasses import replace
+
+        from tracker.dburl import database_url
+
+        loaded = load_settings(STATE.get("config"), STATE.get("db"))
+        STATE["settings"] = replace(loaded, database_url=database_url(loaded.database_url))
     value: Settings = STATE["settings"]
     return value
 
@@ -525,6 +532,12 @@ def digest_send(
 
 def main() -> None:
     """Console-script entry point."""
+    from tracker.shipped import check_own_packages
+
+    problem = check_own_packages()
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        sys.exit(2)
     try:
         app()
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from typing import Any
 
 from tracker.domain import SourceRef
 from tracker.settings import ConfigError, parse_duration
+from tracker.shipped import shipped_fallback
 
 # Keys every ATS needs beyond company/ats/token, per ATS.
 REQUIRED_OPTIONS: dict[str, tuple[str, ...]] = {
@@ -84,7 +85,7 @@ def build_entry(data: dict[str, Any], where: str, known_ats: set[str]) -> WatchE
 def load_watchlist(path: str | Path, known_ats: set[str]) -> list[WatchEntry]:
     """Read and validate a watchlist file; raises ConfigError with the file and entry."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(shipped_fallback(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"watchlist not found: {path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

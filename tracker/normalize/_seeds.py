@@ -1,4 +1,5 @@
-"""Read the shipped data files in ``seeds/`` (TOML), once per process.
+"""Read the shipped data files in ``seeds/`` (TOML; package data, see ``tracker.shipped``), once
+per process.
 
 The normalizers keep their word lists and aliases there, as data rather than code, so the
 lists can grow without touching the functions that use them.
@@ -9,16 +10,15 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+from tracker.shipped import seed_path
 
 
 @cache
 def load_seed(name: str) -> dict[str, Any]:
-    """Parse ``seeds/<name>`` (cached). Raises FileNotFoundError if it is not shipped."""
-    return tomllib.loads((SEEDS_DIR / name).read_text(encoding="utf-8"))
+    """Parse ``seeds/<name>`` (cached). Raises ShippedDataError if it is not shipped."""
+    return tomllib.loads(seed_path(name).read_text(encoding="utf-8"))
 
 
 def fold(text: str) -> str:
