@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ class ConfigError(ValueError):
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
+_BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -41,12 +42,22 @@ def parse_duration(text: str | int | float) -> timedelta:
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
-def parse_when(text: str, now: datetime | None = None) -> datetime:
-    """ISO date/datetime or relative (``7d``, ``4w``, ``12h``) -> aware UTC datetime."""
+def parse_when(text: str, now: datetime | None = None, *, end_of_day: bool = True) -> datetime:
+    """ISO date/datetime or relative (``7d``, ``4w``, ``12h``) -> aware UTC datetime.
+
+    A bare date means the end of that day (UTC), so "as of 20 Nov" includes what was seen on
+    20 Nov; ``end_of_day=False`` gives its start instead (a capture time for ``ingest``).
+    """
     now = now or datetime.now(UTC)
     raw = text.strip()
     if _DURATION.match(raw):
         return now - parse_duration(raw)
+    if _BARE_DATE.match(raw):
+        try:
+            bare = date.fromisoformat(raw)
+        except ValueError:
+            raise ConfigError(f"bad date {text!r}: no such day") from None
+        return datetime.combine(bare, time.max if end_of_day else time.min, tzinfo=UTC)
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:

@@ -22,7 +22,9 @@ def test_parse_duration_rejects(text: str) -> None:
 
 
 def test_parse_when_forms() -> None:
-    assert parse_when("2026-04-15", NOW) == datetime(2026, 4, 15, tzinfo=UTC)
+    end = datetime(2026, 4, 15, 23, 59, 59, 999999, tzinfo=UTC)
+    assert parse_when("2026-04-15", NOW) == end  # a bare date is the end of that day
+    assert parse_when("2026-04-15", NOW, end_of_day=False) == datetime(2026, 4, 15, tzinfo=UTC)
     assert parse_when("2026-04-15T09:00:00Z", NOW) == datetime(2026, 4, 15, 9, tzinfo=UTC)
     assert parse_when("2026-04-15T11:00:00+02:00", NOW) == datetime(2026, 4, 15, 9, tzinfo=UTC)
     assert parse_when("7d", NOW) == NOW - timedelta(days=7)
