@@ -144,20 +144,21 @@ def _open_at(at: datetime) -> Any:
 def _filtered(stmt: Select[Any], flt: RoleFilter) -> Select[Any]:
     """Apply the contract's FILTERS. An explicit category overrides the compute-only default."""
     if flt.company:
-        stmt = stmt.where(COMPANY.c.slug == flt.company.strip().lower())
+        stmt = stmt.where(COMPANY.c.slug.in_([c.strip().lower() for c in flt.company]))
     if flt.source:
-        stmt = stmt.where(SOURCE.c.key == flt.source.strip())
+        stmt = stmt.where(SOURCE.c.key.in_([s.strip() for s in flt.source]))
     if flt.category:
-        stmt = stmt.where(VERSION.c.category == flt.category.strip())
+        stmt = stmt.where(VERSION.c.category.in_([c.strip() for c in flt.category]))
     elif not flt.include_all:
         stmt = stmt.where(VERSION.c.compute.is_(True))
     filter_place = PLACE.alias("filter_place")  # the outer query may join PLACE itself
-    for column, value in (
+    for column, values in (
         (filter_place.c.country, flt.country),
         (filter_place.c.region, flt.region),
     ):
-        if value:
-            match = and_(filter_place.c.version_id == VERSION.c.id, column == value.strip().upper())
+        if values:
+            wanted = [v.strip().upper() for v in values]
+            match = and_(filter_place.c.version_id == VERSION.c.id, column.in_(wanted))
             stmt = stmt.where(exists().where(match))
     return stmt
 

@@ -31,9 +31,9 @@ def failing_since(session: Session, key: str, end: datetime) -> datetime | None:
 def unverified(session: Session, start: datetime, end: datetime, flt: RoleFilter) -> list[Any]:
     found = []
     for u in queries.unverified_sources(session, start, end):
-        if flt.company and u.company != flt.company:
+        if flt.company and u.company not in flt.company:
             continue
-        if flt.source and u.source != flt.source:
+        if flt.source and u.source not in flt.source:
             continue
         since = failing_since(session, u.source, end)
         found.append(Unverified(u.source, u.last_ok, u.error, since))

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from db import queries, store
 from db.session import session_scope
 from jobs.scrape import Target
+from tracker.filters import unknown as unknown_value
 from tracker.settings import ConfigError, Settings
 from tracker.sources import REGISTRY
 from tracker.watchlist import WatchEntry, build_entry, load_watchlist
@@ -59,7 +60,7 @@ def select_targets(
     by_key = {info.key: info for info in infos}
     unknown = [k for k in keys if k not in by_key]
     if unknown:
-        raise ConfigError(f"unknown source(s): {', '.join(unknown)} (see `tracker sources list`)")
+        raise unknown_value("source", unknown[0], sorted(by_key), "see tracker sources list")
     chosen = [by_key[k] for k in keys] if keys else [i for i in infos if i.enabled]
     if company is not None:
         chosen = [i for i in chosen if i.company == company]

@@ -97,7 +97,11 @@ def settings() -> Settings:
 def database(write: bool = True) -> Engine:
     from jobs.database import open_database
 
-    return open_database(settings(), write=write)
+    key = f"engine:{write}"  # one engine per command (filters and the query share it)
+    if key not in STATE:
+        STATE[key] = open_database(settings(), write=write)
+    engine: Engine = STATE[key]
+    return engine
 
 
 @app.callback()
@@ -117,39 +121,37 @@ def main_options(
 
 # ---------------------------------------------------------------- filters and formats
 
-CompanyOpt = Annotated[str | None, typer.Option("--company", help="Company slug.")]
-CategoryOpt = Annotated[str | None, typer.Option("--category", help="Category slug.")]
-CountryOpt = Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2.")]
-RegionOpt = Annotated[str | None, typer.Option("--region", help="APAC, EMEA or AMER.")]
-SourceOpt = Annotated[str | None, typer.Option("--source", help="Source key, e.g. ats:token.")]
+Many = list[str] | None
+CompanyOpt = Annotated[Many, typer.Option("--company", help="Company slug or name; A,B or repeat.")]
+CategoryOpt = Annotated[Many, typer.Option("--category", help="Category slug(s).")]
+CountryOpt = Annotated[Many, typer.Option("--country", help="Country: JP, Japan, UK; JP,AU.")]
+RegionOpt = Annotated[Many, typer.Option("--region", help="APAC, EMEA or AMER.")]
+SourceOpt = Annotated[Many, typer.Option("--source", help="Source key(s), e.g. ats:token.")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Include non-compute roles.")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="When: 2026-04-15, 7d ... (now).")]
 
 
 def role_filter(
-    company: str | None,
-    category: str | None,
-    country: str | None,
-    region: str | None,
-    source: str | None,
+    company: Many,
+    category: Many,
+    country: Many,
+    region: Many,
+    source: Many,
     include_all: bool,
 ) -> RoleFilter:
-    from tracker.domain import CATEGORIES, REGIONS, RoleFilter
+    """Validated FILTERS; unknown values are one line naming the nearest known ones."""
+    from jobs.filters import known_filter
+    from tracker.filters import build_filter
 
-    if category is not None and category not in CATEGORIES:
-        raise ConfigError(f"unknown category {category!r} (one of: {', '.join(CATEGORIES)})")
-    if region is not None and region.upper() not in REGIONS:
-        raise ConfigError(f"unknown region {region!r} (one of: {', '.join(REGIONS)})")
-    if country is not None and (len(country) != 2 or not country.isalpha()):
-        raise ConfigError(f"bad country {country!r}: use an ISO 3166-1 alpha-2 code such as JP")
-    return RoleFilter(
+    flt = build_filter(
         company=company,
         category=category,
-        country=country.upper() if country else None,
-        region=region.upper() if region else None,
+        country=country,
+        region=region,
         source=source,
-        include_all=include_all or category == "not_compute",
+        include_all=include_all,
     )
+    return known_filter(database(write=False), flt)
 
 
 def when(text: str | None) -> datetime:
@@ -273,7 +275,7 @@ def sources_remove(key: Annotated[str, typer.Argument(help="Source key, e.g. lev
 @handled
 def scrape(
     keys: Annotated[list[str] | None, typer.Argument(help="Source keys (default: all).")] = None,
-    company: CompanyOpt = None,
+    company: Annotated[str | None, typer.Option("--company", help="Company slug.")] = None,
 ) -> None:
     """Scrape sources once now; prints a summary. Exit 1 if any source failed.
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 CATEGORIES: tuple[str, ...] = (
     "dc_operations",
@@ -190,11 +191,26 @@ class RunResult:
 
 @dataclass(frozen=True)
 class RoleFilter:
-    """The contract's FILTERS. ``include_all`` is ``--all`` (non-compute roles too)."""
+    """The contract's FILTERS. ``include_all`` is ``--all`` (non-compute roles too).
 
-    company: str | None = None
-    category: str | None = None
-    country: str | None = None
-    region: str | None = None
-    source: str | None = None
+    Each filter holds several values (any of them matches; empty = no filter). A plain string
+    is accepted for one value: ``RoleFilter(company="anthropic")``. Build it from user input
+    with ``tracker.filters.build_filter`` (validation, country names, comma lists).
+    """
+
+    company: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    region: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
     include_all: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("company", "category", "country", "region", "source"):
+            value: object = getattr(self, name)
+            if value is None:
+                object.__setattr__(self, name, ())
+            elif isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+            elif not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(cast(Iterable[str], value)))

@@ -213,7 +213,7 @@ def test_scrape_sends_user_agent(cli: Cli, server: LoopbackServer) -> None:
     ("args", "message"),
     [
         (("roles", "--at", "yesterday"), "bad date"),
-        (("roles", "--country", "Japan"), "bad country"),
+        (("roles", "--country", "Japn"), "unknown country"),
         (("roles", "--region", "MARS"), "unknown region"),
         (("roles", "--category", "chefs"), "unknown category"),
         (("count", "--by", "planet"), "bad --by"),
