@@ -145,8 +145,9 @@ async def scrape_one(engine: Engine, client: Any, target: Target) -> RunResult:
 
 
 def log_run(result: RunResult, seconds: float) -> None:
-    """One greppable line per run."""
-    log.info(
+    """One greppable line per run; a failed run at WARNING."""
+    log.log(
+        logging.WARNING if result.status == "failed" else logging.INFO,
         "run source=%s status=%s seen=%d new=%d changed=%d closed=%d reopened=%d duration=%.2fs%s",
         result.source,
         result.status,

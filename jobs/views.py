@@ -126,8 +126,8 @@ def scrape_with_progress(
 def _scrape_progress(
     engine: Engine, settings: Settings, targets: Sequence[Target]
 ) -> list[RunResult]:
-    if not sys.stderr.isatty():
-        return run_scrape(engine, targets, settings)
+    if not sys.stderr.isatty():  # logs, CI, cron: one plain line per finished board
+        return run_scrape(engine, targets, settings, on_result=print_finished)
     from rich.console import Console
     from rich.progress import Progress
 
@@ -138,6 +138,18 @@ def _scrape_progress(
             progress.update(task, advance=1, description=f"{result.source}: {result.status}")
 
         return run_scrape(engine, targets, settings, on_result=advance)
+
+
+def finished_line(result: RunResult) -> str:
+    """``greenhouse:acme ok: 19 seen, 2 new, 1 changed, 0 closed, 0 reopened`` (or the error)."""
+    if result.status == "failed":
+        return f"{result.source} failed: {result.error or 'unknown error'}"
+    counts = f"{result.seen} seen, {result.new} new, {result.changed} changed, {result.closed}"
+    return f"{result.source} {result.status}: {counts} closed, {result.reopened} reopened"
+
+
+def print_finished(result: RunResult) -> None:
+    typer.echo(finished_line(result), err=True)
 
 
 def load_json_file(path: Path) -> Any:

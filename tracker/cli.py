@@ -541,10 +541,20 @@ def main() -> None:
         typer.echo(f"error: {problem}", err=True)
         sys.exit(2)
     try:
-        app()
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:
+        from tracker.usage import usage_error
+
+        message = usage_error(exc)
+        if message is None:
+            raise
+        if message:
+            typer.echo(message, err=True)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
