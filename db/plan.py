@@ -1,6 +1,6 @@
 """Pure planning of one ``ok`` run: which postings are new, unchanged, changed, reopened, closed.
 
-This module holds DESIGN.md lifecycle rules 2, 3 and 5 as plain code over plain values, so the
+This module holds lifecycle rules 2, 3, 5 (docs/concepts.md) as plain code over plain values, so the
 suspect guard can be reasoned about (and tested) without a database. ``db.store`` loads the
 inputs and applies the plan with bulk statements.
 

@@ -1,6 +1,6 @@
 """Reads: roles open at a time, posting history. Every datetime returned is aware UTC.
 
-"Open at T" (DESIGN.md rule 6) is answered from ``posting_span``: a posting is open at T when
+"Open at T" (docs/concepts.md rule 6) is answered from ``posting_span``: a posting is open at T when
 one of its spans has ``opened_at <= T`` and (``closed_at`` is null or ``closed_at > T``), so a
 reopened posting is *not* open inside its gap. The content shown is the version valid at T
 (``valid_from <= T`` and (``valid_to`` is null or ``valid_to > T``)).

@@ -75,7 +75,7 @@ class SourceInfo:
 
 @dataclass(frozen=True)
 class UnverifiedSource:
-    """A source a report cannot vouch for (DESIGN.md rule 4)."""
+    """A source a report cannot vouch for (docs/concepts.md, lifecycle rule 4)."""
 
     source: str
     company: str

@@ -1,6 +1,6 @@
 """Writes: sources and runs. Helpers take a Session and never commit (callers own transactions).
 
-``record_run`` is where DESIGN.md lifecycle rules 2-5 happen; the partitioning itself lives in
+``record_run`` applies lifecycle rules 2-5 (docs/concepts.md); the partitioning itself lives in
 :mod:`db.plan` (pure) and the bulk statements in :mod:`db.apply`.
 """
 
@@ -204,7 +204,7 @@ def record_run(
     started_at: datetime | None = None,
     finished_at: datetime | None = None,
 ) -> RunResult:
-    """Record one run of a source (DESIGN.md lifecycle rules 1-5) and return its counts.
+    """Record one run of a source (docs/concepts.md lifecycle rules 1-5) and return its counts.
 
     ``postings=None`` or an ``error`` records a ``failed`` run that changes no posting.
     Otherwise the payload is applied: new postings, ``last_seen`` refreshes, new versions,

@@ -1,6 +1,6 @@
 """SQLModel tables: the persistent shape of sources, runs and posting history.
 
-History model (DESIGN.md "Posting lifecycle"):
+History model (docs/concepts.md "The posting lifecycle"):
 
 - ``posting`` is one row per ``(source, external_id)`` with ``first_seen``/``last_seen``/
   ``closed_at`` and a pointer to its current version.

@@ -131,7 +131,7 @@ class Posting:
 
 @dataclass(frozen=True)
 class Role:
-    """A posting as the queries return it (DESIGN.md role JSON)."""
+    """A posting as the queries return it (docs/json.md, "A role")."""
 
     id: int
     source: str

@@ -1,4 +1,4 @@
-"""DESIGN.md "Posting lifecycle" rules 1-6, on SQLite and PostgreSQL."""
+"""The posting lifecycle rules 1-6 (docs/concepts.md), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ COMPUTE = ["Compute"]
     ],
 )
 def test_configured_department_is_compute(title: str, category: str, words: str | None) -> None:
-    """The compute org's roles are all compute, look-alike titles included (DESIGN.md)."""
+    """The compute org's roles are all compute, look-alike titles included (docs/concepts.md)."""
     rule = f"department:Compute + title:{words}" if words else "department:Compute"
     assert classify(title, "Compute", None, COMPUTE) == (True, category, rule)
 

@@ -1,6 +1,6 @@
 """Conformance: every real captured payload of a supported ATS parses completely.
 
-Reads the folder named by ``TRACKER_REAL_DATA`` (see DESIGN.md "Real data"); skipped when unset.
+Reads the folder named by ``TRACKER_REAL_DATA`` (see README "The two commands"); skipped when unset.
 Greenhouse/Lever detail captures are parsed as one-job boards; for the paged ATSs (Workday,
 SmartRecruiters, Workable) list pages give as many postings as the page holds, and detail
 captures go through the module's ``parse_detail`` (and merge into their list page when the page
