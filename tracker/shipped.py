@@ -31,6 +31,9 @@ def seeds_dir() -> Path:
     try:
         root = files(SEEDS_PACKAGE)
     except ModuleNotFoundError:
+        checkout = Path(__file__).resolve().parent.parent / "seeds"
+        if (checkout / "__init__.py").is_file():  # an editable install made before tracker.seeds
+            return checkout
         raise ShippedDataError(
             "the tracker's data package tracker.seeds is missing: reinstall dc-hiring-tracker"
         ) from None

@@ -4,6 +4,7 @@ examples on the demo data (captured at 06:00 UTC on 20 Apr and 20 Nov 2026) give
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,9 @@ def test_a_day_that_does_not_exist_is_one_line(demo_db: str) -> None:
     result = CliRunner().invoke(app, ["--db", demo_db, "roles", "--at", "2026-02-30"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: bad date '2026-02-30': no such day"
+
+
+def test_digest_preview_to_a_bare_date_includes_that_day(demo_db: str, tmp_path: Path) -> None:
+    out = run(demo_db, "digest", "preview", "--to", "2026-11-20", "--out", str(tmp_path / "d.html"))
+    # 21 compute roles were open at the end of 20 Nov (9 at its midnight, before the capture)
+    assert re.search(r"\b21\b", out.split("\n\n")[1]), out[:300]

@@ -95,3 +95,15 @@ def test_a_shadowing_db_package_is_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert lines[0].startswith("error: another package named 'db'")
     assert "shadows dc-hiring-tracker" in lines[0]
+
+
+def test_an_editable_install_older_than_tracker_seeds_still_finds_the_checkout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tracker.shipped
+
+    def missing(name: str) -> None:
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(tracker.shipped, "files", missing)
+    assert seeds_dir() == ROOT / "seeds"
