@@ -63,6 +63,9 @@ def select_targets(
         raise unknown_value("source", unknown[0], sorted(by_key), "see tracker sources list")
     chosen = [by_key[k] for k in keys] if keys else [i for i in infos if i.enabled]
     if company is not None:
+        if company not in {i.company for i in infos}:
+            known = sorted({i.company for i in infos})
+            raise unknown_value("company", company, known, "see tracker sources list")
         chosen = [i for i in chosen if i.company == company]
         if not chosen:
             raise ConfigError(f"no enabled sources for company {company!r}")

@@ -106,3 +106,11 @@ def test_split_values_and_plain_string_filters() -> None:
     assert split_values(None) == ()
     assert RoleFilter(company="anthropic").company == ("anthropic",)
     assert RoleFilter(country=None).country == ()
+
+
+def test_unknown_company_for_scrape(demo_db: str) -> None:
+    line = refused(demo_db, "scrape", "--company", "exampledcc")
+    assert line == (
+        "error: unknown company 'exampledcc' (nearest: exampledc, examplecloud; "
+        "see tracker sources list)"
+    )
