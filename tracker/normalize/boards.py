@@ -218,8 +218,7 @@ def misses(results: Sequence[tuple[Item, Posting]]) -> list[str]:
         if sorted(label["countries"]) != countries_of(posting):
             names = [loc.get("name") for loc in item["locations"]]
             lines.append(
-                f"    countries {names}: expected {label['countries']}, "
-                f"got {countries_of(posting)}"
+                f"    countries {names}: expected {label['countries']}, got {countries_of(posting)}"
             )
         if label["pay"] is not None and not same_pay(label["pay"], pay_of(posting)):
             lines.append(f"    pay {title!r}: expected {label['pay']}, got {pay_of(posting)}")

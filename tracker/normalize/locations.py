@@ -153,6 +153,9 @@ def _parse_geo(raw: str, text: str) -> list[Place]:
     parts = [p for p in parts if p]
     if any(_prefixed_country(p) for p in parts):
         return [_prefixed(raw if len(parts) == 1 else p, p) for p in parts]
+    paired = _state_pairs(parts) if len(parts) >= 4 else None
+    if paired:
+        return paired
     if len(parts) >= 3:
         ordered = _ordered_triple(raw, parts)
         if ordered:
@@ -164,6 +167,24 @@ def _parse_geo(raw: str, text: str) -> list[Place]:
         if pair:
             return [pair]
     return _greedy(raw, parts)
+
+
+def _state_pairs(parts: list[str]) -> list[Place] | None:
+    """``City, ST, City, ST``: a list of US cities each with its state code, else None.
+
+    Read before ``City, Region, Country``, so the last "CA" of "San Leandro, CA, Fremont, CA"
+    is California, not Canada.
+    """
+    if len(parts) % 2 or not all(gz.is_state_code(code) for code in parts[1::2]):
+        return None
+    places = []
+    for city_text, code in zip(parts[::2], parts[1::2], strict=True):
+        state = gz.us_state(code)
+        city = gz.find_city(city_text, "US", state) if state else None
+        if city is None:
+            return None
+        places.append(make_place(f"{city_text}, {code}", city.name, "US"))
+    return places
 
 
 def _split_trailing_code(text: str) -> list[str]:
@@ -336,8 +357,12 @@ def _from_structured(place: Place) -> tuple[list[Place], bool]:
         name = city.name if city else place.city
         region = place.region or gz.region_for(country)
         return [Place(raw=place.raw, city=name, country=country, region=region)], False
-    text = place.raw or place.city or ""
-    found, remote = parse_token(text) if text.strip() else ([], False)
+    found: list[Place] = []
+    remote = False
+    for token in split_tokens(place.raw or place.city or ""):  # "San Leandro, CA and Fremont, CA"
+        places, token_remote = parse_token(token)
+        found.extend(places)
+        remote = remote or token_remote
     return [Place(p.raw, p.city, p.country, place.region or p.region) for p in found], remote
 
 

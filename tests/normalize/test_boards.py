@@ -1,0 +1,97 @@
+"""The hand-labelled whole-board sets (tests/data/boards/, docs/evaluation.md) as regression tests.
+
+Thresholds are the issue-9 targets on boards the rules were not written for: compute precision
+>= 0.95 and recall >= 0.90, countries right for >= 99% of postings; pay found and exact >= 95%
+once pay is read from descriptions (the "pay" work of issue 9, items 1-5).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.normalize import boards
+
+FILES = boards.board_files()
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, list[tuple[boards.Item, boards.Posting]]]:
+    return {path.name: boards.run_board(boards.load_board(path)) for path in FILES}
+
+
+def _all(results: dict[str, list[tuple[boards.Item, boards.Posting]]]) -> boards.Scores:
+    return boards.score([pair for pairs in results.values() for pair in pairs])
+
+
+def test_the_sets_are_there() -> None:
+    loaded = [boards.load_board(path) for path in FILES]
+    assert sum(len(board.items) for board in loaded) >= 300
+    assert len({board.company for board in loaded}) >= 4
+    for board in loaded:
+        for item in board.items:
+            label = item["label"]
+            assert label["compute"] == (label["category"] != "not_compute"), item["title"]
+
+
+def test_compute_precision_and_recall(results: dict[str, list]) -> None:
+    scores = _all(results)
+    assert scores.compute >= 80
+    assert scores.precision >= 0.95
+    assert scores.recall >= 0.90
+
+
+def test_no_board_below_its_first_run(results: dict[str, list]) -> None:
+    first_run_recall = {"ashby_crusoe.json": 0.890, "ashby_lambda.json": 0.846}
+    for name, pairs in results.items():
+        scores = boards.score(pairs)
+        assert scores.precision >= 0.95, name
+        assert scores.recall >= first_run_recall.get(name, 1.0), name
+
+
+def test_countries(results: dict[str, list]) -> None:
+    assert _all(results).countries >= 0.99
+
+
+def test_categories(results: dict[str, list]) -> None:
+    assert _all(results).category >= 0.93
+
+
+@pytest.mark.xfail(reason="pay from descriptions is issue 9 items 1-5 (the 'pay' branch)")
+def test_pay_found_and_exact(results: dict[str, list]) -> None:
+    scores = _all(results)
+    assert scores.pay_found >= 0.95
+    assert scores.pay_exact >= 0.95
+
+
+def test_structured_pay_is_exact(results: dict[str, list]) -> None:
+    pairs = results["ashby_lambda.json"] + results["ashby_pacificfusion.json"]
+    scores = boards.score(pairs)
+    assert scores.pay_found == 1.0 and scores.pay_exact == 1.0
+
+
+def test_ashby_job_round_trip() -> None:
+    board = boards.load_board(Path(FILES[0]))
+    job = boards.ashby_job(board.items[0])
+    assert job["id"] == board.items[0]["id"] and job["isListed"] is True
+    assert boards.same_pay(
+        {"min": 1, "max": 2, "currency": "USD", "period": "year"},
+        {"min": 1.0, "max": 2.0, "currency": "USD", "period": "year"},
+    )
+    assert not boards.same_pay({"min": 1, "max": 2, "currency": "USD", "period": "year"}, None)
+
+
+def test_misses_name_the_wrong_values(results: dict[str, list]) -> None:
+    item, posting = results["ashby_lambda.json"][0]
+    wrong = dict(
+        item,
+        label={
+            "compute": True,
+            "category": "energy",
+            "countries": ["JP"],
+            "pay": {"min": 1, "max": 2, "currency": "JPY", "period": "year"},
+        },
+    )
+    kinds = [line.split()[0] for line in boards.misses([(wrong, posting)])]
+    assert kinds == ["category", "countries", "pay"]
