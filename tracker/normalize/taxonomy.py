@@ -13,6 +13,7 @@ Rule strings (``Posting.category_rule``, shown by ``tracker history``):
 - ``title:data center + title:technician`` - a title naming data-center work;
 - ``department~data center + title:technician`` - the ATS department names data centers;
 - ``department~infrastructure+title:electrical`` - an infrastructure department and a trade;
+- ``department~digital infrastructure+team:real estate`` - such a department, the trade in the team;
 - ``veto:finance:tax over title:infrastructure+capacity`` - a look-alike, so ``not_compute``;
 - ``default`` - nothing fired.
 """
@@ -239,11 +240,14 @@ def department_signal(
         (tax.infra_departments, tax.infra_department_roles),
     )
     for departments, roles in pairs:
-        role = roles.find(title)
-        found = next((d for d in map(departments.find, names) if d), None) if role else None
-        if found:
+        found = next((d for d in map(departments.find, names) if d), None)
+        role = roles.find(title) if found else None
+        if role:
             return f"department~{found}+title:{role}"
-    return None
+    # A physical-infrastructure department's team can name the trade ("Real Estate (DIG)").
+    found = next((d for d in map(tax.dc_departments.find, names) if d), None)
+    trade = tax.dc_role_words.find(fold_title(team)) if found and team else None
+    return f"department~{found}+team:{trade}" if trade else None
 
 
 def veto(tax: Taxonomy, title: str, outright: bool) -> str | None:
