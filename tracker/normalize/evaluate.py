@@ -198,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         everything += results
         print(boards.summary_line(path, boards.score(results)))
         if args.misses:
-            print("\n".join(boards.misses(results)))
+            for line in boards.misses(results):
+                print(line)
     if len(board_files) > 1:
         print(boards.summary_line(Path("all boards"), boards.score(everything)))
     return 0
