@@ -7,6 +7,7 @@ once pay is read from descriptions (the "pay" work of issue 9, items 1-5).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,76 @@ def test_misses_name_the_wrong_values(results: dict[str, list]) -> None:
     )
     kinds = [line.split()[0] for line in boards.misses([(wrong, posting)])]
     assert kinds == ["category", "countries", "pay"]
+
+
+def _item(**over: object) -> boards.Item:
+    item: boards.Item = {
+        "id": "1",
+        "title": "Data Center Technician",
+        "department": "Data Center Operations",
+        "team": "Site Ops",
+        "is_remote": False,
+        "locations": [{"name": "Ashburn, VA"}, {"name": "Fremont, CA"}],
+        "compensation": {"salary": []},
+        "pay_text": [],
+        "label": {"compute": True, "category": "hardware_fleet", "countries": ["US"], "pay": None},
+    }
+    item.update(over)
+    return item
+
+
+def _board(tmp_path: Path, source: str, items: list[boards.Item]) -> boards.Board:
+    path = tmp_path / f"{source.replace(':', '_')}.json"
+    path.write_text(
+        json.dumps({"source": source, "company": "Acme", "postings": items}), encoding="utf-8"
+    )
+    return boards.load_board(path)
+
+
+def test_greenhouse_items_go_through_the_greenhouse_parser(tmp_path: Path) -> None:
+    band = {"title": "US", "min": 60000, "max": 80000, "currency": "USD"}
+    items = [
+        _item(compensation={"salary": [band]}),
+        _item(id="2", title="Electrician", department=None, team="Construction", is_remote=None),
+        _item(id="3", title="Recruiter", department="People", team=None, locations=[]),
+    ]
+    raws = boards.REBUILDERS["greenhouse"](items, _board(tmp_path, "greenhouse:acme", items).ref)
+    first, second, third = raws
+    assert (first.department, first.team) == ("Data Center Operations", "Site Ops")
+    assert [p.raw for p in first.structured_places] == ["Ashburn, VA", "Fremont, CA"]
+    assert first.location_raw == "Ashburn, VA" and first.remote is False
+    assert [(b.min, b.max, b.currency, b.label) for b in first.salaries] == [
+        (60000.0, 80000.0, "USD", "US")
+    ]
+    assert (second.department, second.team, second.remote) == ("Construction", None, None)
+    assert third.structured_places == () and third.description is None
+
+
+def test_greenhouse_pay_sentences_are_the_description(tmp_path: Path) -> None:
+    items = [_item(pay_text=["Pay range: $23 – $30/hr & benefits <full-time>"])]
+    (raw,) = boards.REBUILDERS["greenhouse"](items, _board(tmp_path, "greenhouse:a", items).ref)
+    assert raw.description == "Pay range: $23 – $30/hr & benefits <full-time>"
+
+
+def test_lever_items_go_through_the_lever_parser(tmp_path: Path) -> None:
+    band = {"min": 100000, "max": 120000, "currency": "EUR", "interval": "per-year-salary"}
+    items = [
+        _item(compensation={"salary": [band]}, is_remote=True),
+        _item(id="2", locations=[{"name": "Amsterdam"}], country="nl", pay_text=["€50 per hour"]),
+    ]
+    board = _board(tmp_path, "lever:acme", items)
+    first, second = boards.REBUILDERS["lever"](items, board.ref)
+    assert (first.department, first.team, first.remote) == (
+        "Data Center Operations",
+        "Site Ops",
+        True,
+    )
+    assert [p.raw for p in first.structured_places] == ["Ashburn, VA", "Fremont, CA"]
+    assert [(b.min, b.max, b.currency, b.period) for b in first.salaries] == [
+        (100000.0, 120000.0, "EUR", "year")
+    ]
+    assert second.structured_places[0].country == "NL" and second.salaries == ()
+    assert second.description == "€50 per hour"
+    results = boards.run_board(board)
+    assert [boards.countries_of(p) for _, p in results] == [["US"], ["NL"]]
+    assert all(p.compute for _, p in results)

@@ -7,8 +7,13 @@ compensation, the pay sentences of the description - plus the labels a person ga
 reading the posting: compute yes/no, category, the ISO countries of its places and the pay band
 it states (``null`` when it states none).
 
-A posting is rebuilt as the ATS would send it and goes through the same path as a scrape:
-the source's ``parse`` and ``tracker.normalize.normalize``. The scores:
+A posting is rebuilt as its ATS would send it (Ashby, Greenhouse or Lever, by the set's
+``source``) and goes through the same path as a scrape: the source's ``parse`` and
+``tracker.normalize.normalize``. The stored fields are the same for every ATS (``locations``
+entries are ``name`` plus, for Ashby, the postal-address parts; ``compensation.salary`` holds
+the structured bands with the ATS's own ``interval``; ``pay_text`` the pay sentences of the
+description); ``country`` (Lever's ISO code) and ``location`` (the Greenhouse/Lever primary
+location name, when it differs from the first listed place) are optional. The scores:
 
 - compute precision / recall;
 - category: share of postings whose category is the labelled one (``not_compute`` included);
@@ -23,12 +28,15 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from tracker.domain import Posting, RawPosting, SourceRef
 from tracker.normalize import normalize
 from tracker.sources.ashby import Ashby
+from tracker.sources.greenhouse import Greenhouse
+from tracker.sources.lever import Lever
 
 BOARDS_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "boards"
 OBSERVED_AT = datetime(2025, 10, 28, tzinfo=UTC)
@@ -82,6 +90,89 @@ def _component(data: Item) -> Item:
     }
 
 
+def _location_names(item: Item) -> list[str]:
+    return [str(loc["name"]) for loc in item["locations"] if loc.get("name")]
+
+
+def _primary_location(item: Item) -> str | None:
+    names = _location_names(item)
+    return item.get("location") or (names[0] if names else None)
+
+
+def greenhouse_job(item: Item) -> Item:
+    """One stored posting as ``GET /v1/boards/{token}/jobs?content=true`` returns it.
+
+    Department and team become a parent department and its child; the pay sentences are the
+    description (``content``, entity-escaped HTML as Greenhouse sends it); the structured
+    bands are ``pay_input_ranges`` (cents).
+    """
+    departments: list[Item] = []
+    if item.get("department"):
+        departments.append({"id": 1, "name": item["department"], "parent_id": None})
+        if item.get("team"):
+            departments.append({"id": 2, "name": item["team"], "parent_id": 1})
+    elif item.get("team"):
+        departments.append({"id": 2, "name": item["team"], "parent_id": None})
+    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in item.get("pay_text", []))
+    salary = (item.get("compensation") or {}).get("salary", [])
+    job: Item = {
+        "id": item["id"],
+        "title": item["title"],
+        "location": {"name": _primary_location(item)},
+        "departments": departments,
+        "offices": [{"name": name, "location": name} for name in _location_names(item)],
+        "metadata": [] if item.get("is_remote") is None else [_workplace(item["is_remote"])],
+        "content": escape(paragraphs) if paragraphs else None,
+        "pay_input_ranges": [
+            {
+                "title": band.get("title"),
+                "min_cents": None if band.get("min") is None else round(band["min"] * 100),
+                "max_cents": None if band.get("max") is None else round(band["max"] * 100),
+                "currency_type": band.get("currency"),
+            }
+            for band in salary
+        ],
+    }
+    return job
+
+
+def _workplace(is_remote: bool) -> Item:
+    return {"name": "Workplace Type", "value": "Remote" if is_remote else "On-site"}
+
+
+def lever_posting(item: Item) -> Item:
+    """One stored posting as ``GET /v0/postings/{token}?mode=json`` returns it.
+
+    The pay sentences are ``additionalPlain``; the first structured band is ``salaryRange``.
+    """
+    salary = (item.get("compensation") or {}).get("salary", [])
+    band = salary[0] if salary else None
+    remote = item.get("is_remote")
+    posting: Item = {
+        "id": item["id"],
+        "text": item["title"],
+        "categories": {
+            "department": item.get("department"),
+            "team": item.get("team"),
+            "location": _primary_location(item),
+            "allLocations": _location_names(item),
+        },
+        "country": item.get("country"),
+        "workplaceType": "unspecified" if remote is None else ("remote" if remote else "onsite"),
+        "descriptionPlain": "",
+        "lists": [],
+        "additionalPlain": "\n".join(item.get("pay_text", [])) or None,
+    }
+    if band is not None:
+        posting["salaryRange"] = {
+            "min": band.get("min"),
+            "max": band.get("max"),
+            "currency": band.get("currency"),
+            "interval": band.get("interval"),
+        }
+    return posting
+
+
 Rebuild = Callable[[Sequence[Item], SourceRef], list[RawPosting]]
 
 
@@ -89,7 +180,15 @@ def _ashby(items: Sequence[Item], ref: SourceRef) -> list[RawPosting]:
     return Ashby().parse({"jobs": [ashby_job(i) for i in items]}, ref)
 
 
-REBUILDERS: dict[str, Rebuild] = {"ashby": _ashby}
+def _greenhouse(items: Sequence[Item], ref: SourceRef) -> list[RawPosting]:
+    return Greenhouse().parse({"jobs": [greenhouse_job(i) for i in items]}, ref)
+
+
+def _lever(items: Sequence[Item], ref: SourceRef) -> list[RawPosting]:
+    return Lever().parse([lever_posting(i) for i in items], ref)
+
+
+REBUILDERS: dict[str, Rebuild] = {"ashby": _ashby, "greenhouse": _greenhouse, "lever": _lever}
 
 
 @dataclass(frozen=True)
