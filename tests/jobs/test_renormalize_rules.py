@@ -100,3 +100,22 @@ def test_renormalize_applies_new_rules_to_history(
 
     cli("ingest", str(board), "--source", "ashby:acme", "--observed-at", "2026-04-27T06:00Z")
     assert versions(any_db_url) == 3  # the same board under the same rules: no new version
+
+
+def test_a_data_center_site_label_is_stored_and_survives_renormalize(
+    cli: Cli, any_db_url: str, tmp_path: Path
+) -> None:
+    """Ashby's location label "Dallas, TX - Data Center" is kept as the stored place's raw, so
+    the role is compute now and stays compute when history is renormalized."""
+    site = job(1, "Technical Program Manager - Dallas", "Operations", "Dallas, TX - Data Center")
+    office = job(2, "Technical Program Manager", "Operations", "San Jose, CA")
+    board = tmp_path / "board.json"
+    board.write_text(json.dumps({"jobs": [site, office]}))
+    cli("sources", "add", "ashby", "acme", "--company", "Acme")
+    cli("ingest", str(board), "--source", "ashby:acme", "--observed-at", "2026-04-20T06:00Z")
+    at = ("--at", "2026-04-21")
+    (role,) = cli.json("roles", *at)
+    assert role["title"] == "Technical Program Manager - Dallas"
+    assert [p["city"] for p in role["locations"]] == ["Dallas"]
+    assert "0 of 2 versions updated" in cli("renormalize").stdout
+    assert [r["title"] for r in cli.json("roles", *at)] == [role["title"]]

@@ -250,3 +250,15 @@ def test_a_us_state_code_after_a_us_city_is_the_state_in_lists(text: str) -> Non
     assert [(p.city, p.country) for p in parse_places("Toronto, ON, CA", [])[0]] == [
         ("Toronto", "CA")
     ]
+
+
+def test_a_data_center_site_label_is_kept_as_the_raw() -> None:
+    places, remote = parse_places("Dallas, TX - Data Center")
+    assert places == [Place("Dallas, TX - Data Center", "Dallas", "US", "AMER")] and not remote
+    # read back from the stored raw (tracker renormalize): the same place
+    again, _ = parse_places(None, [Place(raw="Dallas, TX - Data Center")])
+    assert again == places
+    # other labels keep the cleaned token, as before
+    assert parse_places("Dallas, TX - Warehouse")[0] == [
+        Place("Dallas, TX", "Dallas", "US", "AMER")
+    ]

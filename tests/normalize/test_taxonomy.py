@@ -197,3 +197,26 @@ def test_look_alikes_of_other_plants_and_software(title: str, department: str, v
     compute, category, rule = classify(title, department, None, ())
     assert (compute, category) == (False, "not_compute")
     assert rule.startswith(f"veto:{veto} over ")
+
+
+@pytest.mark.parametrize(
+    ("title", "places", "expected"),
+    [
+        # sited at a data center: compute, category from the title (none here)
+        ("Technical Program Manager - Dallas", ["Dallas, TX - Data Center"], "other_compute"),
+        ("Facilities Technician", ["Rechenzentrum Frankfurt"], "dc_operations"),
+        # an office is no signal; a look-alike title stays vetoed at a data-center site
+        ("Technical Program Manager", ["Dallas, TX", "San Jose Office"], "not_compute"),
+        ("Senior Software Engineer", ["Dallas, TX - Data Center"], "not_compute"),
+        ("Account Executive", ["Ashburn, VA - Data Center"], "not_compute"),
+        # "DC" is Washington, not a data center
+        ("Program Manager", ["Washington, DC"], "not_compute"),
+    ],
+)
+def test_a_place_naming_a_data_center_site_is_a_signal(
+    title: str, places: list[str], expected: str
+) -> None:
+    compute, category, rule = classify(title, "Operations", None, [], places)
+    assert (compute, category) == (expected != "not_compute", expected), rule
+    if compute:
+        assert rule.startswith("place~")

@@ -19,15 +19,19 @@ then read as one of:
 - a comma list of the above ("San Francisco, CA, Seattle, WA", "Germany, France").
 
 A token that cannot be placed ("3 Locations" on Workday lists, until the detail is read) is kept
-as ``Place(raw=...)`` with no country. Places are deduplicated by (city, country); a country-
-or region-only place is dropped when a more specific place in it is listed. Results are cached
-per string: boards repeat the same few location strings on every scrape.
+as ``Place(raw=...)`` with no country. A token that names a data-center site ("Dallas, TX -
+Data Center", taxonomy ``dc_sites``) keeps the whole token as each place's ``raw``, so the
+stored place still says where the role sits and ``tracker renormalize`` can re-read it.
+Places are deduplicated by (city, country); a country- or region-only place is dropped when a
+more specific place in it is listed. Results are cached per string: boards repeat the same few
+location strings on every scrape.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache, lru_cache
 
 from tracker.domain import Place
@@ -122,9 +126,18 @@ def _parse_token(token: str) -> tuple[tuple[Place, ...], bool]:
     if not places and main:
         region = gz.region_within(main)
         places = [Place(raw=raw, region=region)] if region else []
+    if places and _names_site(raw):
+        places = [replace(p, raw=raw) for p in places]
     if places or remote or not main:
         return tuple(places), remote
     return (Place(raw=raw),), remote
+
+
+def _names_site(token: str) -> bool:
+    """The token names a data-center site ("Dallas, TX - Data Center")."""
+    from tracker.normalize.taxonomy import fold_title, load_taxonomy
+
+    return load_taxonomy().dc_sites.find(fold_title(token)) is not None
 
 
 def _clean(text: str) -> str:
