@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.normalize import evaluate
+from tracker.normalize import boards, evaluate
 
 FILES = evaluate.set_files()
 
@@ -41,10 +41,10 @@ def test_row(path: Path, row: dict[str, str]) -> None:
 def test_evaluate_prints_one_line_per_set(capsys: pytest.CaptureFixture[str]) -> None:
     assert evaluate.main([]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(FILES)
+    assert len(lines) == len(FILES) + len(boards.board_files()) + 1
     assert any("titles_anthropic.csv" in line and "precision" in line for line in lines)
 
 
 def test_evaluate_without_sets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert evaluate.main(["--data", str(tmp_path)]) == 2
+    assert evaluate.main(["--data", str(tmp_path), "--boards", str(tmp_path)]) == 2
     assert "no evaluation sets" in capsys.readouterr().out

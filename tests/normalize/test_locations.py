@@ -232,3 +232,33 @@ def test_more_separators() -> None:
     assert one("Trinidad and Tobago").country == "TT"
     places, _ = parse_places("Remote - Germany, France, Netherlands", [])
     assert [p.country for p in places] == ["DE", "FR", "NL"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "San Leandro, CA and Fremont, CA", "San Leandro, CA, Fremont, CA",
+        "San Leandro, CA / Fremont, CA", "San Leandro, CA | Fremont, CA",
+        "San Leandro, CA; Fremont, CA",
+    ],
+)  # fmt: skip
+def test_a_us_state_code_after_a_us_city_is_the_state_in_lists(text: str) -> None:
+    """ "Fremont, CA" is California, not Canada - in free text and as an ATS place name."""
+    expected = [("San Leandro", "US"), ("Fremont", "US")]
+    for places in (parse_places(text, [])[0], parse_places(None, [Place(text)])[0]):
+        assert [(p.city, p.country) for p in places] == expected
+    assert [(p.city, p.country) for p in parse_places("Toronto, ON, CA", [])[0]] == [
+        ("Toronto", "CA")
+    ]
+
+
+def test_a_data_center_site_label_is_kept_as_the_raw() -> None:
+    places, remote = parse_places("Dallas, TX - Data Center")
+    assert places == [Place("Dallas, TX - Data Center", "Dallas", "US", "AMER")] and not remote
+    # read back from the stored raw (tracker renormalize): the same place
+    again, _ = parse_places(None, [Place(raw="Dallas, TX - Data Center")])
+    assert again == places
+    # other labels keep the cleaned token, as before
+    assert parse_places("Dallas, TX - Warehouse")[0] == [
+        Place("Dallas, TX", "Dallas", "US", "AMER")
+    ]

@@ -67,6 +67,7 @@ def test_places_reparse_from_their_raw_strings() -> None:
         ("Site Acquisition Manager", "Real Estate", "Eemshaven | Clonee, Co. Meath | 3 Locations",
          ("Pay Range €61.000 — €72.000 EUR", "Pay Range $95,000 — $112,000 USD")),
         ("Capacity Planner", "Infrastructure", "US, CA, Santa Clara", ("170,600.00-227,400.00",)),
+        ("Technical Program Manager - Dallas", "Operations", "Dallas, TX - Data Center", ()),
     ],
 )  # fmt: skip
 def test_normalize_is_stable_on_rebuilt_postings(
@@ -84,3 +85,12 @@ def test_stored_band_without_currency_survives() -> None:
     band = SalaryBand(34.52, 46.0, None, "hour", "text")
     posting = normalize(RawPosting("1", "T", salaries=(band,)), REF, SEEN)
     assert posting.salary == band
+
+
+def test_a_data_center_site_survives_renormalize() -> None:
+    """The site label is the stored place's raw, so renormalize still sees it."""
+    raw = RawPosting("1", "Technical Program Manager", location_raw="Dallas, TX - Data Center")
+    first = normalize(raw, REF, SEEN)
+    assert first.compute and first.category_rule == "place~data center"
+    assert [p.raw for p in first.places] == ["Dallas, TX - Data Center"]
+    assert normalize(rebuilt(first), REF, SEEN) == first

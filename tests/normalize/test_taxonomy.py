@@ -153,3 +153,70 @@ def test_seed_is_consistent() -> None:
     names = [veto.terms.name for veto in tax.vetoes]
     assert len(names) == len(set(names))
     assert any(veto.strong for veto in tax.vetoes) and any(not v.strong for v in tax.vetoes)
+
+
+@pytest.mark.parametrize(
+    ("title", "department", "team", "expected"),
+    [
+        ("Project Executive", "Digital Infrastructure Group (DIG)", "Tenant Improvement",
+         (True, "dc_construction")),
+        ("Project Executive", "Data Center Construction", None, (True, "dc_construction")),
+        ("Senior Associate", "Digital Infrastructure Group", "Real Estate (DIG)",
+         (True, "deal_sourcing")),
+        ("Commercial Energy Development Associate", "Energy Business Development", None,
+         (True, "energy")),
+        ("Project Engineer", "Power Infrastructure", "Power Infrastructure",
+         (True, "dc_construction")),
+        ("Instrument and Controls Technician, Turbine Operations", "Power Infrastructure", None,
+         (True, "energy")),
+        ("Executive Assistant", "People", "Executive Administration", (False, "not_compute")),
+        ("Senior Associate", "Digital Infrastructure Group", "Marketing", (False, "not_compute")),
+    ],
+)  # fmt: skip
+def test_departments_and_teams_are_signals(
+    title: str, department: str, team: str | None, expected: tuple[bool, str]
+) -> None:
+    """Ashby department/team, Greenhouse departments, Lever categories: the same two fields."""
+    assert classify(title, department, team, ())[:2] == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "department", "veto"),
+    [
+        ("Pulsed Power Engineer", "Power Infrastructure", "other_plants:pulsed power"),
+        ("Power Systems Engineer - Fusion Plant", "Power Generation", "other_plants:fusion"),
+        ("Facilities Technician, Factory", "Site Operations", "other_plants:factory"),
+        ("Critical Facilities Engineer, Wafer Fab", None, "other_plants:wafer"),
+        ("Senior Software Engineer, Datacenter Operations Platform Engineering", None,
+         "software_engineering:software engineer"),
+        ("Software Engineer, Data Center Operations Tools", "Data Center Operations",
+         "software_engineering:software engineer"),
+    ],
+)  # fmt: skip
+def test_look_alikes_of_other_plants_and_software(title: str, department: str, veto: str) -> None:
+    compute, category, rule = classify(title, department, None, ())
+    assert (compute, category) == (False, "not_compute")
+    assert rule.startswith(f"veto:{veto} over ")
+
+
+@pytest.mark.parametrize(
+    ("title", "places", "expected"),
+    [
+        # sited at a data center: compute, category from the title (none here)
+        ("Technical Program Manager - Dallas", ["Dallas, TX - Data Center"], "other_compute"),
+        ("Facilities Technician", ["Rechenzentrum Frankfurt"], "dc_operations"),
+        # an office is no signal; a look-alike title stays vetoed at a data-center site
+        ("Technical Program Manager", ["Dallas, TX", "San Jose Office"], "not_compute"),
+        ("Senior Software Engineer", ["Dallas, TX - Data Center"], "not_compute"),
+        ("Account Executive", ["Ashburn, VA - Data Center"], "not_compute"),
+        # "DC" is Washington, not a data center
+        ("Program Manager", ["Washington, DC"], "not_compute"),
+    ],
+)
+def test_a_place_naming_a_data_center_site_is_a_signal(
+    title: str, places: list[str], expected: str
+) -> None:
+    compute, category, rule = classify(title, "Operations", None, [], places)
+    assert (compute, category) == (expected != "not_compute", expected), rule
+    if compute:
+        assert rule.startswith("place~")

@@ -31,8 +31,10 @@ __all__ = ["classify", "normalize", "parse_places", "pick_salaries", "pick_salar
 
 def normalize(raw: RawPosting, ref: SourceRef, observed_at: datetime) -> Posting:
     """Normalize one parsed posting of source ``ref`` as seen at ``observed_at``."""
-    compute, category, rule = classify(raw.title, raw.department, raw.team, ref.departments)
     places, remote = parse_places(raw.location_raw, raw.structured_places)
+    compute, category, rule = classify(
+        raw.title, raw.department, raw.team, ref.departments, [p.raw for p in places]
+    )
     return Posting(
         external_id=raw.external_id,
         title=" ".join(raw.title.split()),

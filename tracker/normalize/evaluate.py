@@ -16,6 +16,9 @@ Each CSV holds inputs and the exact expected values, labelled by hand (tests/dat
 A row is right only when every expected value matches exactly. For titles the script also
 prints precision and recall of ``compute``. ``tests/normalize/test_eval_sets.py`` asserts the
 same rows one by one.
+
+Then it scores the whole-board sets of ``tests/data/boards/`` (``tracker.normalize.boards``):
+compute precision/recall, category, countries, pay found and pay exact per board.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.domain import Place
+from tracker.normalize import boards
 from tracker.normalize.locations import parse_places
 from tracker.normalize.salary import band_from_mapping, parse_salary_text
 from tracker.normalize.taxonomy import classify
@@ -172,9 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Accuracy of tracker.normalize on tests/data.")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder of evaluation CSVs")
     parser.add_argument("--misses", action="store_true", help="print every wrong row")
+    parser.add_argument(
+        "--boards", type=Path, default=boards.BOARDS_DIR, help="folder of labelled board sets"
+    )
     args = parser.parse_args(argv)
     files = set_files(args.data)
-    if not files:
+    board_files = boards.board_files(args.boards)
+    if not files and not board_files:
         print(f"no evaluation sets in {args.data}")
         return 2
     for path in files:
@@ -184,6 +192,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             for miss in (o for o in outcomes if not o.ok):
                 text = row_text(miss.row)
                 print(f"    {text!r}\n      expected {miss.expected}\n      actual   {miss.actual}")
+    everything: list[tuple[boards.Item, boards.Posting]] = []
+    for path in board_files:
+        results = boards.run_board(boards.load_board(path))
+        everything += results
+        print(boards.summary_line(path, boards.score(results)))
+        if args.misses:
+            for line in boards.misses(results):
+                print(line)
+    if len(board_files) > 1:
+        print(boards.summary_line(Path("all boards"), boards.score(everything)))
     return 0
 
 

@@ -19,15 +19,19 @@ then read as one of:
 - a comma list of the above ("San Francisco, CA, Seattle, WA", "Germany, France").
 
 A token that cannot be placed ("3 Locations" on Workday lists, until the detail is read) is kept
-as ``Place(raw=...)`` with no country. Places are deduplicated by (city, country); a country-
-or region-only place is dropped when a more specific place in it is listed. Results are cached
-per string: boards repeat the same few location strings on every scrape.
+as ``Place(raw=...)`` with no country. A token that names a data-center site ("Dallas, TX -
+Data Center", taxonomy ``dc_sites``) keeps the whole token as each place's ``raw``, so the
+stored place still says where the role sits and ``tracker renormalize`` can re-read it.
+Places are deduplicated by (city, country); a country- or region-only place is dropped when a
+more specific place in it is listed. Results are cached per string: boards repeat the same few
+location strings on every scrape.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache, lru_cache
 
 from tracker.domain import Place
@@ -122,9 +126,18 @@ def _parse_token(token: str) -> tuple[tuple[Place, ...], bool]:
     if not places and main:
         region = gz.region_within(main)
         places = [Place(raw=raw, region=region)] if region else []
+    if places and _names_site(raw):
+        places = [replace(p, raw=raw) for p in places]
     if places or remote or not main:
         return tuple(places), remote
     return (Place(raw=raw),), remote
+
+
+def _names_site(token: str) -> bool:
+    """The token names a data-center site ("Dallas, TX - Data Center")."""
+    from tracker.normalize.taxonomy import fold_title, load_taxonomy
+
+    return load_taxonomy().dc_sites.find(fold_title(token)) is not None
 
 
 def _clean(text: str) -> str:
@@ -153,6 +166,9 @@ def _parse_geo(raw: str, text: str) -> list[Place]:
     parts = [p for p in parts if p]
     if any(_prefixed_country(p) for p in parts):
         return [_prefixed(raw if len(parts) == 1 else p, p) for p in parts]
+    paired = _state_pairs(parts) if len(parts) >= 4 else None
+    if paired:
+        return paired
     if len(parts) >= 3:
         ordered = _ordered_triple(raw, parts)
         if ordered:
@@ -164,6 +180,24 @@ def _parse_geo(raw: str, text: str) -> list[Place]:
         if pair:
             return [pair]
     return _greedy(raw, parts)
+
+
+def _state_pairs(parts: list[str]) -> list[Place] | None:
+    """``City, ST, City, ST``: a list of US cities each with its state code, else None.
+
+    Read before ``City, Region, Country``, so the last "CA" of "San Leandro, CA, Fremont, CA"
+    is California, not Canada.
+    """
+    if len(parts) % 2 or not all(gz.is_state_code(code) for code in parts[1::2]):
+        return None
+    places = []
+    for city_text, code in zip(parts[::2], parts[1::2], strict=True):
+        state = gz.us_state(code)
+        city = gz.find_city(city_text, "US", state) if state else None
+        if city is None:
+            return None
+        places.append(make_place(f"{city_text}, {code}", city.name, "US"))
+    return places
 
 
 def _split_trailing_code(text: str) -> list[str]:
@@ -336,8 +370,12 @@ def _from_structured(place: Place) -> tuple[list[Place], bool]:
         name = city.name if city else place.city
         region = place.region or gz.region_for(country)
         return [Place(raw=place.raw, city=name, country=country, region=region)], False
-    text = place.raw or place.city or ""
-    found, remote = parse_token(text) if text.strip() else ([], False)
+    found: list[Place] = []
+    remote = False
+    for token in split_tokens(place.raw or place.city or ""):  # "San Leandro, CA and Fremont, CA"
+        places, token_remote = parse_token(token)
+        found.extend(places)
+        remote = remote or token_remote
     return [Place(p.raw, p.city, p.country, place.region or p.region) for p in found], remote
 
 

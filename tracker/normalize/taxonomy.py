@@ -4,8 +4,9 @@ Every signal an ATS gives is used: the source's configured compute ``departments
 posting's department and team names, and the title. The word lists, vetoes and category order
 live in ``seeds/taxonomy.toml`` (its header explains the rules); this module only applies them.
 
-``classify`` works from stored values alone (title, department, team and the source's
-departments option), so ``tracker renormalize`` can re-run it on history.
+``classify`` works from stored values alone (title, department, team, the raw strings of the
+stored places and the source's departments option), so ``tracker renormalize`` can re-run it
+on history.
 
 Rule strings (``Posting.category_rule``, shown by ``tracker history``):
 
@@ -13,6 +14,8 @@ Rule strings (``Posting.category_rule``, shown by ``tracker history``):
 - ``title:data center + title:technician`` - a title naming data-center work;
 - ``department~data center + title:technician`` - the ATS department names data centers;
 - ``department~infrastructure+title:electrical`` - an infrastructure department and a trade;
+- ``department~digital infrastructure+team:real estate`` - such a department, the trade in the team;
+- ``place~data center + ...`` - a place label names a data-center site ("Dallas, TX - Data Center");
 - ``veto:finance:tax over title:infrastructure+capacity`` - a look-alike, so ``not_compute``;
 - ``default`` - nothing fired.
 """
@@ -109,6 +112,7 @@ class Taxonomy:
     """The parsed ``seeds/taxonomy.toml``."""
 
     data_center: Terms
+    dc_sites: Terms
     dc_terms: Terms
     compute: Terms
     compute_exclusions: Terms
@@ -182,6 +186,7 @@ def load_taxonomy() -> Taxonomy:
     )
     return Taxonomy(
         data_center=terms("data_center"),
+        dc_sites=terms("dc_sites"),
         dc_terms=terms("dc_terms"),
         compute=terms("compute"),
         compute_exclusions=terms("compute_exclusions"),
@@ -239,11 +244,14 @@ def department_signal(
         (tax.infra_departments, tax.infra_department_roles),
     )
     for departments, roles in pairs:
-        role = roles.find(title)
-        found = next((d for d in map(departments.find, names) if d), None) if role else None
-        if found:
+        found = next((d for d in map(departments.find, names) if d), None)
+        role = roles.find(title) if found else None
+        if role:
             return f"department~{found}+title:{role}"
-    return None
+    # A physical-infrastructure department's team can name the trade ("Real Estate (DIG)").
+    found = next((d for d in map(tax.dc_departments.find, names) if d), None)
+    trade = tax.dc_role_words.find(fold_title(team)) if found and team else None
+    return f"department~{found}+team:{trade}" if trade else None
 
 
 def veto(tax: Taxonomy, title: str, outright: bool) -> str | None:
@@ -268,22 +276,45 @@ def category_of(tax: Taxonomy, title: str, team: str | None) -> tuple[str, str |
 
 
 def classify(
-    title: str, department: str | None, team: str | None, source_departments: Sequence[str]
+    title: str,
+    department: str | None,
+    team: str | None,
+    source_departments: Sequence[str],
+    places: Sequence[str] = (),
 ) -> tuple[bool, str, str]:
     """``(compute, category, rule)`` for one posting; see the module docstring.
+
+    ``places`` are the raw strings of the posting's places (a label such as "Dallas, TX -
+    Data Center" says the role is sited at a data center).
 
     >>> classify("Data Center Electrical Engineer", "Compute", None, ["Compute"])
     (True, 'dc_electrical', 'department:Compute + title:electrical')
     >>> classify("Account Executive, Energy & Utilities", "Sales", None, [])
     (False, 'not_compute', 'default')
+    >>> classify("Technical Program Manager", "Operations", None, [], ["Dallas, TX - Data Center"])
+    (True, 'other_compute', 'place~data center')
     """
     names = tuple(str(name) for name in source_departments)
-    return _classify(title, department or None, team or None, names)
+    site = site_signal(load_taxonomy(), places)
+    return _classify(title, department or None, team or None, names, site)
+
+
+def site_signal(tax: Taxonomy, places: Sequence[str]) -> str | None:
+    """``place~<word>`` when a place's raw string names a data-center site, else None."""
+    for raw in places:
+        found = tax.dc_sites.find(fold_title(raw)) if raw else None
+        if found:
+            return f"place~{found}"
+    return None
 
 
 @lru_cache(maxsize=8192)
 def _classify(
-    title: str, department: str | None, team: str | None, source_departments: tuple[str, ...]
+    title: str,
+    department: str | None,
+    team: str | None,
+    source_departments: tuple[str, ...],
+    site: str | None = None,
 ) -> tuple[bool, str, str]:
     tax = load_taxonomy()
     text = fold_title(title)
@@ -291,7 +322,7 @@ def _classify(
     if signal is None:
         found = title_signal(tax, text)
         outright = bool(found and found[1])
-        signal = found[0] if found else department_signal(tax, text, department, team)
+        signal = found[0] if found else department_signal(tax, text, department, team) or site
         if signal is None:
             return False, NOT_COMPUTE, DEFAULT_RULE
         blocked = veto(tax, text, outright)
