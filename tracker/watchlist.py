@@ -16,6 +16,9 @@ from tracker.settings import ConfigError, parse_duration
 REQUIRED_OPTIONS: dict[str, tuple[str, ...]] = {
     "workday": ("host", "site"),
     "html": ("url",),
+    "eightfold": ("host",),
+    "oracle_hcm": ("host", "site"),
+    "successfactors": ("host",),
 }
 TOP_KEYS = {"company", "company_slug", "ats", "token", "api_base", "interval", "enabled"}
 LIST_KEYS = {"departments"}
