@@ -54,8 +54,11 @@ def eightfold_job(n: int, title: str = "Datacenter Technician") -> dict[str, Any
 
 
 def eightfold_page(items: list[Any], total: int) -> dict[str, Any]:
-    return {"status": 200, "error": {"message": "", "body": ""}, "data": {"positions": items,
-            "count": total, "sortBy": "timestamp"}}
+    return {
+        "status": 200,
+        "error": {"message": "", "body": ""},
+        "data": {"positions": items, "count": total, "sortBy": "timestamp"},
+    }
 
 
 def oracle_job(n: int, title: str = "Data Center Site Engineer") -> dict[str, Any]:
@@ -81,8 +84,9 @@ def apple_job(n: int, title: str = "Data Center Facilities Engineer") -> dict[st
         "positionId": str(200700000 + n),
         "postingTitle": f"{title} {n}",
         "transformedPostingTitle": "data-center-facilities-engineer",
-        "locations": [{"name": "Mesa", "countryName": "United States", "city": "",
-                       "stateProvince": ""}],
+        "locations": [
+            {"name": "Mesa", "countryName": "United States", "city": "", "stateProvince": ""}
+        ],
         "postDateInGMT": "2026-09-30T12:00:00.000Z",
         "team": {"teamName": "Operations and Supply Chain", "teamCode": "OPMFG"},
         "homeOffice": False,
@@ -95,19 +99,34 @@ def apple_page(items: list[Any], total: int) -> dict[str, Any]:
 
 
 def google_job(n: int, title: str = "Data Center Facilities Technician") -> list[Any]:
-    about = "<p>Keep Google's data centers running.</p><p>The US base salary range for this " \
+    about = (
+        "<p>Keep Google's data centers running.</p><p>The US base salary range for this "
         "full-time position is $71,000-$99,000 + bonus + equity + benefits.</p>"
-    return [str(1000 + n), f"{title} {n}", "https://example.invalid/apply", [None, "<ul><li>Run "
-            "the floor.</li></ul>"], [None, "<ul><li>2 years of experience.</li></ul>"], None,
-            None, "Google", "en-US", [["Council Bluffs, IA, USA", [], None, "51501",
-            "Council Bluffs", "US"]], [None, about], [1], [1790000000, 0]]
+    )
+    return [
+        str(1000 + n),
+        f"{title} {n}",
+        "https://example.invalid/apply",
+        [None, "<ul><li>Run the floor.</li></ul>"],
+        [None, "<ul><li>2 years of experience.</li></ul>"],
+        None,
+        None,
+        "Google",
+        "en-US",
+        [["Council Bluffs, IA, USA", [], None, "51501", "Council Bluffs", "US"]],
+        [None, about],
+        [1],
+        [1790000000, 0],
+    ]
 
 
 def google_html(items: list[Any], total: int) -> str:
     data = json.dumps([items, None, total, 20])
-    return ("<html><head><script>AF_initDataCallback({key: 'ds:1', hash: '2', data:"
-            f"{data}, sideChannel: {{}}}});</script></head><body>"
-            f"<span class=\"SWhIm\">{total}</span> jobs matched</body></html>")
+    return (
+        "<html><head><script>AF_initDataCallback({key: 'ds:1', hash: '2', data:"
+        f"{data}, sideChannel: {{}}}});</script></head><body>"
+        f'<span class="SWhIm">{total}</span> jobs matched</body></html>'
+    )
 
 
 @dataclass

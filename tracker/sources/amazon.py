@@ -104,7 +104,7 @@ def parse_job(job: dict[str, Any], index: int, ref: SourceRef) -> RawPosting:
         or common.opt_str(job.get("location")),
         structured_places=places,
         remote=remote(job),
-        salary_texts=tuple(common.salary_lines([text])),
+        salary_texts=careers.pay_lines(text),
         description=text or None,
         posted_at=posted(job.get("posted_date")),
         extra={

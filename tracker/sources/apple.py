@@ -184,7 +184,7 @@ def parse_result(
         location_raw="; ".join(p.raw for p in located) or None,
         structured_places=located,
         remote=bool(item.get("homeOffice")) if "homeOffice" in item else None,
-        salary_texts=tuple(common.salary_lines([text])) if text else (),
+        salary_texts=careers.pay_lines(text),
         description=text,
         posted_at=common.parse_iso(item.get("postDateInGMT")),
         extra={k: v for k, v in extra.items() if v is not None},

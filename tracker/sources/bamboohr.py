@@ -117,7 +117,7 @@ def parse_job(job: dict[str, Any], detail: Any, index: int, ref: SourceRef) -> R
         structured_places=(where,) if where else (),
         remote=remote,
         salary_texts=((f"Compensation: {pay}",) if pay else ())
-        + (tuple(common.salary_lines([text])) if text else ()),
+        + (careers.pay_lines(text)),
         description=text,
         posted_at=common.parse_iso(info.get("datePosted")),
         extra={

@@ -16,6 +16,7 @@ fails without closing anything.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,8 @@ from tracker.domain import SourceRef
 from tracker.sources import common, incremental
 from tracker.sources.base import SourceError
 
+_MONEY = re.compile(r"[$€£¥₹₩]\s?\d|\d[\d.,]*\s?(USD|EUR|GBP|CAD|AUD|JPY|INR|SGD|CHF|SEK)\b")
+_CAREER_PAY = re.compile(r"per annum|hiring range|base pay|salary range|pay range", re.IGNORECASE)
 SLACK = 0.01  # share of a slice's postings that may close while its pages are read
 MAX_PAGES = 500  # per slice; the budget option bounds requests too
 
@@ -163,3 +166,13 @@ def unique_by(
 def detail_flags(signature: str, detail: Any) -> dict[str, Any]:
     """The ``extra`` keys the scrape job reads: the list signature and whether a detail was used."""
     return {"signature": signature, "detail": detail is not None}
+
+
+def pay_lines(text: str | None) -> tuple[str, ...]:
+    """Pay-looking lines of a description: ``common.salary_lines`` plus the career sites' own
+    phrasings (Oracle's "Hiring range in USD from: $87,400 to $178,200 per annum")."""
+    found = list(common.salary_lines([text]))
+    for line in common.clean_text(text or "").splitlines():
+        if line not in found and _MONEY.search(line) and _CAREER_PAY.search(line):
+            found.append(line)
+    return tuple(found)

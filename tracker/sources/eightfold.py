@@ -158,7 +158,7 @@ def parse_position(item: dict[str, Any], detail: Any, ident: str, ref: SourceRef
         location_raw="; ".join(n for n in names if n) or None,
         structured_places=places(standard or names),
         remote=remote(item.get("workLocationOption")),
-        salary_texts=tuple(common.salary_lines([text])) if text else (),
+        salary_texts=careers.pay_lines(text),
         description=text,
         posted_at=from_epoch_s(item.get("postedTs")),
         extra={k: v for k, v in extra.items() if v is not None},

@@ -146,7 +146,7 @@ def parse_job(row: list[Any], index: int, ref: SourceRef) -> RawPosting:
         location_raw="; ".join(p.raw for p in located) or None,
         structured_places=located,
         remote=True if at(row, 16) == 1 else None,
-        salary_texts=tuple(common.salary_lines([text])),
+        salary_texts=careers.pay_lines(text),
         description=text or None,
         posted_at=posted,
         extra={"company": common.opt_str(at(row, 7)) or "Google"},

@@ -136,7 +136,7 @@ def parse_card(card: Any, ref: SourceRef) -> RawPosting | None:
         location_raw=location,
         structured_places=(Place(raw=location),) if location else (),
         remote=True if remote_tag == "yes" else (False if remote_tag == "no" else None),
-        salary_texts=tuple(common.salary_lines([text])),
+        salary_texts=careers.pay_lines(text),
         description=text or None,
         extra={
             k: v

@@ -205,7 +205,7 @@ def parse_job(item: dict[str, Any], detail: Any, index: int, ref: SourceRef) -> 
         location_raw="; ".join(names_clean) or None,
         structured_places=tuple(Place(raw=n) for n in common.unique(names_clean)),
         remote=True if any("remote" in n.lower() for n in names_clean) else None,
-        salary_texts=pay_texts(info) + (tuple(common.salary_lines([text])) if text else ()),
+        salary_texts=pay_texts(info) + (careers.pay_lines(text)),
         description=text,
         extra=extra,
     )

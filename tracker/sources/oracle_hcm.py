@@ -200,7 +200,7 @@ def parse_requisition(item: dict[str, Any], detail: Any, index: int, ref: Source
         location_raw=raws[0] if raws else None,
         structured_places=tuple(Place(raw=r) for r in raws),
         remote=remote(item.get("WorkplaceType") or item.get("WorkplaceTypeCode")),
-        salary_texts=tuple(common.salary_lines([text])) if text else (),
+        salary_texts=careers.pay_lines(text),
         description=text,
         posted_at=common.parse_iso(item.get("PostedDate") or info.get("ExternalPostedStartDate")),
         extra={k: v for k, v in extra.items() if v is not None},

@@ -117,7 +117,7 @@ def parse_job(job: dict[str, Any], detail: Any, index: int, ref: SourceRef) -> R
         structured_places=tuple(Place(raw=n) for n in common.unique(names)),
         remote=True if any(n.lower().startswith("remote") for n in names) else None,
         salaries=bands(info),
-        salary_texts=tuple(common.salary_lines([text])) if text else (),
+        salary_texts=careers.pay_lines(text),
         description=text,
         posted_at=common.parse_iso(info.get("createdOn")),
         extra=careers.detail_flags(signature(job), info or None),
