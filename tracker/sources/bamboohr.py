@@ -116,8 +116,7 @@ def parse_job(job: dict[str, Any], detail: Any, index: int, ref: SourceRef) -> R
         location_raw=where.raw if where else None,
         structured_places=(where,) if where else (),
         remote=remote,
-        salary_texts=((f"Compensation: {pay}",) if pay else ())
-        + (careers.pay_lines(text)),
+        salary_texts=((f"Compensation: {pay}",) if pay else ()) + (careers.pay_lines(text)),
         description=text,
         posted_at=common.parse_iso(info.get("datePosted")),
         extra={

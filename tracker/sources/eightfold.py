@@ -87,7 +87,10 @@ class Eightfold:
 
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
         """Pages (+ details) -> postings, one per position id."""
-        if isinstance(payload, dict) and "data" in payload and "pages" not in payload:
+        data = common.opt_dict(payload.get("data")) if isinstance(payload, dict) else {}
+        if data and "positions" not in data and "name" in data:  # one position_details answer
+            return [parse_position(data, payload, position_id(data), ref)]
+        if data and "pages" not in payload:
             payload = [payload]
         pages, details = _split(payload, ref)
         items = positions(pages, ref)
