@@ -49,7 +49,8 @@ def test_check_a_watchlist_file_without_importing_it(
     watchlist = tmp_path / "watch.toml"
     watchlist.write_text(
         '[[source]]\ncompany = "Microsoft"\nats = "eightfold"\ntoken = "microsoft-dc"\n'
-        f'host = "apply.careers.microsoft.com"\nquery = "datacenter"\napi_base = "{server.base_url}"\n'
+        'host = "apply.careers.microsoft.com"\nquery = "datacenter"\n'
+        f'api_base = "{server.base_url}"\n'
         "enabled = false\n"
     )
     cli("init")
@@ -59,5 +60,6 @@ def test_check_a_watchlist_file_without_importing_it(
 
 
 def test_check_unknown_key_is_bad_input(cli: Cli) -> None:
+    cli("init")
     result = cli("sources", "check", "lever:nope", code=2)
     assert "unknown source(s) lever:nope" in result.output + (result.stderr or "")
