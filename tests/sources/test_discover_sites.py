@@ -16,8 +16,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "https://jobs.careers.microsoft.com/global/en/search?q=datacenter",
-        {"company": "Microsoft", "ats": "eightfold", "token": "datacenter", "query": "datacenter",
-         "host": "apply.careers.microsoft.com"},
+        {"company": "Microsoft", "ats": "eightfold", "token": "microsoft-datacenter",
+         "query": "datacenter", "host": "apply.careers.microsoft.com"},
     ),
     (
         "https://morganstanley.eightfold.ai/careers",
@@ -27,8 +27,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     (
         "https://eeho.fa.us2.oraclecloud.com/hcmUI/CandidateExperience/en/sites/CX_45001/"
         "requisitions?keyword=data+center",
-        {"company": "Oracle", "ats": "oracle_hcm", "token": "data-center", "query": "data center",
-         "host": "eeho.fa.us2.oraclecloud.com", "site": "CX_45001"},
+        {"company": "Oracle", "ats": "oracle_hcm", "token": "oracle-data-center",
+         "query": "data center", "host": "eeho.fa.us2.oraclecloud.com", "site": "CX_45001"},
     ),
     (
         "https://jobs.apple.com/en-us/search?search=data%20center",

@@ -55,8 +55,8 @@ def _eightfold(host: str, path: list[str], query: dict[str, list[str]]) -> Entry
     company = "Microsoft" if not tenant else tenant.group(1).replace("-", " ").title()
     words = _first(query, "query", "q")
     entry = _slice(company, "eightfold", words, host=host, domain=_first(query, "domain"))
-    if tenant and not words:
-        entry["token"] = tenant.group(1)
+    name = tenant.group(1) if tenant else "microsoft"
+    entry["token"] = f"{name}-{entry['token']}" if words else name
     return entry
 
 
@@ -74,8 +74,8 @@ def _oracle(host: str, path: list[str], query: dict[str, list[str]]) -> Entry | 
     words = _first(query, "keyword")
     company = KNOWN_ORACLE.get(host, host.split(".")[0].title())
     entry = _slice(company, "oracle_hcm", words, host=host, site=site)
-    if not words:
-        entry["token"] = f"{host.split('.')[0]}-{site.lower()}"
+    name = re.sub(r"[^a-z0-9]+", "-", company.lower()).strip("-")
+    entry["token"] = f"{name}-{entry['token']}" if words else f"{name}-{site.lower()}"
     return entry
 
 
