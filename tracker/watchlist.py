@@ -45,9 +45,13 @@ def parse_option(text: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key:
         raise ConfigError(f"bad --option {text!r}: use KEY=VALUE")
+    value = value.strip()
+    quoted = len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'"
+    if quoted and value[0] not in value[1:-1]:
+        value = value[1:-1]  # --option 'query="data center"' as the shell passed it
     if key in LIST_KEYS:
         return key, [v.strip() for v in value.split(",") if v.strip()]
-    return key, value.strip()
+    return key, value
 
 
 def build_entry(data: dict[str, Any], where: str, known_ats: set[str]) -> WatchEntry:

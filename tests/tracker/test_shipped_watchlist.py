@@ -50,3 +50,12 @@ def test_import_gives_every_source(cli_sqlite: Cli) -> None:
                 "meta:data-center", "oracle_hcm:oracle-data-center"):  # fmt: skip
         assert listed[key]["enabled"] is True
     assert listed["amazon:data-center"]["options"]["query"] == "data center"
+
+
+def test_option_values_lose_one_pair_of_shell_quotes() -> None:
+    from tracker.watchlist import parse_option
+
+    assert parse_option('query="data center"') == ("query", "data center")
+    assert parse_option("query='data center'") == ("query", "data center")
+    assert parse_option("query=data center") == ("query", "data center")
+    assert parse_option('query="a" and "b"') == ("query", '"a" and "b"')
