@@ -63,3 +63,15 @@ def test_a_failing_later_page_fails_the_run_and_closes_nothing(
     assert "failed" in out
     assert len(cli.json("roles", "--all")) == 230
     assert cli.json("sources", "list")[0]["status"] == "failed"
+
+
+def test_ingest_a_captured_results_page(cli: Cli) -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    cli("sources", "add", "google", "data-center", "--company", "Google",
+        "--option", "query=data center")  # fmt: skip
+    page = fixtures / "google" / "results_data_center.html"
+    out = cli("ingest", str(page), "--source", "google:data-center", "--observed-at", "2026-10-01")
+    assert "ok, 2 seen, 2 new" in out.stdout
+    roles = {r["external_id"]: r for r in cli.json("roles", "--all")}
+    assert roles["88110000000000001"]["salary"]["min"] == 69000
+    assert roles["88110000000000002"]["locations"][0]["country"] == "IE"
