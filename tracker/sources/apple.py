@@ -57,7 +57,7 @@ class Apple:
             "filters": filters,
             "page": page,
             "locale": "en-us",
-            "sort": "newest",
+            "sort": "relevance",  # the value the captured requests use
             "format": {"longDate": "MMMM D, YYYY", "mediumDate": "MMM D, YYYY"},
         }
 

@@ -52,7 +52,7 @@ class Meta:
         search |= {"saved_searches": [], "sub_teams": [], "teams": []}
         for option, name in FILTERS.items():
             search[name] = careers.values(ref, option)
-        search |= {"is_leadership": False, "is_remote_only": False, "sort_by_new": True}
+        search |= {"is_leadership": False, "is_remote_only": False, "sort_by_new": False}
         search |= {"page": 1, "results_per_page": None}
         return {"isLoggedIn": False, "search_input": search, "viewasUserID": None}
 
