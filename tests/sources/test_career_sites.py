@@ -520,3 +520,33 @@ def test_required_options_are_named() -> None:
         get_source("eightfold").search_url(ref("eightfold"), 0)  # type: ignore[attr-defined]
     with pytest.raises(SourceError, match="needs the site option"):
         get_source("oracle_hcm").finder(ref("oracle_hcm", host="h"), 0)  # type: ignore[attr-defined]
+
+
+def test_apple_later_page_failing(board_server: LoopbackServer) -> None:
+    jobs = [cb.apple_job(n) for n in range(45)]
+    cb.FakeSite(board_server, "/api/v1/search", jobs, 20, cb.apple_page, cb.apple_page_number,
+                first=1, by_page=True, method="POST", fail={3})  # fmt: skip
+    board_server.add("/api/v1/CSRFToken", Reply(json={}, headers={"x-apple-csrf-token": "b" * 64}))
+    with pytest.raises(SourceError, match="HTTP 500"):
+        fetch(ref("apple", api_base=board_server.base_url, details=False))
+
+
+def test_successfactors_later_page_failing(board_server: LoopbackServer) -> None:
+    page1 = text("successfactors", "search_results.html").replace("of <b>2</b>", "of <b>4</b>")
+    board_server.add(
+        "/search/",
+        lambda r: (
+            Reply(body=page1, content_type="text/html")
+            if r.query["startrow"] == ["0"]
+            else Reply(status=503)
+        ),
+    )
+    target = ref("successfactors", "x", api_base=board_server.base_url, host="h.example")
+    with pytest.raises(SourceError, match="HTTP 503"):
+        fetch(target)
+
+
+def test_meta_search_failing_is_an_error_not_an_empty_slice(board_server: LoopbackServer) -> None:
+    board_server.add("/graphql", Reply(body='{"errors": [{"message": "doc_id"}]}'), method="POST")
+    with pytest.raises(SourceError, match="GraphQL answered no data"):
+        fetch(ref("meta", api_base=board_server.base_url))
