@@ -550,3 +550,15 @@ def test_meta_search_failing_is_an_error_not_an_empty_slice(board_server: Loopba
     board_server.add("/graphql", Reply(body='{"errors": [{"message": "doc_id"}]}'), method="POST")
     with pytest.raises(SourceError, match="GraphQL answered no data"):
         fetch(ref("meta", api_base=board_server.base_url))
+
+
+def test_captured_job_pages_parse_as_one_posting() -> None:
+    google = parse(ref("google"), text("google", "job_page.html"))
+    assert list(google) == ["1007"]  # ds:0, not the similar jobs of ds:1
+    icims = parse(ref("icims", "careers-examplecolo"), text("icims", "job_page.html"))["4411"]
+    assert icims.title == "Critical Facilities Engineer"
+    assert icims.salary_texts == ("Pay range: $95,000 - $125,000 per year.",)
+    target = ref("successfactors", "exampledc", host="careers.exampledc.com")
+    sf = parse(target, text("successfactors", "job_page.html"))["1122334401"]
+    assert sf.location_raw == "Singapore, SG"
+    assert sf.salary_texts == ("Salary range: SGD 84,000 - 108,000 per year.",)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 DEFAULT_HOST = "www.google.com"
 PATH = "/about/careers/applications/jobs/results"
 FILTERS = ("location", "company", "employment_type", "target_level", "skills", "degree")
+_DS0 = re.compile(r"AF_initDataCallback\(\{key: 'ds:0',.*?data:(\[.*?\]), sideChannel", re.S)
 _DS1 = re.compile(r"AF_initDataCallback\(\{key: 'ds:1',.*?data:(\[.*?\]), sideChannel", re.S)
 
 
@@ -62,7 +63,8 @@ class Google:
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
         """``{"pages": [ds1, ...]}``, one ``ds:1`` array, or a captured results page (HTML)."""
         if isinstance(payload, str):
-            pages = [extract(payload, ref, 1)]
+            record = detail_record(payload)  # a captured job page
+            pages = [[[record], None, 1, 1]] if record else [extract(payload, ref, 1)]
         elif isinstance(payload, dict) and isinstance(payload.get("pages"), list):
             pages = payload["pages"]
         elif isinstance(payload, list) and isinstance(at(payload, 0), list):
@@ -79,6 +81,19 @@ class Google:
                     raise common.malformed(ref, f"job #{index + 1} of page {number + 1} has no id")
                 jobs.setdefault(job_id(row), row)
         return [parse_job(row, index, ref) for index, row in enumerate(jobs.values())]
+
+
+def detail_record(html: str) -> list[Any] | None:
+    """A job page's own job (``ds:0`` holds one job array), else None (a results page)."""
+    match = _DS0.search(html)
+    try:
+        data = json.loads(match.group(1)) if match else None
+    except ValueError:
+        return None
+    record = at(data, 0)
+    if isinstance(record, list) and job_id(record).isdigit() and isinstance(at(record, 1), str):
+        return record
+    return None
 
 
 def extract(html: str, ref: SourceRef, page: int) -> list[Any]:

@@ -69,6 +69,8 @@ class Icims:
         if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
             raise common.malformed(ref, "expected iCIMS search pages (HTML)")
         jobs: dict[str, RawPosting] = {}
+        if len(pages) == 1 and (single := detail_page(pages[0], ref)) is not None:
+            return [single]  # a captured job page
         for number, html in enumerate(pages):
             cards, _ = read_page(html, ref, number)
             for card in cards:
@@ -147,3 +149,23 @@ def parse_card(card: Any, ref: SourceRef) -> RawPosting | None:
             if v
         },
     )
+
+
+def detail_page(html: str, ref: SourceRef) -> RawPosting | None:
+    """A job page (no cards, a schema.org JobPosting) -> its posting, else None."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from tracker.sources import jsonld
+
+    tree = LexborHTMLParser(html)
+    if tree.css_first("li.iCIMS_JobCardItem") is not None:
+        return None
+    scripts = [n.text() for n in tree.css('script[type="application/ld+json"]')]
+    postings = jsonld.scripts_job_postings(scripts)
+    canonical = tree.css_first('link[rel="canonical"]')
+    url = (canonical.attributes.get("href") if canonical is not None else None) or ""
+    url = url or str(postings[0].get("url") or "") if postings else url
+    match = _JOB_HREF.search(url)
+    if not postings or not match:
+        return None
+    return jsonld.to_raw(postings[0], match.group(1), url.split("?")[0], ref)

@@ -61,6 +61,8 @@ class SuccessFactors:
         if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
             raise common.malformed(ref, "expected SuccessFactors search pages (HTML)")
         jobs: dict[str, RawPosting] = {}
+        if len(pages) == 1 and (single := detail_page(pages[0], ref)) is not None:
+            return [single]  # a captured job page
         for number, html in enumerate(pages):
             for row in read_page(html, ref, number)[0]:
                 jobs.setdefault(row.external_id, row)
@@ -115,4 +117,39 @@ def parse_row(row: Any, ref: SourceRef) -> RawPosting | None:
         location_raw=location or None,
         structured_places=(Place(raw=location),) if location else (),
         extra={"path": href},
+    )
+
+
+def detail_page(html: str, ref: SourceRef) -> RawPosting | None:
+    """A job page (schema.org microdata: title, streetAddress, datePosted, description) -> its
+    posting; None for a results page."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    if tree.css_first("tr.data-row") is not None:
+        return None
+    canonical = tree.css_first('link[rel="canonical"]')
+    url = (canonical.attributes.get("href") if canonical is not None else None) or ""
+    match = _JOB_ID.search(url)
+    heading = tree.css_first('[itemprop="title"]')
+    title = " ".join(heading.text().split()) if heading is not None else ""
+    if not match or not title:
+        return None
+
+    def meta(prop: str) -> str | None:
+        node = tree.css_first(f'meta[itemprop="{prop}"]')
+        return common.opt_str(node.attributes.get("content")) if node is not None else None
+
+    body = tree.css_first('[itemprop="description"]')
+    text = common.html_to_text(body.html or "") if body is not None else ""
+    location = meta("streetAddress")
+    return RawPosting(
+        external_id=match.group(1),
+        title=title,
+        url=url,
+        location_raw=location,
+        structured_places=(Place(raw=location),) if location else (),
+        salary_texts=careers.pay_lines(text),
+        description=text or None,
+        extra={"date_posted": meta("datePosted")} if meta("datePosted") else {},
     )
