@@ -96,6 +96,7 @@ class Apple:
             pages, details = (payload if isinstance(payload, list) else [payload]), {}
         if not isinstance(pages, list) or not isinstance(details, dict):
             raise common.malformed(ref, "expected a search answer or an array of them")
+        pages = [{"res": p} if isinstance(p, dict) and "res" not in p else p for p in pages]
         if pages and all(is_detail_answer(p) for p in pages):
             return [parse_detail_only(p, i, ref) for i, p in enumerate(pages)]
         items = results(pages, ref)

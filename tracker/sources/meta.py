@@ -131,7 +131,9 @@ def jobs_of(pages: list[Any], ref: SourceRef) -> dict[str, dict[str, Any]]:
     rows: list[Any] = []
     for number, page in enumerate(pages):
         data = common.opt_dict(common.opt_dict(page).get("data"))
-        search = data.get("job_search_with_featured_jobs")
+        search = data.get("job_search_with_featured_jobs") or data.get("job_search")
+        if isinstance(search, list):  # an older answer: the jobs themselves
+            search = {"all_jobs": search}
         if not isinstance(search, dict):
             raise common.malformed(ref, f"answer #{number + 1} has no job search")
         rows += common.expect_jobs(search, ref, "all_jobs")

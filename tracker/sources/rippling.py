@@ -61,6 +61,8 @@ class Rippling:
 
 def united(board: Any, ref: SourceRef) -> dict[str, dict[str, Any]]:
     """``{uuid: entry + "locations": [every label]}`` (one entry per job)."""
+    if isinstance(board, dict) and isinstance(board.get("items"), list):
+        board = board["items"]  # a paged answer's items
     if not isinstance(board, list):
         raise common.malformed(ref, f"expected an array of jobs, got {common.type_name(board)}")
     jobs: dict[str, dict[str, Any]] = {}
