@@ -562,3 +562,9 @@ def test_captured_job_pages_parse_as_one_posting() -> None:
     sf = parse(target, text("successfactors", "job_page.html"))["1122334401"]
     assert sf.location_raw == "Singapore, SG"
     assert sf.salary_texts == ("Salary range: SGD 84,000 - 108,000 per year.",)
+
+
+def test_amazon_soft_error_capture_names_the_error() -> None:
+    capture = {"error": "Result limit cannot be greater than 100", "hits": 0, "jobs": None}
+    with pytest.raises(SourceError, match="amazon.jobs answered an error: Result limit"):
+        parse(ref("amazon"), capture)
