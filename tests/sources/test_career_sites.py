@@ -566,5 +566,5 @@ def test_captured_job_pages_parse_as_one_posting() -> None:
 
 def test_amazon_soft_error_capture_names_the_error() -> None:
     capture = {"error": "Result limit cannot be greater than 100", "hits": 0, "jobs": None}
-    with pytest.raises(SourceError, match="amazon.jobs answered an error: Result limit"):
+    with pytest.raises(SourceError, match=r"amazon\.jobs answered an error: Result limit"):
         parse(ref("amazon"), capture)

@@ -62,7 +62,7 @@ class Amazon:
 
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
         """Pages -> postings, one per ``id_icims``."""
-        captured = payload.get("pages") if isinstance(payload, dict) else payload
+        captured = payload.get("pages", payload) if isinstance(payload, dict) else payload
         for number, page in enumerate(captured if isinstance(captured, list) else [captured]):
             if isinstance(page, dict) and page.get("error"):
                 check_page(page, ref, number)  # the site's own error, not a shape error
