@@ -75,3 +75,21 @@ def test_ingest_a_captured_results_page(cli: Cli) -> None:
     roles = {r["external_id"]: r for r in cli.json("roles", "--all")}
     assert roles["88110000000000001"]["salary"]["min"] == 69000
     assert roles["88110000000000002"]["locations"][0]["country"] == "IE"
+
+
+def test_eightfold_details_only_for_new_positions(cli: Cli, server: LoopbackServer) -> None:
+    from tests.loopback import Reply
+    from tests.sources.helpers import load_fixture
+
+    jobs = [cb.eightfold_job(n) for n in range(12)]
+    cb.FakeSite(server, "/api/pcsx/search", jobs, 10, cb.eightfold_page, cb.query_int("start"))
+    detail = load_fixture("eightfold", "position_details_datacenter.json")
+    server.add("/api/pcsx/position_details", Reply(json=detail))
+    cli("sources", "add", "eightfold", "microsoft-datacenter", "--company", "Microsoft",
+        "--api-base", server.base_url, "--option", "host=apply.careers.microsoft.com",
+        "--option", "query=datacenter")  # fmt: skip
+    cli("scrape")
+    assert server.count("/api/pcsx/position_details") == 12
+    cli("scrape")
+    assert server.count("/api/pcsx/position_details") == 12  # nothing new, nothing changed
+    assert len(cli.json("roles", "--all")) == 12
