@@ -490,7 +490,8 @@ def test_successfactors_pages_by_startrow(board_server: LoopbackServer) -> None:
         facet_country="SG",
     )
     payload = fetch(target)
-    assert [r.query["startrow"] for r in board_server.requests("/search/")] == [["0"], ["2"]]
+    # a full last page at the total: one more page is read (postings may have arrived)
+    assert [r.query["startrow"] for r in board_server.requests("/search/")] == [["0"], ["2"], ["4"]]
     assert board_server.requests("/search/")[0].query["optionsFacetsDD_country"] == ["SG"]
     assert len(parse(target, payload)) == 4
 
@@ -568,3 +569,24 @@ def test_amazon_soft_error_capture_names_the_error() -> None:
     capture = {"error": "Result limit cannot be greater than 100", "hits": 0, "jobs": None}
     with pytest.raises(SourceError, match=r"amazon\.jobs answered an error: Result limit"):
         parse(ref("amazon"), capture)
+
+
+def test_postings_arriving_mid_read_are_read_too(board_server: LoopbackServer) -> None:
+    """Total 200 on the first page, 205 by the last: the full page at the total reads on."""
+    jobs = [cb.amazon_job(n) for n in range(205)]
+
+    def wrap(items: list[Any], total: int) -> Any:
+        return cb.amazon_page(items, 200)
+
+    site = cb.FakeSite(board_server, "/en/search.json", jobs, 100, wrap, cb.query_int("offset"))
+    target = ref("amazon", api_base=board_server.base_url)
+    assert len(parse(target, fetch(target))) == 205
+    assert site.positions() == [0, 100, 200]
+
+
+def test_a_site_ignoring_the_offset_is_not_crawled_forever(board_server: LoopbackServer) -> None:
+    jobs = [cb.amazon_job(n) for n in range(100)]
+    board_server.add("/en/search.json", Reply(json=cb.amazon_page(jobs, 300)))
+    with pytest.raises(SourceError, match="claims 300 postings but its pages held 100"):
+        fetch(ref("amazon", api_base=board_server.base_url))
+    assert board_server.count("/en/search.json") == 2

@@ -98,8 +98,9 @@ async def offset_pages(
 
     ``fetch(n)`` reads the page at position ``n`` (``start``, ``start + step``, ...; ``step``
     defaults to the first page's size, for page-numbered sites pass ``step=1``). Later pages
-    are read one after another until the total is reached or a page comes back empty; the
-    union of item keys must then reach the first page's total, less the slack.
+    are read one after another until the total is reached and the last page is short (a full
+    one past the total means postings arrived mid-read), or a page comes back empty; the union
+    of item keys must then reach the first page's total, less the slack.
     """
     first = await fetch(start)
     pages, total = [first.raw], first.total
@@ -107,17 +108,22 @@ async def offset_pages(
     size = len(first.items)
     if size == 0:
         return pages
-    position, got = start, size
-    while total is None or got < total:
+    position, got, last = start, size, size
+    # Past the total, a full last page means postings arrived while reading: read on.
+    while total is None or got < total or last >= size:
         if len(pages) >= MAX_PAGES:
             raise SourceError(f"{ref.key}: the search did not end after {MAX_PAGES} pages")
         position += step if step is not None else size
         page = await fetch(position)
         if not page.items:
             break
+        keys = {key(item) for item in page.items}
+        if keys <= seen:  # the site ignores the offset (or repeats itself): stop, never loop
+            break
         pages.append(page.raw)
-        got += len(page.items)
-        seen.update(key(item) for item in page.items)
+        last = len(page.items)
+        got += last
+        seen |= keys
     if total is not None and len(seen) < total - slack(total):
         raise SourceError(
             f"{ref.key}: the search claims {total} postings but its pages held {len(seen)}; "
