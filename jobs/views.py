@@ -165,9 +165,21 @@ def load_json_file(path: Path) -> Any:
         raise ConfigError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
 
 
+def load_capture(path: Path) -> Any:
+    """A captured payload: JSON, or the HTML of a page for sources that read pages (html,
+    google, icims, successfactors)."""
+    try:
+        head = path.read_bytes()[:512].lstrip().lower()
+    except FileNotFoundError:
+        raise ConfigError(f"file not found: {path}") from None
+    if head.startswith((b"<!doctype", b"<html", b"<")):
+        return path.read_text(encoding="utf-8", errors="replace")
+    return load_json_file(path)
+
+
 def ingest_file(engine: Engine, path: Path, key: str, observed_at: datetime) -> RunResult:
     """Ingest one captured payload; prints a one-line summary."""
-    payload = load_json_file(path)
+    payload = load_capture(path)
     target = select_targets(engine, [key])[0]
     result = ingest_payload(engine, target, payload, observed_at)
     typer.echo(

@@ -258,6 +258,25 @@ def sources_discover(
     typer.echo(entry_toml(discover_entry(settings(), url)), nl=False)
 
 
+@sources_app.command("check")
+@handled
+def sources_check(
+    keys: Annotated[list[str] | None, typer.Argument(help="Source keys (default: all).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Check a watchlist file.")] = None,
+) -> None:
+    """One polite request per source: does its token answer, how many postings it holds.
+
+    Example: tracker sources check amazon:dc eightfold:microsoft-dc
+    """
+    from jobs.sources_check import check_sources, refs_to_check, render
+
+    refs = refs_to_check(None if file else database(write=False), keys or [], file)
+    results = check_sources(settings(), refs)
+    typer.echo(render(results), nl=False)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
 @sources_app.command("remove")
 @handled
 def sources_remove(key: Annotated[str, typer.Argument(help="Source key, e.g. lever:acme")]) -> None:

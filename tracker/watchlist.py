@@ -17,6 +17,9 @@ from tracker.shipped import shipped_fallback
 REQUIRED_OPTIONS: dict[str, tuple[str, ...]] = {
     "workday": ("host", "site"),
     "html": ("url",),
+    "eightfold": ("host",),
+    "oracle_hcm": ("host", "site"),
+    "successfactors": ("host",),
 }
 TOP_KEYS = {"company", "company_slug", "ats", "token", "api_base", "interval", "enabled"}
 LIST_KEYS = {"departments"}
@@ -43,9 +46,13 @@ def parse_option(text: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key:
         raise ConfigError(f"bad --option {text!r}: use KEY=VALUE")
+    value = value.strip()
+    quoted = len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'"
+    if quoted and value[0] not in value[1:-1]:
+        value = value[1:-1]  # --option 'query="data center"' as the shell passed it
     if key in LIST_KEYS:
         return key, [v.strip() for v in value.split(",") if v.strip()]
-    return key, value.strip()
+    return key, value
 
 
 def build_entry(data: dict[str, Any], where: str, known_ats: set[str]) -> WatchEntry:

@@ -60,4 +60,4 @@ def test_a_watchlist_beside_the_config_wins(tmp_path: Path, beside: bool) -> Non
         line = import_configured_watchlist(engine, settings) or ""
     finally:
         engine.dispose()
-    assert ("1 added" in line) is beside, line
+    assert (": 1 added," in line) is beside, line

@@ -21,6 +21,16 @@ def test_registry_lists_each_ats_once() -> None:
         "recruitee",
         "teamtailor",
         "html",
+        "amazon",
+        "eightfold",
+        "oracle_hcm",
+        "apple",
+        "meta",
+        "google",
+        "icims",
+        "successfactors",
+        "bamboohr",
+        "rippling",
     }
     for ats, cls in REGISTRY.items():
         assert cls.ats == ats
@@ -39,8 +49,9 @@ def test_unknown_ats_is_a_clear_key_error() -> None:
         get_source("taleo")
     assert isinstance(info.value, UnknownSourceError)
     assert str(info.value) == (
-        "unknown ATS 'taleo' (known: ashby, greenhouse, html, lever, recruitee, "
-        "smartrecruiters, teamtailor, workable, workday)"
+        "unknown ATS 'taleo' (known: amazon, apple, ashby, bamboohr, eightfold, google, "
+        "greenhouse, html, icims, lever, meta, oracle_hcm, recruitee, rippling, "
+        "smartrecruiters, successfactors, teamtailor, workable, workday)"
     )
     with pytest.raises(UnknownSourceError):
         describe("taleo")

@@ -316,4 +316,4 @@ def test_shipped_watchlist_imports(cli: Cli) -> None:
     assert "greenhouse:anthropic" in out and "workday:nvidia/NVIDIAExternalCareerSite" in out
     listed = {s["key"]: s for s in cli.json("sources", "list")}
     assert listed["greenhouse:anthropic"]["options"]["departments"] == ["Compute"]
-    assert listed["workday:qtsdatacenters/QTS"]["enabled"] is False
+    assert listed["greenhouse:switch"]["enabled"] is False  # unverified entries ship disabled

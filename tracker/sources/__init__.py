@@ -6,13 +6,23 @@ fetched or parsed.
 
 from __future__ import annotations
 
+from tracker.sources.amazon import Amazon
+from tracker.sources.apple import Apple
 from tracker.sources.ashby import Ashby
+from tracker.sources.bamboohr import BambooHR
 from tracker.sources.base import BudgetExceeded, NotModified, Source, SourceError, Validators
+from tracker.sources.eightfold import Eightfold
+from tracker.sources.google import Google
 from tracker.sources.greenhouse import Greenhouse
 from tracker.sources.html import Html
+from tracker.sources.icims import Icims
 from tracker.sources.lever import Lever
+from tracker.sources.meta import Meta
+from tracker.sources.oracle_hcm import OracleHcm
 from tracker.sources.recruitee import Recruitee
+from tracker.sources.rippling import Rippling
 from tracker.sources.smartrecruiters import SmartRecruiters
+from tracker.sources.successfactors import SuccessFactors
 from tracker.sources.teamtailor import Teamtailor
 from tracker.sources.workable import Workable
 from tracker.sources.workday import Workday
@@ -39,6 +49,18 @@ REGISTRY: dict[str, type[Source]] = {
     "recruitee": Recruitee,
     "teamtailor": Teamtailor,
     "html": Html,
+    # career sites: each source watches a slice (query + the site's filters)
+    "amazon": Amazon,
+    "eightfold": Eightfold,
+    "oracle_hcm": OracleHcm,
+    "apple": Apple,
+    "meta": Meta,
+    "google": Google,
+    # ATSs operators use
+    "icims": Icims,
+    "successfactors": SuccessFactors,
+    "bamboohr": BambooHR,
+    "rippling": Rippling,
 }
 
 

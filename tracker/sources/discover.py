@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from tracker.sources import discover_sites
+
 if TYPE_CHECKING:
     from tracker.sources.http import HttpClient
 
@@ -33,7 +35,9 @@ _LANG = re.compile(r"^[a-z]{2}(?:-[A-Za-z]{2,4})?$")
 _URL_IN_TEXT = re.compile(r"""(?:https?:)?//[A-Za-z0-9.\-]+\.[A-Za-z]{2,}[^\s"'<>()\\]*""")
 _BARE_HOST = re.compile(
     r"\b(?:[a-z0-9\-]+\.)+(?:greenhouse\.io|lever\.co|ashbyhq\.com|myworkdayjobs\.com|"
-    r"myworkdaysite\.com|smartrecruiters\.com|workable\.com|recruitee\.com|teamtailor\.com)"
+    r"myworkdaysite\.com|smartrecruiters\.com|workable\.com|recruitee\.com|teamtailor\.com|"
+    + discover_sites.HOSTS
+    + r")"
     r"(?:/[^\s\"'<>()\\]*)?",
     re.IGNORECASE,
 )
@@ -176,6 +180,7 @@ RULES: tuple[Callable[[str, list[str], dict[str, list[str]]], Entry | None], ...
     _workable,
     _recruitee,
     _teamtailor,
+    *discover_sites.RULES,  # career sites and the operators' ATSs
 )
 
 
@@ -236,6 +241,7 @@ def discover(url: str, page_html: str | None = None) -> Entry:
     found = from_url(url)
     if found is None and page_html:
         found = from_page(page_html) or _json_ld_entry(url, page_html)
+        found = found or discover_sites.successfactors_entry(_parts(url)[0], page_html)
     if found is None:
         raise NotRecognized(url, page_html is not None)
     return found

@@ -231,9 +231,11 @@ class HttpClient:
         response = await self.request("GET", url, params=params, validators=validators)
         return decode_json(response.body, response.headers.get("content-type", ""), response.url)
 
-    async def post_json(self, url: str, json_body: Any) -> Any:
+    async def post_json(
+        self, url: str, json_body: Any, *, headers: Mapping[str, str] | None = None
+    ) -> Any:
         """POST ``json_body`` as JSON to ``url`` and return the decoded JSON body."""
-        response = await self.request("POST", url, json_body=json_body)
+        response = await self.request("POST", url, json_body=json_body, headers=headers)
         return decode_json(response.body, response.headers.get("content-type", ""), response.url)
 
     async def get_text(
@@ -260,20 +262,26 @@ class HttpClient:
         json_body: Any = None,
         validators: Validators | None = None,
         accept: str = ACCEPT_JSON,
+        headers: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | None = None,
     ) -> Response:
-        """One logical request with retries; a 2xx Response or SourceError (NotModified)."""
+        """One logical request with retries; a 2xx Response or SourceError (NotModified).
+
+        ``headers`` are extra request headers (career sites that want an Origin or a token);
+        ``form`` sends a form-encoded body instead of ``json_body``.
+        """
         try:
             target = httpx.URL(url).copy_merge_params(params) if params else httpx.URL(url)
         except httpx.InvalidURL as exc:
             raise SourceError(f"invalid URL {url!r}: {one_line(str(exc))}") from None
-        headers = {"Accept": accept, **(validators.headers() if validators else {})}
+        sent = {"Accept": accept, **(headers or {}), **(validators.headers() if validators else {})}
         scope = self.current_scope()
         attempts = self.retries + 1
         for attempt in range(attempts):
             scope.charge()
             try:
                 async with self._host_slot(target):
-                    response = await self._attempt(method, target, json_body, headers)
+                    response = await self._attempt(method, target, json_body, sent, form)
                 break
             except _Retryable as failure:
                 if attempt + 1 >= attempts:
@@ -316,11 +324,17 @@ class HttpClient:
         return self._hosts[host]
 
     async def _attempt(
-        self, method: str, url: httpx.URL, json_body: Any, headers: dict[str, str]
+        self,
+        method: str,
+        url: httpx.URL,
+        json_body: Any,
+        headers: dict[str, str],
+        form: Mapping[str, str] | None = None,
     ) -> Response:
         """One request: status check and capped body read."""
+        payload: dict[str, Any] = {"data": dict(form)} if form is not None else {"json": json_body}
         try:
-            async with self._client.stream(method, url, json=json_body, headers=headers) as resp:
+            async with self._client.stream(method, url, headers=headers, **payload) as resp:
                 _check_status(resp, url)
                 body = await self._read_capped(resp, url)
                 return Response(
