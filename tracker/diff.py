@@ -99,10 +99,12 @@ class Report:
         return self.total_end - self.total_start
 
 
-def place_key(place: Place) -> tuple[str | None, str | None, str | None]:
+def place_key(place: Place) -> tuple[str, str, str]:
+    """A sortable identity for a place: never None (a place may lack a city or a country,
+    e.g. "Singapore" has a country only, and None does not compare with str)."""
     if place.country or place.city:
-        return (place.city, place.country, None)
-    return (None, None, place.raw.strip().lower())
+        return (place.city or "", place.country or "", "")
+    return ("", "", (place.raw or "").strip().lower())
 
 
 def band_key(band: SalaryBand | None) -> tuple[Any, ...] | None:
