@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db import queries
+from db.scope import enabled_sources
 from db.session import session_scope
 from tracker.diff import REPORT_DIMS, Report, Snapshot, Unverified, diff, ids_to_load
 from tracker.domain import RoleFilter
@@ -28,15 +29,22 @@ def failing_since(session: Session, key: str, end: datetime) -> datetime | None:
     return since
 
 
-def unverified(session: Session, start: datetime, end: datetime, flt: RoleFilter) -> list[Any]:
+def in_scope(flt: RoleFilter, company: str, key: str) -> bool:
+    """Whether a source's numbers belong to a report under these filters."""
+    if flt.company and company != flt.company:
+        return False
+    return not (flt.source and key != flt.source)
+
+
+def unverified(
+    session: Session, start: datetime, end: datetime, flt: RoleFilter, names: dict[str, str]
+) -> list[Any]:
     found = []
     for u in queries.unverified_sources(session, start, end):
-        if flt.company and u.company != flt.company:
-            continue
-        if flt.source and u.source != flt.source:
+        if not in_scope(flt, u.company, u.source):
             continue
         since = failing_since(session, u.source, end)
-        found.append(Unverified(u.source, u.last_ok, u.error, since))
+        found.append(Unverified(u.source, u.last_ok, u.error, since, names.get(u.source)))
     return found
 
 
@@ -57,6 +65,10 @@ def build_report(
         load_a, load_b = ids_to_load(keys_a, keys_b)
         a = Snapshot(keys_a, queries.roles_by_ids(session, start, sorted(load_a)))
         b = Snapshot(keys_b, queries.roles_by_ids(session, end, sorted(load_b)))
-        missing = unverified(session, start, end, flt)
+        scope = [s for s in enabled_sources(session) if in_scope(flt, s.company, s.key)]
+        missing = unverified(session, start, end, flt, {s.key: s.company_name for s in scope})
     dims = list(dict.fromkeys([*REPORT_DIMS, *extra_dims]))
-    return diff(a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims)
+    return diff(
+        a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims,
+        sources=len(scope),
+    )  # fmt: skip

@@ -82,7 +82,7 @@ def test_digest_received_with_text_html_and_inline_chart(demo_cli: Cli, inbox: S
     assert msg["Message-ID"] and msg["To"] == "analyst@example.com, desk@example.com"
     text_part, related = msg.get_payload()  # type: ignore[misc]
     assert text_part.get_content_type() == "text/plain"
-    assert "Anthropic: 13 open compute roles (+8 since 16 Nov 2026)" in text_part.get_content()
+    assert "Anthropic: 13 open compute roles (+8 since 16 Nov 2026:" in text_part.get_content()
     assert related.get_content_type() == "multipart/related"
     html_part, image = related.get_payload()
     assert html_part.get_content_type() == "text/html"
@@ -171,7 +171,7 @@ def test_preview_writes_html_prints_text_sends_nothing(
     result = demo_cli("digest", "preview", "--from", "2026-04-20T07:00Z", "--to", "2026-11-21",
                       "--out", str(out))  # fmt: skip
     assert result.stdout.startswith("Subject: [DC hiring] 21 compute roles (+12)")
-    assert "Anthropic: 13 open compute roles (+8 since 20 Apr 2026)" in result.stdout
+    assert "Anthropic: 13 open compute roles (+8 since 20 Apr 2026:" in result.stdout
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>") and 'src="data:image/png;base64,' in html
     assert "cid:" not in html

@@ -10,6 +10,7 @@ from typing import Any
 from tracker.diff import Change, Report
 from tracker.domain import Role
 from tracker.report.money import band_text
+from tracker.report.reasons import turnover
 from tracker.report.serialize import format_places, iso
 from tracker.report.summary import country_name, day
 
@@ -55,11 +56,14 @@ def role_cells(role: Role) -> list[str]:
 
 
 def heading(report: Report) -> str:
+    """``13 open compute roles (unchanged: +1 opened, −1 closed) — 13 Nov 2026 to 20 Nov
+    2026``; when no source in scope was verified, says so instead of a count."""
+    period = f"{day(report.start)} to {day(report.end)}"
+    if report.all_unverified:
+        return f"Numbers unverified: no source had a successful run — {period}"
     kind = "roles" if report.include_all else "compute roles"
-    return (
-        f"{report.total_end} open {kind} ({report.delta:+d}) — "
-        f"{day(report.start)} to {day(report.end)}"
-    )
+    move = turnover(report.delta, len(report.opened), len(report.closed))
+    return f"{report.total_end} open {kind} ({move}) — {period}"
 
 
 def sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
