@@ -488,32 +488,34 @@ def digest_preview(
     start: Annotated[
         str | None, typer.Option("--from", help="Start (default: 7 days before --to).")
     ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="End (default: now).")] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="End (default: the last scheduled digest).")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the HTML here.")] = None,
 ) -> None:
-    """Print the digest's subject and text, and write its HTML, without sending anything.
+    """Print the digest's period, subject and text, and write its HTML, without sending.
+    By default the period `digest send` would send now.
 
     Example: tracker digest preview --to 2026-11-23T07:00Z --out digest.html
     """
-    from datetime import timedelta
+    from jobs.digest import preview, preview_period
 
-    from jobs.digest import preview
-
-    to = when(end)
-    frm = parse_when(start, now=to) if start else to - timedelta(days=7)
-    preview(database(write=False), settings(), frm, to, out)
+    frm, to, note = preview_period(settings(), start, end)
+    preview(database(write=False), settings(), frm, to, out, note)
 
 
 @digest_app.command("send")
 @handled
 def digest_send(
     to: Annotated[
-        list[str] | None, typer.Option("--to", help="Recipient (repeatable; default: config).")
+        list[str] | None,
+        typer.Option("--to", help="Test send to this address (repeatable; default: config)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Send even if already sent.")] = False,
 ) -> None:
     """Send the digest of the current period (the week ending at the last scheduled time),
-    once: a period already sent is not sent again unless --force. Exit 1 if sending failed.
+    once: a period already sent is not sent again unless --force. With --to it is a test send:
+    it always goes and does not use up the period. Exit 1 if sending failed.
 
     Example: tracker digest send --to analyst@example.com
     """
