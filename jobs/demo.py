@@ -22,6 +22,7 @@ from jobs.sources import import_watchlist, select_targets
 from jobs.views import fetch_roles, load_json_file
 from tracker.diff import Report
 from tracker.domain import Role, RoleFilter
+from tracker.report.labels import company_names
 from tracker.report.render import dim_label
 from tracker.report.summary import day
 from tracker.report.tables import compact_roles_table, print_table, rows_table
@@ -98,9 +99,15 @@ def show(report: Report, roles: list[Role], html: Path) -> None:
     typer.echo(f"\nWhat changed, {day(report.start)} → {day(report.end)}:")
     for line in report.summary:
         typer.echo(f"  • {line}")
+    names = company_names([*report.start_roles, *report.end_roles])
     for dim in ("company", "country"):
         rows = [
-            {dim: dim_label(dim, d.key), "from": d.start, "to": d.end, "delta": f"{d.delta:+d}"}
+            {
+                dim: dim_label(dim, d.key, names),
+                "from": d.start,
+                "to": d.end,
+                "delta": f"{d.delta:+d}",
+            }
             for d in report.by[dim]
         ]
         print_table(rows_table(rows, [dim, "from", "to", "delta"], f"Open compute roles by {dim}"))

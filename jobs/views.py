@@ -22,8 +22,17 @@ from jobs.scrape import Target, ingest_payload, run_scrape
 from jobs.sources import select_targets
 from tracker.counts import count_roles
 from tracker.domain import RoleFilter, RunResult
+from tracker.report.labels import company_names, dim_value
+from tracker.report.money import PERIOD_SUFFIX
 from tracker.report.serialize import ROLE_CSV_FIELDS, dumps, iso, role_dict, role_row, to_csv
-from tracker.report.tables import print_table, roles_table, rows_table
+from tracker.report.tables import (
+    DEFAULT_LIMIT,
+    limited,
+    more_line,
+    print_table,
+    roles_table,
+    rows_table,
+)
 from tracker.settings import ConfigError, Settings
 
 
@@ -32,7 +41,10 @@ def fetch_roles(engine: Engine, flt: RoleFilter, at: datetime) -> list[Any]:
         return list(queries.roles_at(session, at, flt))
 
 
-def print_roles(engine: Engine, flt: RoleFilter, at: datetime, fmt: str) -> None:
+def print_roles(
+    engine: Engine, flt: RoleFilter, at: datetime, fmt: str, limit: int | None = DEFAULT_LIMIT
+) -> None:
+    """Roles open at ``at``; a table stops at ``limit`` rows (None or 0: all)."""
     found = fetch_roles(engine, flt, at)
     if fmt == "json":
         typer.echo(dumps([role_dict(r) for r in found]))
@@ -40,7 +52,9 @@ def print_roles(engine: Engine, flt: RoleFilter, at: datetime, fmt: str) -> None
         typer.echo(to_csv([role_row(r) for r in found], ROLE_CSV_FIELDS), nl=False)
     else:
         kind = "roles" if flt.include_all else "compute roles"
-        print_table(roles_table(found, title=f"{len(found)} open {kind} at {iso(at)}"))
+        shown = limited(found, limit)
+        table = roles_table(shown, title=f"{len(found):,} open {kind} at {iso(at)}")
+        print_table(table, more_line(len(shown), len(found)))
 
 
 def print_counts(
@@ -53,8 +67,10 @@ def print_counts(
     elif fmt == "csv":
         typer.echo(to_csv(rows, [*dims, "count"]), nl=False)
     else:
-        title = f"{len(found)} open roles at {iso(at)}"
-        print_table(rows_table(rows, [*dims, "count"], title))
+        names = company_names(found)
+        shown = [{**r, **{d: dim_value(d, r[d], names) for d in dims}} for r in rows]
+        title = f"{len(found):,} open roles at {iso(at)}"
+        print_table(rows_table(shown, [*dims, "count"], title))
 
 
 def print_sources(engine: Engine, fmt: str) -> None:
@@ -200,6 +216,7 @@ def history_dict(hist: Any) -> dict[str, Any]:
 
 
 def print_history(engine: Engine, posting_id: int, fmt: str) -> None:
+    from tracker.report.labels import category_label
     from tracker.report.serialize import format_band, format_places
 
     with session_scope(engine) as session:
@@ -219,7 +236,7 @@ def print_history(engine: Engine, posting_id: int, fmt: str) -> None:
             "from": iso(v.valid_from),
             "to": iso(v.valid_to) or "",
             "title": v.title,
-            "category": f"{v.category} [{v.category_rule or '-'}]",
+            "category": f"{category_label(v.category)} [{v.category_rule or '-'}]",
             "places": format_places(v.locations, v.remote),
             "salary": format_band(v.salary),
             "changed": ", ".join(v.changes) or ("first version" if v is hist.versions[0] else ""),
@@ -288,11 +305,14 @@ def _rounded(value: float | None) -> float | None:
 
 
 def print_salaries(
-    engine: Engine, flt: RoleFilter, at: datetime, currency: str | None, fmt: str
+    engine: Engine,
+    flt: RoleFilter,
+    at: datetime,
+    currency: str | None,
+    fmt: str,
+    limit: int | None = DEFAULT_LIMIT,
 ) -> None:
     from tracker.normalize.fx import supported
-    from tracker.report.money import band_text
-    from tracker.report.serialize import format_band
 
     if currency is not None and not supported(currency.upper()):
         raise ConfigError(f"unknown or unsupported currency {currency!r} (use e.g. USD, EUR, GBP)")
@@ -305,21 +325,26 @@ def print_salaries(
     if fmt == "csv":
         typer.echo(to_csv(rows, list(rows[0]) if rows else ["id"]), nl=False)
         return
-    by_id = {r.id: r for r in found}
+    shown = limited(rows, limit)
+    title = f"{len(rows):,} of {len(found):,} open roles publish pay ({iso(at)})"
+    table = salaries_table(shown, {r.id: r for r in found}, cur, title)
+    print_table(table, more_line(len(shown), len(rows)))
+
+
+def salaries_table(
+    rows: Sequence[dict[str, Any]], by_id: dict[int, Any], cur: str | None, title: str
+) -> Any:
+    """The salaries table in the one money format of ``roles`` and ``diff`` (native band,
+    ``≈ $`` in USD), plus the asked currency."""
+    from tracker.report.money import band_text, range_text
+
     table_rows = []
     for row in rows:
-        band = by_id[row["id"]].salary
-        item = {**row, "band": band_text(band, with_usd=False), "usd": format_band(band)}
+        role = by_id[row["id"]]
+        item = {**row, "company": role.company_name, "pay": band_text(role.salary)}
         if cur:
-            item[cur] = f"{row[f'min_{cur.lower()}']:,}–{row[f'max_{cur.lower()}']:,}"
+            lo, hi = row[f"min_{cur.lower()}"], row[f"max_{cur.lower()}"]
+            item[cur] = range_text(lo, hi, cur) + PERIOD_SUFFIX.get(row["period"], "")
         table_rows.append(item)
-    cols = [
-        "id",
-        "company",
-        "title",
-        "locations",
-        "band",
-        *([cur] if cur else ["min_usd", "max_usd"]),
-    ]
-    title = f"{len(rows)} of {len(found)} open roles publish pay ({iso(at)})"
-    print_table(rows_table(table_rows, cols, title))
+    cols = ["id", "company", "title", "locations", "pay", *([cur] if cur else [])]
+    return rows_table(table_rows, cols, title)

@@ -117,6 +117,9 @@ RegionOpt = Annotated[str | None, typer.Option("--region", help="APAC, EMEA or A
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Source key, e.g. ats:token.")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Include non-compute roles.")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="When: 2026-04-15, 7d ... (now).")]
+LimitOpt = Annotated[
+    int, typer.Option("--limit", min=0, help="Rows of a table (0: all; json/csv: always all).")
+]
 
 
 def role_filter(
@@ -153,7 +156,11 @@ FMT3 = ("table", "json", "csv")
 DIFF_FORMATS = ("text", "markdown", "json", "html")
 
 
+FORMAT_ALIASES = {"md": "markdown", "txt": "text", "htm": "html"}
+
+
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
     if fmt not in allowed:
         raise ConfigError(f"bad --format {fmt!r}: use one of {', '.join(allowed)}")
     return fmt
@@ -306,6 +313,7 @@ def roles(
     include_all: AllOpt = False,
     at: AtOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: LimitOpt = 100,
 ) -> None:
     """List roles open at a time (now by default).
 
@@ -314,7 +322,7 @@ def roles(
     from jobs.views import print_roles
 
     flt = role_filter(company, category, country, region, source, include_all)
-    print_roles(database(write=False), flt, when(at), check_format(fmt, FMT3))
+    print_roles(database(write=False), flt, when(at), check_format(fmt, FMT3), limit)
 
 
 @app.command()
@@ -358,7 +366,9 @@ def diff(
     by: Annotated[
         str | None, typer.Option("--by", help="Extra count dimensions, e.g. city,source.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, markdown, json or html.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, markdown (md), json or html.")
+    ] = "text",
 ) -> None:
     """What changed between two dates: counts, opened, closed and changed roles.
 
@@ -389,6 +399,7 @@ def salaries(
     currency: Annotated[str | None, typer.Option("--currency", help="Convert, e.g. EUR.")] = None,
     at: AtOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: LimitOpt = 100,
 ) -> None:
     """Pay bands of open roles, native currency and USD (ECB rate of the observation date).
 
@@ -397,7 +408,8 @@ def salaries(
     from jobs.views import print_salaries
 
     flt = role_filter(company, category, country, region, source, include_all)
-    print_salaries(database(write=False), flt, when(at), currency, check_format(fmt, FMT3))
+    fmt = check_format(fmt, FMT3)
+    print_salaries(database(write=False), flt, when(at), currency, fmt, limit)
 
 
 @app.command()
