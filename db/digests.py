@@ -158,17 +158,19 @@ def had_runs_before(session: Session, when: datetime) -> bool:
     return bool(session.connection().execute(stmt).scalar())
 
 
-def open_counts_by_company(session: Session, points: Sequence[datetime]) -> list[dict[str, int]]:
+def open_counts_by_company(
+    session: Session, points: Sequence[datetime], flt: RoleFilter | None = None
+) -> list[dict[str, int]]:
     """Open compute roles per company (display name) at each point, in one query.
 
-    Same rule as ``tracker roles --at``: the posting is open at the point and the version valid
-    then is a compute role.
+    Same rule as ``tracker roles --at`` (and its filters): the posting is open at the point and
+    the version valid then is a compute role.
     """
     if not points:
         return []
     parts = []
     for index, at in enumerate(points):
-        base = roles_stmt(at, RoleFilter()).order_by(None)
+        base = roles_stmt(at, flt or RoleFilter()).order_by(None)
         parts.append(
             base.with_only_columns(
                 sa.literal(index, sa.Integer).label("point"),

@@ -17,7 +17,7 @@ from pathlib import Path
 import typer
 
 from jobs.database import open_database
-from jobs.reports import build_report
+from jobs.reports import build_report, chart_uris
 from jobs.sources import import_watchlist, select_targets
 from jobs.views import fetch_roles, load_json_file
 from tracker.diff import Report
@@ -86,13 +86,15 @@ def run_demo(out: Path | None = None, html: Path | None = None) -> None:
                 f"{result.changed} changed, {result.closed} closed"
             )
         report = build_report(engine, found[0].observed_at, found[-1].observed_at, RoleFilter())
-        show(
-            report, fetch_roles(engine, RoleFilter(), report.end), html or Path("demo-report.html")
-        )
+        chart = chart_uris(engine, report.end)
+        roles = fetch_roles(engine, RoleFilter(), report.end)
+        show(report, roles, html or Path("demo-report.html"), chart)
         engine.dispose()
 
 
-def show(report: Report, roles: list[Role], html: Path) -> None:
+def show(
+    report: Report, roles: list[Role], html: Path, chart: dict[str, str] | None = None
+) -> None:
     """Headline sentences, counts with deltas, the open roles, and the HTML report."""
     from tracker.report.render import render_html
 
@@ -112,7 +114,7 @@ def show(report: Report, roles: list[Role], html: Path) -> None:
         ]
         print_table(rows_table(rows, [dim, "from", "to", "delta"], f"Open compute roles by {dim}"))
     print_table(compact_roles_table(roles, f"{len(roles)} open compute roles"))
-    html.write_text(render_html(report), encoding="utf-8")
+    html.write_text(render_html(report, chart=chart), encoding="utf-8")
     typer.echo(f"\nHTML report written to {html.resolve()}")
     typer.echo(
         "Try: tracker demo --out demo.db, then tracker --db sqlite:///demo.db roles --country JP"

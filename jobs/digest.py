@@ -27,11 +27,11 @@ from sqlalchemy.exc import IntegrityError
 from db import digests
 from db.digests import DigestSend
 from db.session import session_scope
-from jobs.reports import build_report
+from jobs.reports import build_report, chart_data
 from tracker.diff import Report
 from tracker.domain import RoleFilter
 from tracker.mail import MailError, send_message
-from tracker.report.chart import ChartData, render_chart
+from tracker.report.chart import render_chart
 from tracker.report.email import (
     build_message,
     chart_cid,
@@ -45,7 +45,6 @@ from tracker.settings import ConfigError, Settings, parse_when
 
 log = logging.getLogger("tracker.digest")
 
-CHART_WEEKS = 12
 STALE_SENDING = timedelta(minutes=10)  # longer than any SMTP conversation (timeout 20 s)
 TEXT_WIDTH = 100
 
@@ -88,17 +87,6 @@ def period_text(start: datetime, end: datetime) -> str:
 
 
 # ------------------------------------------------------------------------------------ building
-
-
-def chart_data(engine: Engine, end: datetime, weeks: int = CHART_WEEKS) -> ChartData:
-    """Open compute roles per company at the end of each of the last ``weeks`` weeks."""
-    points = [end - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
-    with session_scope(engine) as session:
-        counts = digests.open_counts_by_company(session, points)
-    names = sorted({name for point in counts for name in point})
-    series = {name: [point.get(name, 0) for point in counts] for name in names}
-    labels = tuple(f"{p.day} {p.strftime('%b')}" for p in points)
-    return ChartData(labels=labels, series=series)
 
 
 def build_digest(

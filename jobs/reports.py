@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db import queries
+from db import digests, queries
 from db.scope import enabled_sources
 from db.session import session_scope
 from tracker.diff import REPORT_DIMS, Report, Snapshot, Unverified, diff, ids_to_load
 from tracker.domain import RoleFilter
+from tracker.report.chart import ChartData, render_chart
+
+CHART_WEEKS = 12
 
 
 def failing_since(session: Session, key: str, end: datetime) -> datetime | None:
@@ -72,3 +76,25 @@ def build_report(
         a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims,
         sources=len(scope),
     )  # fmt: skip
+
+
+def chart_data(
+    engine: Engine, end: datetime, weeks: int = CHART_WEEKS, flt: RoleFilter | None = None
+) -> ChartData:
+    """Open compute roles per company at the end of each of the last ``weeks`` weeks."""
+    points = [end - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+    with session_scope(engine) as session:
+        counts = digests.open_counts_by_company(session, points, flt)
+    names = sorted({name for point in counts for name in point})
+    series = {name: [point.get(name, 0) for point in counts] for name in names}
+    labels = tuple(f"{p.day} {p.strftime('%b')}" for p in points)
+    return ChartData(labels=labels, series=series)
+
+
+def chart_uris(engine: Engine, end: datetime, flt: RoleFilter | None = None) -> dict[str, str]:
+    """The open-roles chart for an HTML page, light and dark, as ``data:`` URIs."""
+    data = chart_data(engine, end, flt=flt)
+    return {
+        theme: "data:image/png;base64," + base64.b64encode(render_chart(data, theme=theme)).decode()
+        for theme in ("light", "dark")
+    }

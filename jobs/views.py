@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from tracker.report.tables import (
     print_table,
     roles_table,
     rows_table,
+    terminal_width,
 )
 from tracker.settings import ConfigError, Settings
 
@@ -53,7 +55,8 @@ def print_roles(
     else:
         kind = "roles" if flt.include_all else "compute roles"
         shown = limited(found, limit)
-        table = roles_table(shown, title=f"{len(found):,} open {kind} at {iso(at)}")
+        title = f"{len(found):,} open {kind} at {iso(at)}"
+        table = roles_table(shown, title=title, width=terminal_width())
         print_table(table, more_line(len(shown), len(found)))
 
 
@@ -267,7 +270,10 @@ def print_diff(
     elif fmt == "markdown":
         typer.echo(render_markdown(report), nl=False)
     elif fmt == "html":
-        typer.echo(render_html(report), nl=False)
+        from jobs.reports import chart_uris
+
+        chart = chart_uris(engine, end, replace(flt, include_all=False))
+        typer.echo(render_html(report, chart=chart), nl=False)
     else:
         typer.echo(render_text(report), nl=False)
 
@@ -347,4 +353,4 @@ def salaries_table(
             item[cur] = range_text(lo, hi, cur) + PERIOD_SUFFIX.get(row["period"], "")
         table_rows.append(item)
     cols = ["id", "company", "title", "locations", "pay", *([cur] if cur else [])]
-    return rows_table(table_rows, cols, title)
+    return rows_table(table_rows, cols, title, terminal_width(), droppable=("locations",))

@@ -33,25 +33,74 @@ def unsplit_width(cells: Sequence[str]) -> int:
     return max(widths, default=0)
 
 
+TEXT_MIN = 8  # narrowest useful width of a column of words
+
+
+def _is_numeric(cells: Sequence[str]) -> bool:
+    return bool(cells) and all(c.replace(",", "").lstrip("+−-").isdigit() for c in cells)
+
+
+def needed_width(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """About the narrowest terminal the table fits without splitting numbers."""
+    total = 1
+    for index, col in enumerate(columns):
+        cells = [row[index] for row in rows]
+        longest_word = max((len(w) for c in cells for w in c.split()), default=0)
+        floor = 0 if _is_numeric(cells) else max(min(TEXT_MIN, longest_word), longest_word)
+        widest = max((len(c) for c in cells), default=0) if _is_numeric(cells) else 0
+        total += max(len(col), unsplit_width(cells), floor, widest) + 3
+    return total
+
+
+def fit_columns(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int | None,
+    droppable: Sequence[str] = (),
+) -> tuple[list[str], list[list[str]]]:
+    """Drop the ``droppable`` columns, in order, until the table fits ``width`` columns."""
+    cols, body = list(columns), [list(r) for r in rows]
+    for name in droppable:
+        if width is None or needed_width(cols, body) + 4 <= width or name not in cols:
+            continue
+        index = cols.index(name)
+        cols.pop(index)
+        for row in body:
+            row.pop(index)
+    return cols, body
+
+
 def make_table(
     title: str | None,
     columns: Sequence[str],
     rows: Sequence[Sequence[str]],
     *,
     title_justify: str = "center",
+    width: int | None = None,
+    droppable: Sequence[str] = (),
 ) -> Table:
-    """A Rich table whose columns never split a number."""
+    """A Rich table whose columns never split a number; on a terminal of ``width`` columns,
+    the ``droppable`` columns go first (in order) when everything does not fit."""
     from rich.table import Table
 
+    columns, rows = fit_columns(columns, rows, width, droppable)
     table = Table(title=title, show_lines=False, header_style="bold", title_justify=title_justify)  # type: ignore[arg-type]
+    natural = 1 + sum(
+        max([len(col), *(len(row[i]) for row in rows)]) + 3 for i, col in enumerate(columns)
+    )
+    squeezed = width is not None and natural > width
     for index, col in enumerate(columns):
         cells = [row[index] for row in rows]
-        width = unsplit_width(cells) or None
-        numeric = bool(cells) and all(c.replace(",", "").lstrip("+−-").isdigit() for c in cells)
+        numeric = _is_numeric(cells)
+        unsplit = unsplit_width(cells)
+        # Rich shrinks only columns without a fixed width: a column holding numbers gets one
+        # (its longest number) when the table must shrink, so the others give way.
+        fixed = max(unsplit, len(col)) if squeezed and unsplit and not numeric else None
         table.add_column(
             col,
             overflow="fold",
-            min_width=width,
+            width=fixed,
+            min_width=None if fixed else (unsplit or None),
             no_wrap=numeric,
             justify="right" if numeric else "left",
         )
@@ -72,7 +121,13 @@ def limited(items: Sequence[Any], limit: int | None) -> Sequence[Any]:
     return items if not limit else items[:limit]
 
 
-def roles_table(roles: Sequence[Role], title: str | None = None) -> Table:
+def terminal_width() -> int:
+    from rich.console import Console
+
+    return Console().width
+
+
+def roles_table(roles: Sequence[Role], title: str | None = None, width: int | None = None) -> Table:
     cols = ["id", "company", "title", "category", "locations", "pay", "since"]
     rows = [
         [
@@ -86,12 +141,18 @@ def roles_table(roles: Sequence[Role], title: str | None = None) -> Table:
         ]
         for r in roles
     ]
-    return make_table(title, cols, rows)
+    return make_table(title, cols, rows, width=width, droppable=("since", "category", "locations"))
 
 
-def rows_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None) -> Table:
+def rows_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    title: str | None,
+    width: int | None = None,
+    droppable: Sequence[str] = (),
+) -> Table:
     cells = [["" if row.get(c) is None else _cell(row.get(c)) for c in columns] for row in rows]
-    return make_table(title, columns, cells)
+    return make_table(title, columns, cells, width=width, droppable=droppable)
 
 
 def _cell(value: Any) -> str:
