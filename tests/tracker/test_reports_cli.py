@@ -197,6 +197,8 @@ def test_tables_never_split_a_number(cli: Cli, tmp_path: Path) -> None:
     story(cli, tmp_path)
     narrow = wide(cli, "roles", "--at", T1, columns=70)
     assert "£225,000–£270,000" in narrow, narrow
+    html = cli("diff", "--from", T0, "--to", T1, "--format", "html").stdout
+    assert '<span style="white-space:nowrap">£225,000–£270,000</span>' in html
 
 
 def test_long_listing_stops_at_a_limit(cli: Cli, tmp_path: Path) -> None:

@@ -163,10 +163,10 @@ def _dashed(draw: ImageDraw.ImageDraw, xy: Sequence[Point], dash: Sequence[int],
 
 
 def _marker(
-    draw: ImageDraw.ImageDraw, x: float, y: float, shape: str, colour: str, bg: str
+    draw: ImageDraw.ImageDraw, x: float, y: float, style: Style, bg: str, size: float = 4.5
 ) -> None:
     """A marker with a thin outline in the background colour (separates touching markers)."""
-    r = 4.5 * SCALE
+    shape, colour, r = style.marker, style.colour, size * SCALE
     if shape == "square":
         box = [x - r * 0.85, y - r * 0.85, x + r * 0.85, y + r * 0.85]
         draw.rectangle(box, fill=colour, outline=bg, width=SCALE)
@@ -214,9 +214,10 @@ def _lines(
         xy = [(frame.x(i), frame.y(v)) for i, v in enumerate(values)]
         if len(xy) > 1:
             _dashed(draw, xy, style.dash, fill=style.colour, width=style.width)
-    for (_, values), style in zip(shown, found, strict=True):
+    for rank, ((_, values), style) in enumerate(zip(shown, found, strict=True)):
+        size = max(3.0, 5.5 - 0.75 * rank)  # later markers smaller: coinciding ones stay visible
         for i, v in enumerate(values):
-            _marker(draw, frame.x(i), frame.y(v), style.marker, style.colour, theme.background)
+            _marker(draw, frame.x(i), frame.y(v), style, theme.background, size)
     return found
 
 
@@ -234,7 +235,7 @@ def _legend(
         middle = top + row * 22 * SCALE + 7 * SCALE
         sample = [(left, middle), (left + 26 * SCALE, middle)]
         _dashed(draw, sample, style.dash, fill=style.colour, width=max(2 * SCALE, style.width // 2))
-        _marker(draw, left + 13 * SCALE, middle, style.marker, style.colour, theme.background)
+        _marker(draw, left + 13 * SCALE, middle, style, theme.background)
         text_x = left + 34 * SCALE
         draw.text((text_x, middle), _shorten(name, 22), fill=theme.ink, font=font, anchor="lm")
         count = f"{values[-1] if values else 0:,}"

@@ -233,6 +233,26 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def nobreak(text: object) -> Any:
+    """Escaped HTML in which no word holding a digit breaks across lines (``£225,000–£270,000``
+    stays whole; the browser wraps between words)."""
+    from markupsafe import Markup, escape
+
+    words: list[str] = []
+    for word in str(text).split(" "):
+        if words and not any(ch.isalnum() for ch in words[-1]):
+            words[-1] += " " + word  # "(≈ $91k–$116k)": a sign stays with its number
+        else:
+            words.append(word)
+    parts = []
+    for word in words:
+        if any(ch.isdigit() for ch in word):
+            parts.append(Markup('<span style="white-space:nowrap">{}</span>').format(word))
+        else:
+            parts.append(escape(word))
+    return Markup(" ").join(parts)
+
+
 def render_html(
     report: Report,
     chart_cid: str | None = None,
@@ -247,6 +267,7 @@ def render_html(
         loader=PackageLoader("tracker.report", "templates"),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
     )
+    env.filters["nobreak"] = nobreak
     template = env.get_template("report.html.j2")
     return template.render(
         title=title or heading(report),
