@@ -46,18 +46,27 @@ def fetch_roles(engine: Engine, flt: RoleFilter, at: datetime) -> list[Any]:
 def print_roles(
     engine: Engine, flt: RoleFilter, at: datetime, fmt: str, limit: int | None = DEFAULT_LIMIT
 ) -> None:
-    """Roles open at ``at``; a table stops at ``limit`` rows (None or 0: all)."""
+    """Roles open at ``at``; a table stops at ``limit`` rows (None or 0: all) and loads only
+    those (plus a count)."""
+    if fmt == "table":
+        from db.listing import roles_page
+
+        with session_scope(engine) as session:
+            if limit:
+                total, shown = roles_page(session, at, flt, limit)
+            else:
+                shown = list(queries.roles_at(session, at, flt))
+                total = len(shown)
+        kind = "roles" if flt.include_all else "compute roles"
+        title = f"{total:,} open {kind} at {iso(at)}"
+        table = roles_table(shown, title=title, width=terminal_width())
+        print_table(table, more_line(len(shown), total))
+        return
     found = fetch_roles(engine, flt, at)
     if fmt == "json":
         typer.echo(dumps([role_dict(r) for r in found]))
-    elif fmt == "csv":
-        typer.echo(to_csv([role_row(r) for r in found], ROLE_CSV_FIELDS), nl=False)
     else:
-        kind = "roles" if flt.include_all else "compute roles"
-        shown = limited(found, limit)
-        title = f"{len(found):,} open {kind} at {iso(at)}"
-        table = roles_table(shown, title=title, width=terminal_width())
-        print_table(table, more_line(len(shown), len(found)))
+        typer.echo(to_csv([role_row(r) for r in found], ROLE_CSV_FIELDS), nl=False)
 
 
 def print_counts(
