@@ -95,7 +95,8 @@ def print_sources(engine: Engine, fmt: str) -> None:
         typer.echo(dumps(rows))
         return
     cols = ["key", "company", "enabled", "open", "last_run", "status", "last_ok", "error"]
-    table = rows_table(rows, cols, f"{len(rows)} sources")
+    shown = [{**row, "company": row["company_name"]} for row in rows]  # display names
+    table = rows_table(shown, cols, f"{len(rows)} sources")
     print_table(table)
     for ats in sorted({r["ats"] for r in rows}):
         typer.echo(f"{ats}: {describe(ats)}")

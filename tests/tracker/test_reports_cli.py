@@ -178,6 +178,7 @@ def test_categories_in_words_slugs_in_json_and_display_names(cli: Cli, tmp_path:
     assert {r["category"] for r in cli.json("roles", "--at", T1)} >= {"dc_operations"}
     counted = wide(cli, "count", "--by", "company,category", "--at", T1)
     assert "Acme Cloud" in counted and "Data-center operations" in counted
+    assert "Acme Cloud" in wide(cli, "sources", "list")
     counts = cli.json("count", "--by", "company", "--at", T1)
     assert counts == [{"company": "acme-cloud", "count": 3}]
 
