@@ -263,7 +263,8 @@ def preview_period(
     ``digest send`` would send now (the week up to the last scheduled time)."""
     if start is None and end is None:
         frm, to = current_period(settings, now)
-        note = f"the week up to the last scheduled digest ({schedule_of(settings)}), as sent now"
+        last = schedule_of(settings)
+        note = f"the week up to the last scheduled digest, {last}: what send sends now"
         return frm, to, note
     to = parse_when(end, now=now) if end else (now or datetime.now(UTC))
     frm = parse_when(start, now=to) if start else to - timedelta(days=7)

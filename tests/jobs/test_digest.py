@@ -275,7 +275,7 @@ def test_preview_and_send_cover_the_same_period(
     period_line = preview.splitlines()[1]
     assert period_line.startswith(
         "Period: 2026-11-16T07:00:00Z to 2026-11-23T07:00:00Z (the week up to the last "
-        "scheduled digest (mon 07:00 UTC)"
+        "scheduled digest, mon 07:00 UTC: what send sends now)"
     )
     subject = preview.splitlines()[0].removeprefix("Subject: ")
     demo_cli("digest", "send")
