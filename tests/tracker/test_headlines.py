@@ -87,3 +87,12 @@ def test_dark_chart_has_a_dark_background() -> None:
     colours = image.getcolors(maxcolors=1 << 20) or []
     background = max(colours)[1]
     assert near(background, THEMES["dark"].background)
+
+
+def test_long_report_sections_say_how_many_were_left_out() -> None:
+    from tracker.report.render import render_html, render_markdown, render_text
+
+    opened = [make_role(i, f"Technician {i:03d}", TOKYO) for i in range(60)]
+    report = diff([], opened, T0, T1)
+    for text in (render_markdown(report), render_text(report), render_html(report)):
+        assert "… 10 more: use --format json for every row" in text

@@ -177,7 +177,7 @@ def rows_of(roles: Sequence[Role]) -> list[list[Cell]]:
 
 
 def more_text(more: int) -> str:
-    return f"… {more:,} more: use --format json or csv for every row"
+    return f"… {more:,} more: use --format json for every row"
 
 
 def render_text(report: Report, width: int = 110) -> str:
