@@ -102,7 +102,7 @@ def make_table(
             width=fixed,
             min_width=None if fixed else (unsplit or None),
             no_wrap=numeric,
-            justify="right" if numeric else "left",
+            justify="left",
         )
     for row in rows:
         table.add_row(*row)
