@@ -250,6 +250,9 @@ def test_test_send_does_not_use_up_the_period(demo_cli: Cli, inbox: SmtpServer) 
     [test] = inbox.messages
     assert test.rcpt_tos == ["me@example.com"]
     assert test.message["Subject"].startswith("[test] [DC hiring] ")
+    html = test.message.get_payload()[1].get_payload()[0].get_content()  # type: ignore[index]
+    assert '<a href="https://' in html  # titles link to their postings in the digest too
+    assert "Data-center operations" in html  # categories in words
     again = demo_cli("digest", "send", "--to", "me@example.com").stdout  # never "already sent"
     assert "sent a test" in again and len(inbox.messages) == 2
     real = demo_cli("digest", "send").stdout
