@@ -70,7 +70,12 @@ def print_roles(
 
 
 def print_counts(
-    engine: Engine, flt: RoleFilter, at: datetime, dims: Sequence[str], fmt: str
+    engine: Engine,
+    flt: RoleFilter,
+    at: datetime,
+    dims: Sequence[str],
+    fmt: str,
+    limit: int | None = DEFAULT_LIMIT,
 ) -> None:
     found = fetch_roles(engine, flt, at)
     rows = count_roles(found, dims)
@@ -80,9 +85,11 @@ def print_counts(
         typer.echo(to_csv(rows, [*dims, "count"]), nl=False)
     else:
         names = company_names(found)
-        shown = [{**r, **{d: dim_value(d, r[d], names) for d in dims}} for r in rows]
+        shown = [
+            {**r, **{d: dim_value(d, r[d], names) for d in dims}} for r in limited(rows, limit)
+        ]
         title = f"{len(found):,} open roles at {iso(at)}"
-        print_table(rows_table(shown, [*dims, "count"], title))
+        print_table(rows_table(shown, [*dims, "count"], title), more_line(len(shown), len(rows)))
 
 
 def print_sources(engine: Engine, fmt: str) -> None:

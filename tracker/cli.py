@@ -337,6 +337,7 @@ def count(
     include_all: AllOpt = False,
     at: AtOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: LimitOpt = 100,
 ) -> None:
     """Count open roles by one or more dimensions.
 
@@ -347,7 +348,7 @@ def count(
 
     flt = role_filter(company, category, country, region, source, include_all)
     dims = parse_dims(by)
-    print_counts(database(write=False), flt, when(at), dims, check_format(fmt, FMT3))
+    print_counts(database(write=False), flt, when(at), dims, check_format(fmt, FMT3), limit)
 
 
 @app.command()

@@ -215,6 +215,12 @@ def test_long_listing_stops_at_a_limit(cli: Cli, tmp_path: Path) -> None:
     assert every.count("Data Center Technician") == 130 and "more:" not in every
     assert len(cli.json("roles")) == 130  # machine formats are never cut
     assert cli("roles", "--format", "csv").stdout.count("\n") == 131
+    towns = ("Tokyo, Japan", "London, UK", "Dallas, TX")
+    cities = [gh_job(500 + i, "Data Center Technician", town) for i, town in enumerate(towns)]
+    ingest(cli, tmp_path, board(*cities), "2026-11-21T06:00Z")  # suspect: closes nothing
+    counted = wide(cli, "count", "--by", "city", "--limit", "2")
+    assert "… 2 more: use --limit 0 or --format csv" in counted
+    assert len(cli.json("count", "--by", "city")) == 4
     bad = cli("roles", "--limit", "-1", code=2)
     assert "--limit" in bad.stderr  # (one line: the CLI-framework errors item of issue 11)
 
