@@ -22,7 +22,7 @@ from db.store import as_utc
 from db.tables import COMPANY, DIGEST_SEND, POSTING, RUN, SCHEDULER_JOB, utcnow
 from tracker.domain import RoleFilter
 
-STATUSES = ("sending", "sent", "failed")
+STATUSES = ("sending", "sent", "failed", "test-sending", "test-sent", "test-failed")
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,13 @@ def claim_send(
     subject: str,
     message_id: str,
     forced: bool = False,
+    test: bool = False,
 ) -> int:
     """Record an attempt in status ``sending``; return its id.
 
     A normal send claims the period (IntegrityError when it is already claimed: sent, or being
-    sent by someone else); a forced one does not.
+    sent by someone else); a forced one does not. A test send (``digest send --to``) is recorded
+    as ``test-sending`` -> ``test-sent``/``test-failed``: never the period's send.
     """
     values = {
         "period_start": as_utc(start),
@@ -88,9 +90,9 @@ def claim_send(
         "recipients": ",".join(recipients),
         "subject": subject,
         "message_id": message_id,
-        "status": "sending",
-        "forced": forced,
-        "claim": None if forced else claim_key(start, end),
+        "status": "test-sending" if test else "sending",
+        "forced": forced or test,
+        "claim": None if forced or test else claim_key(start, end),
         "created_at": utcnow(),
     }
     result = session.connection().execute(sa.insert(DIGEST_SEND).values(**values))
@@ -98,17 +100,23 @@ def claim_send(
 
 
 def mark_sent(
-    session: Session, send_id: int, when: datetime | None = None, note: str | None = None
+    session: Session,
+    send_id: int,
+    when: datetime | None = None,
+    note: str | None = None,
+    test: bool = False,
 ) -> None:
     """The SMTP server accepted the message (``note``: e.g. recipients it refused)."""
     stmt = update(DIGEST_SEND).where(DIGEST_SEND.c.id == send_id)
-    session.connection().execute(stmt.values(status="sent", sent_at=when or utcnow(), error=note))
+    status = "test-sent" if test else "sent"
+    session.connection().execute(stmt.values(status=status, sent_at=when or utcnow(), error=note))
 
 
-def mark_failed(session: Session, send_id: int, error: str) -> None:
+def mark_failed(session: Session, send_id: int, error: str, test: bool = False) -> None:
     """The attempt failed: record why and release the period's claim so it can be retried."""
     stmt = update(DIGEST_SEND).where(DIGEST_SEND.c.id == send_id)
-    session.connection().execute(stmt.values(status="failed", error=error, claim=None))
+    status = "test-failed" if test else "failed"
+    session.connection().execute(stmt.values(status=status, error=error, claim=None))
 
 
 def release_stale(session: Session, older_than: datetime) -> int:
@@ -150,17 +158,19 @@ def had_runs_before(session: Session, when: datetime) -> bool:
     return bool(session.connection().execute(stmt).scalar())
 
 
-def open_counts_by_company(session: Session, points: Sequence[datetime]) -> list[dict[str, int]]:
+def open_counts_by_company(
+    session: Session, points: Sequence[datetime], flt: RoleFilter | None = None
+) -> list[dict[str, int]]:
     """Open compute roles per company (display name) at each point, in one query.
 
-    Same rule as ``tracker roles --at``: the posting is open at the point and the version valid
-    then is a compute role.
+    Same rule as ``tracker roles --at`` (and its filters): the posting is open at the point and
+    the version valid then is a compute role.
     """
     if not points:
         return []
     parts = []
     for index, at in enumerate(points):
-        base = roles_stmt(at, RoleFilter()).order_by(None)
+        base = roles_stmt(at, flt or RoleFilter()).order_by(None)
         parts.append(
             base.with_only_columns(
                 sa.literal(index, sa.Integer).label("point"),

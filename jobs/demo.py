@@ -17,11 +17,12 @@ from pathlib import Path
 import typer
 
 from jobs.database import open_database
-from jobs.reports import build_report
+from jobs.reports import build_report, chart_uris
 from jobs.sources import import_watchlist, select_targets
 from jobs.views import fetch_roles, load_json_file
 from tracker.diff import Report
 from tracker.domain import Role, RoleFilter
+from tracker.report.labels import company_names
 from tracker.report.render import dim_label
 from tracker.report.summary import day
 from tracker.report.tables import compact_roles_table, print_table, rows_table
@@ -83,27 +84,35 @@ def run_demo(out: Path | None = None, html: Path | None = None) -> None:
                 f"{result.changed} changed, {result.closed} closed"
             )
         report = build_report(engine, found[0].observed_at, found[-1].observed_at, RoleFilter())
-        show(
-            report, fetch_roles(engine, RoleFilter(), report.end), html or Path("demo-report.html")
-        )
+        chart = chart_uris(engine, report.end)
+        roles = fetch_roles(engine, RoleFilter(), report.end)
+        show(report, roles, html or Path("demo-report.html"), chart)
         engine.dispose()
 
 
-def show(report: Report, roles: list[Role], html: Path) -> None:
+def show(
+    report: Report, roles: list[Role], html: Path, chart: dict[str, str] | None = None
+) -> None:
     """Headline sentences, counts with deltas, the open roles, and the HTML report."""
     from tracker.report.render import render_html
 
     typer.echo(f"\nWhat changed, {day(report.start)} → {day(report.end)}:")
     for line in report.summary:
         typer.echo(f"  • {line}")
+    names = company_names([*report.start_roles, *report.end_roles])
     for dim in ("company", "country"):
         rows = [
-            {dim: dim_label(dim, d.key), "from": d.start, "to": d.end, "delta": f"{d.delta:+d}"}
+            {
+                dim: dim_label(dim, d.key, names),
+                "from": d.start,
+                "to": d.end,
+                "delta": f"{d.delta:+d}",
+            }
             for d in report.by[dim]
         ]
         print_table(rows_table(rows, [dim, "from", "to", "delta"], f"Open compute roles by {dim}"))
     print_table(compact_roles_table(roles, f"{len(roles)} open compute roles"))
-    html.write_text(render_html(report), encoding="utf-8")
+    html.write_text(render_html(report, chart=chart), encoding="utf-8")
     typer.echo(f"\nHTML report written to {html.resolve()}")
     typer.echo(
         "Try: tracker demo --out demo.db, then tracker --db sqlite:///demo.db roles --country JP"

@@ -27,11 +27,11 @@ from sqlalchemy.exc import IntegrityError
 from db import digests
 from db.digests import DigestSend
 from db.session import session_scope
-from jobs.reports import build_report
+from jobs.reports import build_report, chart_data
 from tracker.diff import Report
 from tracker.domain import RoleFilter
 from tracker.mail import MailError, send_message
-from tracker.report.chart import ChartData, render_chart
+from tracker.report.chart import render_chart
 from tracker.report.email import (
     build_message,
     chart_cid,
@@ -41,11 +41,10 @@ from tracker.report.email import (
 from tracker.report.render import render_html, render_text
 from tracker.report.serialize import iso
 from tracker.schedule import WeeklySchedule, parse_schedule, period_ending
-from tracker.settings import ConfigError, Settings
+from tracker.settings import ConfigError, Settings, parse_when
 
 log = logging.getLogger("tracker.digest")
 
-CHART_WEEKS = 12
 STALE_SENDING = timedelta(minutes=10)  # longer than any SMTP conversation (timeout 20 s)
 TEXT_WIDTH = 100
 
@@ -90,17 +89,6 @@ def period_text(start: datetime, end: datetime) -> str:
 # ------------------------------------------------------------------------------------ building
 
 
-def chart_data(engine: Engine, end: datetime, weeks: int = CHART_WEEKS) -> ChartData:
-    """Open compute roles per company at the end of each of the last ``weeks`` weeks."""
-    points = [end - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
-    with session_scope(engine) as session:
-        counts = digests.open_counts_by_company(session, points)
-    names = sorted({name for point in counts for name in point})
-    series = {name: [point.get(name, 0) for point in counts] for name in names}
-    labels = tuple(f"{p.day} {p.strftime('%b')}" for p in points)
-    return ChartData(labels=labels, series=series)
-
-
 def build_digest(
     engine: Engine, settings: Settings, start: datetime, end: datetime, cid: str | None
 ) -> Digest:
@@ -142,34 +130,41 @@ def send_period(
     *,
     force: bool = False,
     now: datetime | None = None,
+    test: bool = False,
 ) -> SendOutcome:
-    """Send the digest of ``[start, end]`` unless it was already sent (or ``force``)."""
+    """Send the digest of ``[start, end]`` unless it was already sent (or ``force``).
+
+    A ``test`` send (``digest send --to``) always goes, is marked "[test]" in its subject and
+    never claims the period: the configured recipients still get theirs.
+    """
     to = check_recipients(recipients)
     now = now or datetime.now(UTC)
     with session_scope(engine) as session:
         digests.release_stale(session, now - STALE_SENDING)
-    done = _sent_or_sending(engine, start, end)
+    done = None if test else _sent_or_sending(engine, start, end)
     if done is not None and not force:
         return _not_again(done, start, end)
-    message_id = digest_message_id(start, end, settings.digest.from_addr, to, forced=force)
+    fresh = force or test
+    message_id = digest_message_id(start, end, settings.digest.from_addr, to, forced=fresh)
     cid = chart_cid(message_id)
     digest = build_digest(engine, settings, start, end, cid)
+    subject = f"[test] {digest.subject}" if test else digest.subject
     message = build_message(
-        subject=digest.subject, from_addr=settings.digest.from_addr, to=to, text=digest.text,
+        subject=subject, from_addr=settings.digest.from_addr, to=to, text=digest.text,
         html=digest.html, chart_png=digest.chart_png, cid=cid, message_id=message_id, date=now,
     )  # fmt: skip
     try:
         with session_scope(engine) as session:
             send_id = digests.claim_send(
-                session, start=start, end=end, recipients=to, subject=digest.subject,
-                message_id=message_id, forced=force,
+                session, start=start, end=end, recipients=to, subject=subject,
+                message_id=message_id, forced=force, test=test,
             )  # fmt: skip
     except IntegrityError:
         done = _sent_or_sending(engine, start, end)
         if done is not None:
             return _not_again(done, start, end)
         raise
-    return _deliver(engine, settings, send_id, message, to, start, end)
+    return _deliver(engine, settings, send_id, message, to, start, end, test=test)
 
 
 def _not_again(done: DigestSend, start: datetime, end: datetime) -> SendOutcome:
@@ -192,6 +187,7 @@ def _deliver(
     to: list[str],
     start: datetime,
     end: datetime,
+    test: bool = False,
 ) -> SendOutcome:
     period = period_text(start, end)
     try:
@@ -199,19 +195,26 @@ def _deliver(
     except BaseException as exc:
         error = str(exc) if isinstance(exc, MailError) else f"internal error: {type(exc).__name__}"
         with session_scope(engine) as session:
-            digests.mark_failed(session, send_id, error)
+            digests.mark_failed(session, send_id, error, test=test)
         log.error("digest period=%s status=failed recipients=%d error=%r", period, len(to), error)
         if not isinstance(exc, MailError):
             raise
         return SendOutcome("failed", start, end, f"digest for {period} not sent: {error}")
     note = f"refused by the server: {', '.join(refused)}" if refused else None
     with session_scope(engine) as session:
-        digests.mark_sent(session, send_id, note=note)
+        digests.mark_sent(session, send_id, note=note, test=test)
     log.info(
-        "digest period=%s status=sent recipients=%d message_id=%s%s",
-        period, len(to) - len(refused), message["Message-ID"], f" note={note!r}" if note else "",
+        "digest period=%s status=%s recipients=%d message_id=%s%s",
+        period, "test-sent" if test else "sent", len(to) - len(refused), message["Message-ID"],
+        f" note={note!r}" if note else "",
     )  # fmt: skip
     text = f"sent digest for {period} to {', '.join(to)} ({message['Message-ID']})"
+    if test:
+        text = (
+            f"sent a test of the digest for {period} to {', '.join(to)} "
+            f"({message['Message-ID']}); the period's digest to the configured recipients "
+            "is not affected"
+        )
     return SendOutcome("sent", start, end, text + (f"; {note}" if note else ""))
 
 
@@ -237,10 +240,12 @@ def send_due(engine: Engine, settings: Settings, now: datetime | None = None) ->
 
 
 def send_now(engine: Engine, settings: Settings, to: Sequence[str], force: bool) -> bool:
-    """``tracker digest send``: the current period; prints what happened. False on failure."""
+    """``tracker digest send``: the current period; prints what happened. False on failure.
+
+    With ``to`` it is a test send (see :func:`send_period`)."""
     recipients = check_recipients(to or settings.digest.to)
     start, end = current_period(settings)
-    outcome = send_period(engine, settings, start, end, recipients, force=force)
+    outcome = send_period(engine, settings, start, end, recipients, force=force, test=bool(to))
     typer.echo(outcome.message, err=outcome.status == "failed")
     return outcome.status != "failed"
 
@@ -251,15 +256,36 @@ def inline_chart(html: str, cid: str, png: bytes) -> str:
     return html.replace(f'src="cid:{cid}"', f'src="data:image/png;base64,{data}"')
 
 
+def preview_period(
+    settings: Settings, start: str | None, end: str | None, now: datetime | None = None
+) -> tuple[datetime, datetime, str]:
+    """The period ``digest preview`` shows, and a note saying which: by default the one
+    ``digest send`` would send now (the week up to the last scheduled time)."""
+    if start is None and end is None:
+        frm, to = current_period(settings, now)
+        last = schedule_of(settings)
+        note = f"the week up to the last scheduled digest, {last}: what send sends now"
+        return frm, to, note
+    to = parse_when(end, now=now) if end else (now or datetime.now(UTC))
+    frm = parse_when(start, now=to) if start else to - timedelta(days=7)
+    return frm, to, "as asked with --from/--to"
+
+
 def preview(
-    engine: Engine, settings: Settings, start: datetime, end: datetime, out: Path | None
+    engine: Engine,
+    settings: Settings,
+    start: datetime,
+    end: datetime,
+    out: Path | None,
+    note: str | None = None,
 ) -> None:
-    """``tracker digest preview``: print the subject and text part; write the HTML to ``out``."""
+    """``tracker digest preview``: print the period, subject and text; write the HTML to ``out``."""
     if start >= end:
         raise ConfigError(f"--from ({iso(start)}) must be before --to ({iso(end)})")
     cid = "chart@preview"
     digest = build_digest(engine, settings, start, end, cid)
-    typer.echo(f"Subject: {digest.subject}\n")
+    typer.echo(f"Subject: {digest.subject}")
+    typer.echo(f"Period: {iso(start)} to {iso(end)}" + (f" ({note})" if note else "") + "\n")
     typer.echo(digest.text, nl=False)
     if out is not None:
         out.write_text(inline_chart(digest.html, cid, digest.chart_png), encoding="utf-8")

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db import queries
+from db import digests, queries
+from db.scope import enabled_sources
 from db.session import session_scope
 from tracker.diff import REPORT_DIMS, Report, Snapshot, Unverified, diff, ids_to_load
 from tracker.domain import RoleFilter
+from tracker.report.chart import ChartData, render_chart
+
+CHART_WEEKS = 12
 
 
 def failing_since(session: Session, key: str, end: datetime) -> datetime | None:
@@ -28,15 +33,22 @@ def failing_since(session: Session, key: str, end: datetime) -> datetime | None:
     return since
 
 
-def unverified(session: Session, start: datetime, end: datetime, flt: RoleFilter) -> list[Any]:
+def in_scope(flt: RoleFilter, company: str, key: str) -> bool:
+    """Whether a source's numbers belong to a report under these filters."""
+    if flt.company and company not in flt.company:
+        return False
+    return not (flt.source and key not in flt.source)
+
+
+def unverified(
+    session: Session, start: datetime, end: datetime, flt: RoleFilter, names: dict[str, str]
+) -> list[Any]:
     found = []
     for u in queries.unverified_sources(session, start, end):
-        if flt.company and u.company not in flt.company:
-            continue
-        if flt.source and u.source not in flt.source:
+        if not in_scope(flt, u.company, u.source):
             continue
         since = failing_since(session, u.source, end)
-        found.append(Unverified(u.source, u.last_ok, u.error, since))
+        found.append(Unverified(u.source, u.last_ok, u.error, since, names.get(u.source)))
     return found
 
 
@@ -57,6 +69,32 @@ def build_report(
         load_a, load_b = ids_to_load(keys_a, keys_b)
         a = Snapshot(keys_a, queries.roles_by_ids(session, start, sorted(load_a)))
         b = Snapshot(keys_b, queries.roles_by_ids(session, end, sorted(load_b)))
-        missing = unverified(session, start, end, flt)
+        scope = [s for s in enabled_sources(session) if in_scope(flt, s.company, s.key)]
+        missing = unverified(session, start, end, flt, {s.key: s.company_name for s in scope})
     dims = list(dict.fromkeys([*REPORT_DIMS, *extra_dims]))
-    return diff(a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims)
+    return diff(
+        a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims,
+        sources=len(scope),
+    )  # fmt: skip
+
+
+def chart_data(
+    engine: Engine, end: datetime, weeks: int = CHART_WEEKS, flt: RoleFilter | None = None
+) -> ChartData:
+    """Open compute roles per company at the end of each of the last ``weeks`` weeks."""
+    points = [end - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+    with session_scope(engine) as session:
+        counts = digests.open_counts_by_company(session, points, flt)
+    names = sorted({name for point in counts for name in point})
+    series = {name: [point.get(name, 0) for point in counts] for name in names}
+    labels = tuple(f"{p.day} {p.strftime('%b')}" for p in points)
+    return ChartData(labels=labels, series=series)
+
+
+def chart_uris(engine: Engine, end: datetime, flt: RoleFilter | None = None) -> dict[str, str]:
+    """The open-roles chart for an HTML page, light and dark, as ``data:`` URIs."""
+    data = chart_data(engine, end, flt=flt)
+    return {
+        theme: "data:image/png;base64," + base64.b64encode(render_chart(data, theme=theme)).decode()
+        for theme in ("light", "dark")
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,18 @@ from jobs.scrape import Target, ingest_payload, run_scrape
 from jobs.sources import select_targets
 from tracker.counts import count_roles
 from tracker.domain import RoleFilter, RunResult
+from tracker.report.labels import company_names, dim_value
+from tracker.report.money import PERIOD_SUFFIX
 from tracker.report.serialize import ROLE_CSV_FIELDS, dumps, iso, role_dict, role_row, to_csv
-from tracker.report.tables import print_table, roles_table, rows_table
+from tracker.report.tables import (
+    DEFAULT_LIMIT,
+    limited,
+    more_line,
+    print_table,
+    roles_table,
+    rows_table,
+    terminal_width,
+)
 from tracker.settings import ConfigError, Settings
 
 
@@ -32,19 +43,39 @@ def fetch_roles(engine: Engine, flt: RoleFilter, at: datetime) -> list[Any]:
         return list(queries.roles_at(session, at, flt))
 
 
-def print_roles(engine: Engine, flt: RoleFilter, at: datetime, fmt: str) -> None:
+def print_roles(
+    engine: Engine, flt: RoleFilter, at: datetime, fmt: str, limit: int | None = DEFAULT_LIMIT
+) -> None:
+    """Roles open at ``at``; a table stops at ``limit`` rows (None or 0: all) and loads only
+    those (plus a count)."""
+    if fmt == "table":
+        from db.listing import roles_page
+
+        with session_scope(engine) as session:
+            if limit:
+                total, shown = roles_page(session, at, flt, limit)
+            else:
+                shown = list(queries.roles_at(session, at, flt))
+                total = len(shown)
+        kind = "roles" if flt.include_all else "compute roles"
+        title = f"{total:,} open {kind} at {iso(at)}"
+        table = roles_table(shown, title=title, width=terminal_width())
+        print_table(table, more_line(len(shown), total))
+        return
     found = fetch_roles(engine, flt, at)
     if fmt == "json":
         typer.echo(dumps([role_dict(r) for r in found]))
-    elif fmt == "csv":
-        typer.echo(to_csv([role_row(r) for r in found], ROLE_CSV_FIELDS), nl=False)
     else:
-        kind = "roles" if flt.include_all else "compute roles"
-        print_table(roles_table(found, title=f"{len(found)} open {kind} at {iso(at)}"))
+        typer.echo(to_csv([role_row(r) for r in found], ROLE_CSV_FIELDS), nl=False)
 
 
 def print_counts(
-    engine: Engine, flt: RoleFilter, at: datetime, dims: Sequence[str], fmt: str
+    engine: Engine,
+    flt: RoleFilter,
+    at: datetime,
+    dims: Sequence[str],
+    fmt: str,
+    limit: int | None = DEFAULT_LIMIT,
 ) -> None:
     found = fetch_roles(engine, flt, at)
     rows = count_roles(found, dims)
@@ -53,8 +84,12 @@ def print_counts(
     elif fmt == "csv":
         typer.echo(to_csv(rows, [*dims, "count"]), nl=False)
     else:
-        title = f"{len(found)} open roles at {iso(at)}"
-        print_table(rows_table(rows, [*dims, "count"], title))
+        names = company_names(found)
+        shown = [
+            {**r, **{d: dim_value(d, r[d], names) for d in dims}} for r in limited(rows, limit)
+        ]
+        title = f"{len(found):,} open roles at {iso(at)}"
+        print_table(rows_table(shown, [*dims, "count"], title), more_line(len(shown), len(rows)))
 
 
 def print_sources(engine: Engine, fmt: str) -> None:
@@ -67,7 +102,8 @@ def print_sources(engine: Engine, fmt: str) -> None:
         typer.echo(dumps(rows))
         return
     cols = ["key", "company", "enabled", "open", "last_run", "status", "last_ok", "error"]
-    table = rows_table(rows, cols, f"{len(rows)} sources")
+    shown = [{**row, "company": row["company_name"]} for row in rows]  # display names
+    table = rows_table(shown, cols, f"{len(rows)} sources")
     print_table(table)
     for ats in sorted({r["ats"] for r in rows}):
         typer.echo(f"{ats}: {describe(ats)}")
@@ -224,6 +260,7 @@ def history_dict(hist: Any) -> dict[str, Any]:
 
 
 def print_history(engine: Engine, posting_id: int, fmt: str) -> None:
+    from tracker.report.labels import category_label
     from tracker.report.serialize import format_band, format_places
 
     with session_scope(engine) as session:
@@ -243,7 +280,7 @@ def print_history(engine: Engine, posting_id: int, fmt: str) -> None:
             "from": iso(v.valid_from),
             "to": iso(v.valid_to) or "",
             "title": v.title,
-            "category": f"{v.category} [{v.category_rule or '-'}]",
+            "category": f"{category_label(v.category)} [{v.category_rule or '-'}]",
             "places": format_places(v.locations, v.remote),
             "salary": format_band(v.salary),
             "changed": ", ".join(v.changes) or ("first version" if v is hist.versions[0] else ""),
@@ -274,7 +311,10 @@ def print_diff(
     elif fmt == "markdown":
         typer.echo(render_markdown(report), nl=False)
     elif fmt == "html":
-        typer.echo(render_html(report), nl=False)
+        from jobs.reports import chart_uris
+
+        chart = chart_uris(engine, end, replace(flt, include_all=False))
+        typer.echo(render_html(report, chart=chart), nl=False)
     else:
         typer.echo(render_text(report), nl=False)
 
@@ -312,11 +352,14 @@ def _rounded(value: float | None) -> float | None:
 
 
 def print_salaries(
-    engine: Engine, flt: RoleFilter, at: datetime, currency: str | None, fmt: str
+    engine: Engine,
+    flt: RoleFilter,
+    at: datetime,
+    currency: str | None,
+    fmt: str,
+    limit: int | None = DEFAULT_LIMIT,
 ) -> None:
     from tracker.normalize.fx import supported
-    from tracker.report.money import band_text
-    from tracker.report.serialize import format_band
 
     if currency is not None and not supported(currency.upper()):
         raise ConfigError(f"unknown or unsupported currency {currency!r} (use e.g. USD, EUR, GBP)")
@@ -329,21 +372,26 @@ def print_salaries(
     if fmt == "csv":
         typer.echo(to_csv(rows, list(rows[0]) if rows else ["id"]), nl=False)
         return
-    by_id = {r.id: r for r in found}
+    shown = limited(rows, limit)
+    title = f"{len(rows):,} of {len(found):,} open roles publish pay ({iso(at)})"
+    table = salaries_table(shown, {r.id: r for r in found}, cur, title)
+    print_table(table, more_line(len(shown), len(rows)))
+
+
+def salaries_table(
+    rows: Sequence[dict[str, Any]], by_id: dict[int, Any], cur: str | None, title: str
+) -> Any:
+    """The salaries table in the one money format of ``roles`` and ``diff`` (native band,
+    ``≈ $`` in USD), plus the asked currency."""
+    from tracker.report.money import band_text, range_text
+
     table_rows = []
     for row in rows:
-        band = by_id[row["id"]].salary
-        item = {**row, "band": band_text(band, with_usd=False), "usd": format_band(band)}
+        role = by_id[row["id"]]
+        item = {**row, "company": role.company_name, "pay": band_text(role.salary)}
         if cur:
-            item[cur] = f"{row[f'min_{cur.lower()}']:,}–{row[f'max_{cur.lower()}']:,}"
+            lo, hi = row[f"min_{cur.lower()}"], row[f"max_{cur.lower()}"]
+            item[cur] = range_text(lo, hi, cur) + PERIOD_SUFFIX.get(row["period"], "")
         table_rows.append(item)
-    cols = [
-        "id",
-        "company",
-        "title",
-        "locations",
-        "band",
-        *([cur] if cur else ["min_usd", "max_usd"]),
-    ]
-    title = f"{len(rows)} of {len(found)} open roles publish pay ({iso(at)})"
-    print_table(rows_table(table_rows, cols, title))
+    cols = ["id", "company", "title", "locations", "pay", *([cur] if cur else [])]
+    return rows_table(table_rows, cols, title, terminal_width(), droppable=("locations",))

@@ -129,6 +129,9 @@ RegionOpt = Annotated[Many, typer.Option("--region", help="APAC, EMEA or AMER.")
 SourceOpt = Annotated[Many, typer.Option("--source", help="Source key(s), e.g. ats:token.")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Include non-compute roles.")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="When: 2026-04-15, 7d ... (now).")]
+LimitOpt = Annotated[
+    int, typer.Option("--limit", min=0, help="Rows of a table (0: all; json/csv: always all).")
+]
 
 
 def role_filter(
@@ -162,7 +165,11 @@ FMT3 = ("table", "json", "csv")
 DIFF_FORMATS = ("text", "markdown", "json", "html")
 
 
+FORMAT_ALIASES = {"md": "markdown", "txt": "text", "htm": "html"}
+
+
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
     if fmt not in allowed:
         raise ConfigError(f"bad --format {fmt!r}: use one of {', '.join(allowed)}")
     return fmt
@@ -334,6 +341,7 @@ def roles(
     include_all: AllOpt = False,
     at: AtOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: LimitOpt = 100,
 ) -> None:
     """List roles open at a time (now by default).
 
@@ -342,7 +350,7 @@ def roles(
     from jobs.views import print_roles
 
     flt = role_filter(company, category, country, region, source, include_all)
-    print_roles(database(write=False), flt, when(at), check_format(fmt, FMT3))
+    print_roles(database(write=False), flt, when(at), check_format(fmt, FMT3), limit)
 
 
 @app.command()
@@ -357,6 +365,7 @@ def count(
     include_all: AllOpt = False,
     at: AtOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: LimitOpt = 100,
 ) -> None:
     """Count open roles by one or more dimensions.
 
@@ -367,7 +376,7 @@ def count(
 
     flt = role_filter(company, category, country, region, source, include_all)
     dims = parse_dims(by)
-    print_counts(database(write=False), flt, when(at), dims, check_format(fmt, FMT3))
+    print_counts(database(write=False), flt, when(at), dims, check_format(fmt, FMT3), limit)
 
 
 @app.command()
@@ -386,7 +395,9 @@ def diff(
     by: Annotated[
         str | None, typer.Option("--by", help="Extra count dimensions, e.g. city,source.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, markdown, json or html.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, markdown (md), json or html.")
+    ] = "text",
 ) -> None:
     """What changed between two dates: counts, opened, closed and changed roles.
 
@@ -417,6 +428,7 @@ def salaries(
     currency: Annotated[str | None, typer.Option("--currency", help="Convert, e.g. EUR.")] = None,
     at: AtOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: LimitOpt = 100,
 ) -> None:
     """Pay bands of open roles, native currency and USD (ECB rate of the observation date).
 
@@ -425,7 +437,8 @@ def salaries(
     from jobs.views import print_salaries
 
     flt = role_filter(company, category, country, region, source, include_all)
-    print_salaries(database(write=False), flt, when(at), currency, check_format(fmt, FMT3))
+    fmt = check_format(fmt, FMT3)
+    print_salaries(database(write=False), flt, when(at), currency, fmt, limit)
 
 
 @app.command()
@@ -516,32 +529,34 @@ def digest_preview(
     start: Annotated[
         str | None, typer.Option("--from", help="Start (default: 7 days before --to).")
     ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="End (default: now).")] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="End (default: the last scheduled digest).")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the HTML here.")] = None,
 ) -> None:
-    """Print the digest's subject and text, and write its HTML, without sending anything.
+    """Print the digest's period, subject and text, and write its HTML, without sending.
+    By default the period `digest send` would send now.
 
     Example: tracker digest preview --to 2026-11-23T07:00Z --out digest.html
     """
-    from datetime import timedelta
+    from jobs.digest import preview, preview_period
 
-    from jobs.digest import preview
-
-    to = when(end)
-    frm = parse_when(start, now=to) if start else to - timedelta(days=7)
-    preview(database(write=False), settings(), frm, to, out)
+    frm, to, note = preview_period(settings(), start, end)
+    preview(database(write=False), settings(), frm, to, out, note)
 
 
 @digest_app.command("send")
 @handled
 def digest_send(
     to: Annotated[
-        list[str] | None, typer.Option("--to", help="Recipient (repeatable; default: config).")
+        list[str] | None,
+        typer.Option("--to", help="Test send to this address (repeatable; default: config)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Send even if already sent.")] = False,
 ) -> None:
     """Send the digest of the current period (the week ending at the last scheduled time),
-    once: a period already sent is not sent again unless --force. Exit 1 if sending failed.
+    once: a period already sent is not sent again unless --force. With --to it is a test send:
+    it always goes and does not use up the period. Exit 1 if sending failed.
 
     Example: tracker digest send --to analyst@example.com
     """

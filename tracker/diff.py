@@ -76,6 +76,7 @@ class Unverified:
     last_ok: datetime | None
     error: str | None
     since: datetime | None = None  # first failure of the current failing streak
+    company_name: str | None = None  # display name for headlines
 
 
 @dataclass(frozen=True)
@@ -93,16 +94,25 @@ class Report:
     start_roles: list[Counted] = field(default_factory=list)
     end_roles: list[Counted] = field(default_factory=list)
     include_all: bool = False
+    sources: int = 0  # enabled sources in the report's scope (0: not known)
 
     @property
     def delta(self) -> int:
         return self.total_end - self.total_start
 
+    @property
+    def all_unverified(self) -> bool:
+        """Every source in scope failed (or was not scraped) in the window: the numbers are
+        last-known values, not a measurement of this period."""
+        return self.sources > 0 and len(self.unverified) >= self.sources
 
-def place_key(place: Place) -> tuple[str | None, str | None, str | None]:
+
+def place_key(place: Place) -> tuple[str, str, str]:
+    """A sortable identity for a place: never None (a place may lack a city or a country,
+    e.g. "Singapore" has a country only, and None does not compare with str)."""
     if place.country or place.city:
-        return (place.city, place.country, None)
-    return (None, None, place.raw.strip().lower())
+        return (place.city or "", place.country or "", "")
+    return ("", "", (place.raw or "").strip().lower())
 
 
 def band_key(band: SalaryBand | None) -> tuple[Any, ...] | None:
@@ -152,6 +162,7 @@ def diff(
     include_all: bool = False,
     unverified: Sequence[Unverified] = (),
     dims: Sequence[str] = REPORT_DIMS,
+    sources: int = 0,
 ) -> Report:
     """Compare the roles open at ``start`` with those open at ``end``."""
     snap_a = start_roles if isinstance(start_roles, Snapshot) else Snapshot.of(start_roles)
@@ -174,6 +185,7 @@ def diff(
         start_roles=sorted(counted_a, key=_key_order),
         end_roles=sorted(counted_b, key=_key_order),
         include_all=include_all,
+        sources=sources,
     )
     from tracker.report.summary import summarize
 

@@ -82,7 +82,7 @@ def test_digest_received_with_text_html_and_inline_chart(demo_cli: Cli, inbox: S
     assert msg["Message-ID"] and msg["To"] == "analyst@example.com, desk@example.com"
     text_part, related = msg.get_payload()  # type: ignore[misc]
     assert text_part.get_content_type() == "text/plain"
-    assert "Anthropic: 13 open compute roles (+8 since 16 Nov 2026)" in text_part.get_content()
+    assert "Anthropic: 13 open compute roles (+8 since 16 Nov 2026:" in text_part.get_content()
     assert related.get_content_type() == "multipart/related"
     html_part, image = related.get_payload()
     assert html_part.get_content_type() == "text/html"
@@ -107,10 +107,12 @@ def test_resend_refused_then_force_resends(demo_cli: Cli, inbox: SmtpServer) -> 
     assert first.message["Message-ID"] != forced.message["Message-ID"]
     rows = query(demo_cli.db, "SELECT status, forced, claim FROM digest_send ORDER BY id")
     assert [(r[0], bool(r[1]), r[2]) for r in rows] == [
-        ("sent", False, PERIOD), ("sent", True, None),
+        ("sent", False, PERIOD), ("test-sent", True, None),
     ]  # fmt: skip
+    demo_cli("digest", "send", "--force")
+    assert inbox.messages[-1].rcpt_tos == TO
     status = demo_cli.json("status")["digest"]
-    assert status["last_sent"]["recipients"] == ["me@example.com"]
+    assert status["last_sent"]["recipients"] == TO
     assert status["current_period"] == {
         "from": "2026-11-16T07:00:00Z", "to": "2026-11-23T07:00:00Z", "state": "sent",
     }  # fmt: skip
@@ -171,7 +173,7 @@ def test_preview_writes_html_prints_text_sends_nothing(
     result = demo_cli("digest", "preview", "--from", "2026-04-20T07:00Z", "--to", "2026-11-21",
                       "--out", str(out))  # fmt: skip
     assert result.stdout.startswith("Subject: [DC hiring] 21 compute roles (+12)")
-    assert "Anthropic: 13 open compute roles (+8 since 20 Apr 2026)" in result.stdout
+    assert "Anthropic: 13 open compute roles (+8 since 20 Apr 2026:" in result.stdout
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>") and 'src="data:image/png;base64,' in html
     assert "cid:" not in html
@@ -238,3 +240,51 @@ def test_send_due_skips_periods_without_data_and_resumes_interrupted_sends(
     rows = query(any_db_url, "SELECT status, error FROM digest_send ORDER BY id")
     assert rows[0][0] == "failed" and rows[0][1].startswith("interrupted")
     assert rows[1][0] == "sent"
+
+
+def test_test_send_does_not_use_up_the_period(demo_cli: Cli, inbox: SmtpServer) -> None:
+    """``digest send --to me@...`` is a test send: the configured recipients still get theirs."""
+    out = demo_cli("digest", "send", "--to", "me@example.com").stdout
+    assert f"sent a test of the digest for {PERIOD} to me@example.com" in out
+    assert "configured recipients is not affected" in out
+    [test] = inbox.messages
+    assert test.rcpt_tos == ["me@example.com"]
+    assert test.message["Subject"].startswith("[test] [DC hiring] ")
+    html = test.message.get_payload()[1].get_payload()[0].get_content()  # type: ignore[index]
+    assert '<a href="https://' in html  # titles link to their postings in the digest too
+    assert "Data-center operations" in html  # categories in words
+    again = demo_cli("digest", "send", "--to", "me@example.com").stdout  # never "already sent"
+    assert "sent a test" in again and len(inbox.messages) == 2
+    real = demo_cli("digest", "send").stdout
+    assert f"sent digest for {PERIOD} to analyst@example.com, desk@example.com" in real
+    assert sorted(inbox.messages[-1].rcpt_tos) == TO
+    assert "already sent" in demo_cli("digest", "send").stdout
+    assert send_due(make_engine(demo_cli.db), settings_of(demo_cli)) is None  # the daemon: done
+
+
+def test_daemon_still_sends_after_a_test_send(demo_cli: Cli, inbox: SmtpServer) -> None:
+    demo_cli("digest", "send", "--to", "me@example.com")
+    outcome = send_due(make_engine(demo_cli.db), settings_of(demo_cli))
+    assert outcome is not None and outcome.status == "sent"
+    assert sorted(inbox.messages[-1].rcpt_tos) == TO
+
+
+def test_preview_and_send_cover_the_same_period(
+    demo_cli: Cli, inbox: SmtpServer, tmp_path: Path
+) -> None:
+    """Without --from/--to, preview shows the period ``digest send`` sends now (the week up to
+    the last scheduled time, here Mon 16 Nov 07:00 to Mon 23 Nov 07:00), and says so."""
+    preview = demo_cli("digest", "preview").stdout
+    period_line = preview.splitlines()[1]
+    assert period_line.startswith(
+        "Period: 2026-11-16T07:00:00Z to 2026-11-23T07:00:00Z (the week up to the last "
+        "scheduled digest, mon 07:00 UTC: what send sends now)"
+    )
+    subject = preview.splitlines()[0].removeprefix("Subject: ")
+    demo_cli("digest", "send")
+    assert inbox.messages[0].message["Subject"] == subject
+    text_part = inbox.messages[0].message.get_payload()[0].get_content()  # type: ignore[index]
+    body = preview.split("\n", 3)[3]
+    assert body.split("\n")[0] in text_part  # same heading: same period
+    asked = demo_cli("digest", "preview", "--from", "2026-11-01", "--to", "2026-11-21T00:00Z")
+    assert "(as asked with --from/--to)" in asked.stdout.splitlines()[1]

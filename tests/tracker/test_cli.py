@@ -125,7 +125,8 @@ def test_diff_json_and_text(cli: Cli) -> None:
     assert len(data["opened"]) == 10 and len(data["closed"]) == 2
     assert [c["changes"].keys() for c in data["changed"]] == [{"salary": 0}.keys()]
     assert data["summary"][0] == (
-        "Anthropic: 13 open compute roles (+8 since 20 Apr 2026), 8 of them in Australia or Japan."
+        "Anthropic: 13 open compute roles (+8 since 20 Apr 2026: +10 opened, −2 closed), "
+        "8 of them in Australia or Japan."
     )
     assert (
         "New in Japan: Data Center Deal Sourcing Lead, Japan (Tokyo), "
@@ -272,7 +273,7 @@ def test_demo_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "demo.db")])
     assert result.exit_code == 0, result.output
-    assert "Anthropic: 13 open compute roles (+8 since 20 Apr 2026)" in result.stdout
+    assert "Anthropic: 13 open compute roles (+8 since 20 Apr 2026: +10 opened" in result.stdout
     assert (tmp_path / "demo-report.html").read_text().startswith("<!DOCTYPE html>")
     roles = CliRunner().invoke(
         app, ["--db", f"sqlite:///{tmp_path / 'demo.db'}", "roles", "--country", "JP"]

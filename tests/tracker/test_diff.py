@@ -82,7 +82,8 @@ def test_story_summary() -> None:
     ]
     report = diff([sydney_deal, *us[:1]], nov, T0, T1)
     assert report.summary[0] == (
-        "Anthropic: 13 open compute roles (+11 since 20 Apr 2026), 8 of them in Australia or Japan."
+        "Anthropic: 13 open compute roles (+11 since 20 Apr 2026: +12 opened, −1 closed), "
+        "8 of them in Australia or Japan."
     )
     assert (
         "New in Japan: Data Center Deal Sourcing Lead, Japan (Tokyo), "

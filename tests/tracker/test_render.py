@@ -53,10 +53,10 @@ def test_html_chart_cid() -> None:
 
 def test_text_and_markdown() -> None:
     text = render_text(sample_report())
-    assert "2 open compute roles (+0)" in text
+    assert "2 open compute roles (unchanged: +1 opened, −1 closed)" in text
     assert "Data Center Electrical Engineer" in text
     assert "\x1b[" not in text
     md = render_markdown(sample_report())
-    assert md.startswith("# 2 open compute roles (+0)")
+    assert md.startswith("# 2 open compute roles (unchanged: +1 opened, −1 closed)")
     assert "| Company | Title | Category | Locations | Pay |" in md
     assert "## Unverified sources (1)" in md

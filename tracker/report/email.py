@@ -49,6 +49,10 @@ def _and(names: Sequence[str]) -> str:
 
 def digest_subject(report: Report, prefix: str = "[DC hiring]") -> str:
     """``[DC hiring] 13 compute roles (+8), new in Japan and Australia``."""
+    if report.all_unverified:
+        count = report.sources
+        which = "the only source" if count == 1 else f"all {count} sources"
+        return f"{prefix} numbers unverified: {which} failed this period".strip()
     kind = "role" if report.include_all else "compute role"
     kind += "" if report.total_end == 1 else "s"
     move = f"{report.delta:+d}" if report.delta else "unchanged"

@@ -44,11 +44,7 @@ def band_text(band: SalaryBand | None, with_usd: bool = True) -> str:
     """A band for sentences and reports; empty string when there is none."""
     if band is None or (band.min is None and band.max is None):
         return ""
-    lo, hi = band.min, band.max
-    if lo is not None and hi is not None and lo != hi:
-        text = f"{money(lo, band.currency)}–{money(hi, band.currency)}"
-    else:
-        text = money(lo if lo is not None else hi or 0, band.currency)
+    text = range_text(band.min, band.max, band.currency)
     text += PERIOD_SUFFIX.get(band.period, "")
     if with_usd and band.currency not in (None, "USD") and band.min_usd is not None:
         usd_hi = band.max_usd if band.max_usd is not None else band.min_usd
@@ -57,3 +53,12 @@ def band_text(band: SalaryBand | None, with_usd: bool = True) -> str:
             usd += f"–{short_usd(usd_hi)}"
         text += f" (≈ {usd})"
     return text
+
+
+def range_text(lo: float | None, hi: float | None, currency: str | None) -> str:
+    """``€190,000–€228,000`` (one amount when both ends agree; empty when there is none)."""
+    if lo is None and hi is None:
+        return ""
+    if lo is not None and hi is not None and lo != hi:
+        return f"{money(lo, currency)}–{money(hi, currency)}"
+    return money(lo if lo is not None else hi or 0, currency)

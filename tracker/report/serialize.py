@@ -89,15 +89,11 @@ def format_places(places: Sequence[Place], remote: bool = False) -> str:
 
 
 def format_band(band: SalaryBand | None) -> str:
-    """``GBP 225,000–270,000/year (≈ $296,854–$355,253)``."""
-    if band is None:
-        return ""
-    lo = f"{band.min:,.0f}" if band.min is not None else "?"
-    hi = f"{band.max:,.0f}" if band.max is not None else "?"
-    text = f"{band.currency or ''} {lo}–{hi}/{band.period}".strip()
-    if band.currency != "USD" and band.min_usd is not None and band.max_usd is not None:
-        text += f" (≈ ${band.min_usd:,.0f}–${band.max_usd:,.0f})"
-    return text
+    """The one money format of tables and reports (see ``tracker.report.money.band_text``):
+    ``£225,000–£270,000 (≈ $297k–$355k)``."""
+    from tracker.report.money import band_text
+
+    return band_text(band)
 
 
 ROLE_CSV_FIELDS = [

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from tracker.domain import Counted, Role
 from tracker.report.money import band_text
+from tracker.report.reasons import short_reason, turnover
 
 if TYPE_CHECKING:
     from tracker.diff import Report
@@ -110,15 +111,13 @@ def company_lines(report: Report, noun: str) -> list[str]:
     companies = sorted(
         names, key=lambda c: (-len(end_by[c]), -abs(len(end_by[c]) - len(start_by[c])), c)
     )
+    opened = Counter(r.company for r in report.opened)
+    closed = Counter(r.company for r in report.closed)
     lines = []
     for company in companies[:MAX_COMPANIES]:
         now, delta = len(end_by[company]), len(end_by[company]) - len(start_by[company])
         plural = noun if now == 1 else noun + "s"
-        move = (
-            f"{delta:+d} since {day(report.start)}"
-            if delta
-            else f"unchanged since {day(report.start)}"
-        )
+        move = turnover(delta, opened[company], closed[company], day(report.start))
         lines.append(
             f"{names[company]}: {now} open {plural} ({move}){region_clause(end_by[company])}."
         )
@@ -168,25 +167,45 @@ def closed_lines(report: Report) -> list[str]:
     return [f"Closed ({len(report.closed)}): {titles(report.closed)}."]
 
 
+MAX_UNVERIFIED = 3
+
+
 def unverified_lines(report: Report) -> list[str]:
+    """``Not verified this week: Acme Cloud (HTTP 503 since 12 Nov); Beta (unreachable).``"""
     if not report.unverified:
         return []
     week = report.end - report.start <= timedelta(days=7, hours=1)
+    names = [u.company_name or u.source for u in report.unverified]
     parts = []
-    for u in report.unverified:
-        reason = u.error or "no successful run"
+    for u, name in zip(report.unverified[:MAX_UNVERIFIED], names, strict=False):
+        label = name if names.count(name) == 1 else f"{name}, {u.source}"
         since = u.since or u.last_ok
         when_text = f" since {since.day} {since.strftime('%b')}" if since else ""
-        parts.append(f"{u.source} ({reason}{when_text})")
+        parts.append(f"{label} ({short_reason(u.error)}{when_text})")
+    more = len(report.unverified) - MAX_UNVERIFIED
+    if more > 0:
+        parts.append(f"{more} more (see tracker status)")
     period = "this week" if week else "in this period"
     return [f"Not verified {period}: {'; '.join(parts)}."]
+
+
+def all_unverified_line(report: Report) -> str:
+    """The first headline when no source in scope had a successful run in the window."""
+    count = report.sources
+    which = "the only source" if count == 1 else f"all {count} sources"
+    return (
+        f"Numbers unverified: {which} failed or went unscraped between {day(report.start)} "
+        f"and {day(report.end)}; counts are the last known, not a measurement."
+    )
 
 
 def summarize(report: Report) -> list[str]:
     """The report's headline sentences, most newsworthy first."""
     noun = "role" if report.include_all else "compute role"
     lines = company_lines(report, noun)
-    if not lines:
+    if report.all_unverified:
+        lines.insert(0, all_unverified_line(report))
+    elif not lines:
         lines = [f"No open {noun}s at {day(report.end)}."]
     lines += new_country_lines(report)
     lines += pay_lines(report)

@@ -1,4 +1,9 @@
-"""Rich tables for the terminal. Rich is imported lazily (``tracker --help`` stays fast)."""
+"""Rich tables for the terminal. Rich is imported lazily (``tracker --help`` stays fast).
+
+Tables never split a number: a column is at least as wide as its longest word that holds a
+digit (a pay band, a count, a date), so Rich wraps between words, not inside ``£225,000``.
+Long listings stop at a limit (``… 22,800 more: use --limit 0 or --format csv``).
+"""
 
 from __future__ import annotations
 
@@ -6,51 +11,167 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tracker.domain import Role
-from tracker.report.serialize import format_band, format_places, iso
+from tracker.report.labels import category_label
+from tracker.report.money import band_text
+from tracker.report.serialize import format_places, iso
 
 if TYPE_CHECKING:
     from rich.table import Table
 
+DEFAULT_LIMIT = 100  # rows of a terminal listing; --limit 0 shows all
+MAX_UNSPLIT = 40  # a longer word may still fold (it would not fit a terminal anyway)
 
-def _table(title: str | None, columns: Sequence[str]) -> Table:
+
+def unsplit_width(cells: Sequence[str]) -> int:
+    """The width of the longest whitespace-free word holding a digit (0 when none)."""
+    widths = [
+        len(word)
+        for cell in cells
+        for word in cell.split()
+        if any(ch.isdigit() for ch in word) and len(word) <= MAX_UNSPLIT
+    ]
+    return max(widths, default=0)
+
+
+TEXT_MIN = 8  # narrowest useful width of a column of words
+
+
+def _is_numeric(cells: Sequence[str]) -> bool:
+    return bool(cells) and all(c.replace(",", "").lstrip("+−-").isdigit() for c in cells)
+
+
+def needed_width(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """About the narrowest terminal the table fits without splitting numbers."""
+    total = 1
+    for index, col in enumerate(columns):
+        cells = [row[index] for row in rows]
+        longest_word = max((len(w) for c in cells for w in c.split()), default=0)
+        floor = 0 if _is_numeric(cells) else max(min(TEXT_MIN, longest_word), longest_word)
+        widest = max((len(c) for c in cells), default=0) if _is_numeric(cells) else 0
+        total += max(len(col), unsplit_width(cells), floor, widest) + 3
+    return total
+
+
+def fit_columns(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int | None,
+    droppable: Sequence[str] = (),
+) -> tuple[list[str], list[list[str]]]:
+    """Drop the ``droppable`` columns, in order, until the table fits ``width`` columns."""
+    cols, body = list(columns), [list(r) for r in rows]
+    for name in droppable:
+        if width is None or needed_width(cols, body) + 4 <= width or name not in cols:
+            continue
+        index = cols.index(name)
+        cols.pop(index)
+        for row in body:
+            row.pop(index)
+    return cols, body
+
+
+def make_table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    title_justify: str = "center",
+    width: int | None = None,
+    droppable: Sequence[str] = (),
+) -> Table:
+    """A Rich table whose columns never split a number; on a terminal of ``width`` columns,
+    the ``droppable`` columns go first (in order) when everything does not fit."""
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    return table
-
-
-def roles_table(roles: Sequence[Role], title: str | None = None) -> Table:
-    table = _table(title, ["id", "company", "title", "category", "locations", "salary", "since"])
-    for r in roles:
-        since = (iso(r.first_seen) or "")[:10]
-        places = format_places(r.locations, r.remote)
-        table.add_row(
-            str(r.id), r.company_name, r.title, r.category, places, format_band(r.salary), since
+    columns, rows = fit_columns(columns, rows, width, droppable)
+    table = Table(title=title, show_lines=False, header_style="bold", title_justify=title_justify)  # type: ignore[arg-type]
+    natural = 1 + sum(
+        max([len(col), *(len(row[i]) for row in rows)]) + 3 for i, col in enumerate(columns)
+    )
+    squeezed = width is not None and natural > width
+    for index, col in enumerate(columns):
+        cells = [row[index] for row in rows]
+        numeric = _is_numeric(cells)
+        unsplit = unsplit_width(cells)
+        # Rich shrinks only columns without a fixed width: a column holding numbers gets one
+        # (its longest number) when the table must shrink, so the others give way.
+        fixed = max(unsplit, len(col)) if squeezed and unsplit and not numeric else None
+        table.add_column(
+            col,
+            overflow="fold",
+            width=fixed,
+            min_width=None if fixed else (unsplit or None),
+            no_wrap=numeric,
+            justify="left",
         )
-    return table
-
-
-def rows_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None) -> Table:
-    table = _table(title, columns)
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*row)
     return table
 
 
-def print_table(table: Table) -> None:
+def more_line(shown: int, total: int) -> str | None:
+    """``… 22,800 more: use --limit 0 or --format csv`` when rows were left out."""
+    if total <= shown:
+        return None
+    return f"… {total - shown:,} more: use --limit 0 or --format csv"
+
+
+def limited(items: Sequence[Any], limit: int | None) -> Sequence[Any]:
+    """The first ``limit`` items (all of them for None or 0)."""
+    return items if not limit else items[:limit]
+
+
+def terminal_width() -> int:
     from rich.console import Console
 
-    Console().print(table)
+    return Console().width
+
+
+def roles_table(roles: Sequence[Role], title: str | None = None, width: int | None = None) -> Table:
+    cols = ["id", "company", "title", "category", "locations", "pay", "since"]
+    rows = [
+        [
+            str(r.id),
+            r.company_name,
+            r.title,
+            category_label(r.category),
+            format_places(r.locations, r.remote),
+            band_text(r.salary),
+            (iso(r.first_seen) or "")[:10],
+        ]
+        for r in roles
+    ]
+    return make_table(title, cols, rows, width=width, droppable=("since", "category", "locations"))
+
+
+def rows_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    title: str | None,
+    width: int | None = None,
+    droppable: Sequence[str] = (),
+) -> Table:
+    cells = [["" if row.get(c) is None else _cell(row.get(c)) for c in columns] for row in rows]
+    return make_table(title, columns, cells, width=width, droppable=droppable)
+
+
+def _cell(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def print_table(table: Table, more: str | None = None) -> None:
+    from rich.console import Console
+
+    console = Console()
+    console.print(table)
+    if more:
+        console.print(more, highlight=False, markup=False)
 
 
 def compact_roles_table(roles: Sequence[Role], title: str | None = None) -> Table:
     """Company, title, places and native pay: fits an 80-column terminal."""
-    from tracker.report.money import band_text
-
-    table = _table(title, ["company", "title", "locations", "pay"])
-    for r in roles:
-        places = format_places(r.locations, r.remote)
-        table.add_row(r.company_name, r.title, places, band_text(r.salary, with_usd=False))
-    return table
+    rows = [
+        [r.company_name, r.title, format_places(r.locations, r.remote), band_text(r.salary, False)]
+        for r in roles
+    ]
+    return make_table(title, ["company", "title", "locations", "pay"], rows)
