@@ -153,7 +153,8 @@ async def scrape_one(engine: Engine, client: Any, target: Target) -> RunResult:
 
 async def fetch_board(client: Any, ref: SourceRef) -> Any:
     """The source's whole fetch within the run deadline (``[scrape] run_timeout``)."""
-    limit = parse_duration(getattr(client.settings, "run_timeout", "30m")).total_seconds()
+    scrape = getattr(client, "settings", None)
+    limit = parse_duration(getattr(scrape, "run_timeout", "30m")).total_seconds()
     try:
         async with asyncio.timeout(limit):
             return await get_source(ref.ats).fetch(client, ref)

@@ -151,6 +151,10 @@ def load_json_file(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ConfigError(
+            f"{path} is not valid JSON ({' '.join(str(exc).split())[:120]})"
+        ) from None
 
 
 def ingest_file(engine: Engine, path: Path, key: str, observed_at: datetime) -> RunResult:

@@ -6,6 +6,7 @@ payload fails the run loudly instead of reading as an empty (or shrunken) board.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from typing import Any
 from tracker.domain import SalaryBand, SourceRef
 from tracker.sources.base import SourceError
 
+MAX_AMOUNT = 1e13  # above any pay figure in any currency and period (VND a year is ~1e9)
 _BLOCKS = "p,div,li,br,h1,h2,h3,h4,h5,h6,tr,ul,ol,table,section,blockquote"
 _MONEY = re.compile(
     r"([$€£¥₹₩₱]\s?\d|\d[\d.,]*\s?(k|K)?\s?(USD|EUR|GBP|CAD|AUD|JPY|INR|SGD|CHF|SEK|KRW|PHP)\b"
@@ -112,10 +114,26 @@ def from_epoch_ms(value: Any) -> datetime | None:
 
 
 def number(value: Any) -> float | None:
-    """A JSON number as float (bools and strings are not numbers)."""
+    """A JSON number as float (bools and strings are not numbers); None for an amount no
+    board can mean: NaN, infinite (``1e400`` decodes as infinity), negative or absurdly large.
+    A bad amount drops that value, never the board."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        amount = float(value)
+    except OverflowError:  # an integer of 400 digits
+        return None
+    if not math.isfinite(amount) or amount < 0 or amount > MAX_AMOUNT:
+        return None
+    return amount
+
+
+def number_text(text: str) -> float | None:
+    """``"170,600.00"`` -> 170600.0 through :func:`number`; None when it is no amount."""
+    try:
+        return number(float(text.replace(",", "").strip()))
+    except (ValueError, OverflowError):
+        return None
 
 
 def base_url(ref: SourceRef, default: str) -> str:

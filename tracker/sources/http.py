@@ -397,4 +397,6 @@ def decode_json(body: bytes, content_type: str, url: httpx.URL | str) -> Any:
     except json.JSONDecodeError as exc:
         message = f"truncated or invalid JSON from {url}: {exc.msg} at char {exc.pos}"
         message += f" of {len(body)} bytes"
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        message = f"invalid JSON from {url}: {one_line(str(exc))[:120]}"
     raise SourceError(message)
