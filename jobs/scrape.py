@@ -27,6 +27,7 @@ from tracker.normalize import normalize
 from tracker.settings import Settings, parse_duration
 from tracker.sources import get_source
 from tracker.sources.base import NotModified, SourceError
+from tracker.sources.common import capped
 from tracker.sources.guard import check_token
 from tracker.storage_errors import storage_problem
 
@@ -98,7 +99,7 @@ def record_payload(
 ) -> RunResult:
     """Parse, normalize and record a fetched board, its signatures and validators: one
     transaction."""
-    raws = get_source(ref.ats).parse(payload, ref)
+    raws = capped(get_source(ref.ats).parse(payload, ref))
     with session_scope(engine) as session:
         postings, signatures = carry_forward(session, target, raws, ref, at)
         result = store.record_run(session, target.source_id, at, postings, started_at=at)

@@ -9,6 +9,7 @@ from typing import Any
 
 from tracker.diff import Change, Report
 from tracker.domain import Role
+from tracker.report.inert import clean, md_text
 from tracker.report.money import band_text
 from tracker.report.serialize import format_places, iso
 from tracker.report.summary import country_name, day
@@ -63,7 +64,8 @@ def heading(report: Report) -> str:
 
 
 def sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
-    """(title, columns, rows) for every table a report shows, in order."""
+    """(title, columns, rows) for every table a report shows, in order; cells are inert text
+    (no escape sequences or control characters; see tracker.report.inert)."""
     out: list[tuple[str, list[str], list[list[str]]]] = []
     for dim, rows in report.by.items():
         cells = [[dim_label(dim, d.key), str(d.start), str(d.end), f"{d.delta:+d}"] for d in rows]
@@ -80,7 +82,7 @@ def sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
     out.append(
         (f"Unverified sources ({len(unverified)})", ["Source", "Last ok", "Error"], unverified)
     )
-    return out
+    return [(title, cols, [[clean(c) for c in row] for row in rows]) for title, cols, rows in out]
 
 
 def rows_of(roles: Sequence[Role]) -> list[list[str]]:
@@ -91,12 +93,13 @@ def render_text(report: Report, width: int = 110) -> str:
     """Plain text with Rich tables (no colour codes): terminal output and the email text part."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-    console.print(heading(report))
+    console.print(clean(heading(report)), highlight=False, markup=False)
     console.print("")
     for line in report.summary:
-        console.print(f"• {line}", highlight=False, markup=False)
+        console.print(f"• {clean(line)}", highlight=False, markup=False)
     for title, columns, rows in sections(report):
         if not rows:
             continue
@@ -104,23 +107,24 @@ def render_text(report: Report, width: int = 110) -> str:
         for col in columns:
             table.add_column(col, overflow="fold")
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))
         console.print("")
         console.print(table)
     return console.export_text()
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Inert markdown: HTML escaped, markdown punctuation (``|`` too) escaped, one line."""
+    return md_text(text)
 
 
 def render_markdown(report: Report) -> str:
-    lines = [f"# {heading(report)}", ""]
+    lines = [f"# {_md_cell(heading(report))}", ""]
     lines += [f"- {_md_cell(s)}" for s in report.summary]
     for title, columns, rows in sections(report):
         if not rows:
             continue
-        lines += ["", f"## {title}", "", "| " + " | ".join(columns) + " |"]
+        lines += ["", f"## {_md_cell(title)}", "", "| " + " | ".join(columns) + " |"]
         lines.append("|" + "|".join("---" for _ in columns) + "|")
         lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

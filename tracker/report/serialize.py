@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tracker.domain import Place, Role, SalaryBand
+from tracker.report.inert import csv_cell
 
 
 def iso(value: datetime | None) -> str | None:
@@ -162,9 +163,9 @@ def role_row(role: Role) -> dict[str, Any]:
 
 
 def to_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> str:
-    """Rows -> CSV text with a header."""
+    """Rows -> CSV text with a header; text cells made inert (no formulas, no controls)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tracker.domain import Role
+from tracker.report.inert import rich_cell
 from tracker.report.serialize import format_band, format_places, iso
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 def _table(title: str | None, columns: Sequence[str]) -> Table:
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=rich_cell(title) if title else None, show_lines=False, header_style="bold")
     for col in columns:
         table.add_column(col, overflow="fold")
     return table
@@ -26,16 +27,15 @@ def roles_table(roles: Sequence[Role], title: str | None = None) -> Table:
     for r in roles:
         since = (iso(r.first_seen) or "")[:10]
         places = format_places(r.locations, r.remote)
-        table.add_row(
-            str(r.id), r.company_name, r.title, r.category, places, format_band(r.salary), since
-        )
+        cells = (r.id, r.company_name, r.title, r.category, places, format_band(r.salary), since)
+        table.add_row(*(rich_cell(c) for c in cells))
     return table
 
 
 def rows_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None) -> Table:
     table = _table(title, columns)
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*(rich_cell(row.get(c)) for c in columns))
     return table
 
 
@@ -52,5 +52,6 @@ def compact_roles_table(roles: Sequence[Role], title: str | None = None) -> Tabl
     table = _table(title, ["company", "title", "locations", "pay"])
     for r in roles:
         places = format_places(r.locations, r.remote)
-        table.add_row(r.company_name, r.title, places, band_text(r.salary, with_usd=False))
+        cells = (r.company_name, r.title, places, band_text(r.salary, with_usd=False))
+        table.add_row(*(rich_cell(c) for c in cells))
     return table

@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from tracker.domain import SalaryBand, SourceRef
+from tracker.domain import RawPosting, SalaryBand, SourceRef
 from tracker.sources.base import SourceError
 
 MAX_AMOUNT = 1e13  # above any pay figure in any currency and period (VND a year is ~1e9)
@@ -196,4 +197,54 @@ def structured_band(
         period=period,
         source="structured",
         label=label,
+    )
+
+
+# Length caps applied to every parsed posting (a hostile board can send a 10 MB title).
+CAPS = {
+    "title": 300,
+    "department": 200,
+    "team": 200,
+    "location_raw": 1000,
+    "place": 300,
+    "salary_text": 1000,
+    "salary_texts": 20,
+    "places": 100,
+    "salaries": 20,
+    "description": 200_000,
+    "url": 2048,
+}
+
+
+def cap(text: str | None, limit: int) -> str | None:
+    """``text`` cut to ``limit`` characters (an ellipsis marks the cut)."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def capped(postings: Iterable[RawPosting]) -> list[RawPosting]:
+    """Postings with every free-text field within :data:`CAPS`; an over-long URL is dropped
+    (a cut URL would point elsewhere). Applied to what every source's ``parse`` returns."""
+    return [_capped(p) for p in postings]
+
+
+def _capped(p: RawPosting) -> RawPosting:
+    places = tuple(
+        replace(pl, raw=cap(pl.raw, CAPS["place"]) or "", city=cap(pl.city, CAPS["place"]))
+        for pl in p.structured_places[: CAPS["places"]]
+    )
+    return replace(
+        p,
+        title=cap(p.title, CAPS["title"]) or "",
+        department=cap(p.department, CAPS["department"]),
+        team=cap(p.team, CAPS["team"]),
+        location_raw=cap(p.location_raw, CAPS["location_raw"]),
+        structured_places=places,
+        salaries=p.salaries[: CAPS["salaries"]],
+        salary_texts=tuple(
+            cap(t, CAPS["salary_text"]) or "" for t in p.salary_texts[: CAPS["salary_texts"]]
+        ),
+        description=cap(p.description, CAPS["description"]),
+        url=p.url if p.url is None or len(p.url) <= CAPS["url"] else None,
     )
