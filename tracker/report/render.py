@@ -142,7 +142,7 @@ def render_html(report: Report, chart_cid: str | None = None, title: str | None 
     return template.render(
         title=title or heading(report),
         heading=heading(report),
-        summary=report.summary,
+        summary=[clean(line) for line in report.summary],
         sections=sections(report),
         chart_cid=chart_cid,
     )
