@@ -58,7 +58,7 @@ def _prepare(data: dict[str, Any], where: str) -> dict[str, Any]:
             renames = _RENAMES.get(key, {})
             value = {renames.get(k, k): _plain(v) for k, v in value.items()}
         out[key] = _plain(value)
-    _no_stray_bools(Settings, out, where, "")
+    _strict_scalars(Settings, out, where, "")
     return out
 
 
@@ -66,8 +66,9 @@ def _plain(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _no_stray_bools(cls: type, data: dict[str, Any], where: str, section: str) -> None:
-    """Pydantic's lax mode reads ``true`` as 1; a boolean is only valid for a bool field."""
+def _strict_scalars(cls: type, data: dict[str, Any], where: str, section: str) -> None:
+    """Pydantic's lax mode reads ``true`` as 1 and ``"587"`` as 587: here a boolean is only
+    valid for a bool field, and a string never for a number field."""
     defaults = {f.name: f for f in fields(cls)}
     for key, value in data.items():
         f = defaults.get(key)
@@ -75,10 +76,13 @@ def _no_stray_bools(cls: type, data: dict[str, Any], where: str, section: str) -
             continue
         if f.default_factory is not MISSING and is_dataclass(f.default_factory):
             if isinstance(value, dict):
-                _no_stray_bools(f.default_factory, value, where, key)
+                _strict_scalars(f.default_factory, value, where, key)
             continue
-        if isinstance(value, bool) and not isinstance(f.default, bool):
-            got = str(value).lower()
+        numeric = _kind(f) != "a string"
+        if (isinstance(value, bool) and not isinstance(f.default, bool)) or (
+            numeric and isinstance(value, str)
+        ):
+            got = str(value).lower() if isinstance(value, bool) else repr(value)
             raise ConfigError(f"{where}: {_label(section, key)}: expected {_kind(f)}, got {got}")
 
 
