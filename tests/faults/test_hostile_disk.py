@@ -87,11 +87,9 @@ def test_full_disk_is_one_line_exit_1_and_the_database_stays_intact(
         filler = fill(small_disk)
         board.route(board_path("acme"), json_body(big))
         args = ["--db", db, "--config", str(config)]
-        tried = [
-            run_tracker([*args, "scrape"], tmp_path),
-            run_tracker([*args, "ingest", str(payload), "--source", "greenhouse:acme",
-                         "--observed-at", iso(datetime.now(UTC) + timedelta(hours=1)) or ""], tmp_path),
-        ]  # fmt: skip
+        later = iso(datetime.now(UTC) + timedelta(hours=1)) or ""
+        ingest = ["ingest", str(payload), "--source", "greenhouse:acme", "--observed-at", later]
+        tried = [run_tracker([*args, "scrape"], tmp_path), run_tracker([*args, *ingest], tmp_path)]
         for ran in tried:
             assert ran.code == 1, ran.stdout + ran.stderr
             line = ran.one_error_line()
