@@ -48,6 +48,8 @@ def _user_error(exc: Exception) -> str | None:
     """The message for errors that mean bad input / unusable setup (exit 2), else None."""
     if isinstance(exc, ConfigError | FileNotFoundError | IsADirectoryError):
         return str(exc)
+    if isinstance(exc, PermissionError):
+        return f"{exc.strerror or 'permission denied'}: {exc.filename or ''}".rstrip(": ")
     mod = type(exc).__module__
     if mod.startswith(("db.", "tracker.sources")) and type(exc).__name__ in {
         "StoreError",

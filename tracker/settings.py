@@ -125,10 +125,12 @@ def load_settings(config: str | None = None, db: str | None = None) -> Settings:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
         except OSError as exc:
             raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
-    from tracker.settings_check import validate_settings
+    if data:
+        from tracker.settings_check import validate_settings  # Pydantic: only for a real file
 
-    settings = validate_settings(data, path)
-    settings = replace(settings, config_path=path)
+        settings = replace(validate_settings(data, path), config_path=path)
+    else:
+        settings = Settings(config_path=path)
     env_db = os.environ.get("TRACKER_DATABASE_URL")
     if db or env_db:
         settings = replace(settings, database_url=db or env_db or DEFAULT_DB)
