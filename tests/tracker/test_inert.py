@@ -121,3 +121,14 @@ def test_markdown_is_inert() -> None:
 def test_html_is_escaped_and_clean() -> None:
     out = render_html(hostile_report())
     assert "<script>alert" not in out and "\x1b" not in out
+
+
+def test_json_output_is_the_same_value_and_inert() -> None:
+    import json
+
+    from tracker.report.serialize import dumps
+
+    value = [{"title": "a\x9b31m\u202eb\x1bc\u2028 東京", "n": 1}]
+    out = dumps(value)
+    assert json.loads(out) == value
+    assert all(ch not in out for ch in "\x9b\u202e\x1b\u2028") and "東京" in out

@@ -9,6 +9,7 @@ HTML or ``javascript:`` links. Renderers pass every such value through one of th
   ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``;
 - :func:`md_text` escapes HTML and markdown punctuation; :func:`md_link` links only http(s)
   URLs (anything else is shown as plain text);
+- :func:`json_inert` escapes what ``json.dumps(ensure_ascii=False)`` leaves raw (C1, bidi);
 - :func:`rich_cell` gives Rich a plain ``Text`` (never markup) of the cleaned value.
 
 Pure, import-light (Rich is imported only by :func:`rich_cell`).
@@ -52,6 +53,16 @@ def clean(value: Any, *, multiline: bool = False) -> str:
     else:
         text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
     return _CONTROLS.sub("", text)
+
+
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_inert(text: str) -> str:
+    """JSON text with the characters ``json.dumps(ensure_ascii=False)`` leaves raw but a
+    terminal may act on (DEL, C1 controls, line separators, bidi overrides) written as
+    ``\\uXXXX`` escapes: the same JSON value. (C0 controls are always escaped by json.)"""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def csv_cell(value: Any) -> Any:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tracker.domain import Place, Role, SalaryBand
-from tracker.report.inert import csv_cell
+from tracker.report.inert import csv_cell, json_inert
 
 
 def iso(value: datetime | None) -> str | None:
@@ -72,8 +72,9 @@ def role_dict(role: Role) -> dict[str, Any]:
 
 
 def dumps(value: Any) -> str:
-    """Pretty, UTF-8 JSON as every ``--format json`` prints it."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """Pretty, UTF-8 JSON as every ``--format json`` prints it; C1 controls and bidi overrides
+    are written as ``\\uXXXX`` escapes (the same JSON, inert in a terminal)."""
+    return json_inert(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 def format_places(places: Sequence[Place], remote: bool = False) -> str:
