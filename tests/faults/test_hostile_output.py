@@ -79,6 +79,7 @@ def test_hostile_titles_are_inert_in_every_output(tmp_path: Path) -> None:
         outputs = {
             "csv": tracker("roles", "--all", "--format", "csv"),
             "table": tracker("roles", "--all"),
+            "json": tracker("roles", "--all", "--format", "json"),
             "text": tracker("diff", "--all", "--from", iso(start) or "", "--to", iso(end) or ""),
             "markdown": tracker(
                 "diff", "--all", "--format", "markdown", "--from", iso(start) or "",
@@ -94,6 +95,7 @@ def test_hostile_titles_are_inert_in_every_output(tmp_path: Path) -> None:
         assert_no_controls(out)
         assert "Data Center Operations Lead" in out, name
 
+    assert {r["title"] for r in json.loads(outputs["json"])} == {t.strip() for t in TITLES}
     rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
     assert len(rows) == len(TITLES)
     for row in rows:
