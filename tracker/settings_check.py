@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import MISSING, fields, is_dataclass
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 from tracker.settings import ConfigError, Settings, parse_duration
 
@@ -41,11 +41,20 @@ def validate_settings(data: dict[str, Any], path: str | None) -> Settings:
 
 
 def _dataclasses(cls: type) -> list[type]:
+    """``cls`` and every dataclass its fields hold (nested tables, arrays of tables)."""
     found = [cls]
-    for f in fields(cls):
-        if f.default_factory is not MISSING and is_dataclass(f.default_factory):
-            found += _dataclasses(f.default_factory)
+    for hint in get_type_hints(cls).values():
+        for inner in (hint, *_args(hint)):
+            if isinstance(inner, type) and is_dataclass(inner) and inner not in found:
+                found += [c for c in _dataclasses(inner) if c not in found]
     return found
+
+
+def _args(hint: Any) -> list[Any]:
+    out: list[Any] = []
+    for arg in get_args(hint):
+        out += [arg, *_args(arg)]
+    return out
 
 
 def _prepare(data: dict[str, Any], where: str) -> dict[str, Any]:
