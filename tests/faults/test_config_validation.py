@@ -81,7 +81,7 @@ def test_bad_token_and_workday_site_refused_at_import(tmp_path: Path) -> None:
 def test_stored_bad_token_fails_its_run_without_a_request(tmp_path: Path) -> None:
     db_file = tmp_path / "tracker.db"
     db = f"sqlite:///{db_file}"
-    config = write_config(tmp_path / "tracker.toml", scrape={"retries": 0, "timeout": 10})
+    config = write_config(tmp_path / "tracker.toml", scrape={"retries": 0, "timeout": 30})
     cli = Cli(db, config)
     with HostileServer() as board:
         board.route(board_path("good"), json_body(gh_board(2)))

@@ -69,7 +69,7 @@ def test_full_disk_is_one_line_exit_1_and_the_database_stays_intact(
 ) -> None:
     db_file = small_disk / "tracker.db"
     db = f"sqlite:///{db_file}"
-    config = write_config(tmp_path / "tracker.toml", scrape={"retries": 0, "timeout": 10})
+    config = write_config(tmp_path / "tracker.toml", scrape={"retries": 0, "timeout": 30})
     cli = Cli(db, config)
     big = gh_board(400, start=5000)
     for job in big["jobs"]:  # type: ignore[union-attr]
@@ -155,7 +155,7 @@ def test_full_disk_on_postgresql_is_one_line_exit_1(
     tmp_path: Path, pg_on_small_disk: tuple[str, Path]
 ) -> None:
     db, disk = pg_on_small_disk
-    config = write_config(tmp_path / "tracker.toml", scrape={"retries": 0, "timeout": 10})
+    config = write_config(tmp_path / "tracker.toml", scrape={"retries": 0, "timeout": 30})
     cli = Cli(db, config)
     big = gh_board(400, start=5000)
     with HostileServer() as board:

@@ -54,7 +54,7 @@ def test_hostile_titles_are_inert_in_every_output(tmp_path: Path) -> None:
         board.route(board_path("acme"), json_body(hostile_board()))
         config = write_config(
             tmp_path / "tracker.toml",
-            scrape={"retries": 0, "timeout": 10},
+            scrape={"retries": 0, "timeout": 30},
             digest={"to": ["analyst@example.com"], "from": "tracker@example.com"},
             smtp={"host": "127.0.0.1", "port": smtp.port, "security": "none"},
         )
