@@ -24,9 +24,12 @@ from db.session import session_scope
 from db.store import StoreError
 from tracker.domain import Posting, RawPosting, RunResult, SourceRef
 from tracker.normalize import normalize
-from tracker.settings import Settings
+from tracker.settings import Settings, parse_duration
 from tracker.sources import get_source
 from tracker.sources.base import NotModified, SourceError
+from tracker.sources.common import capped
+from tracker.sources.guard import check_token
+from tracker.storage_errors import storage_problem
 
 log = logging.getLogger("tracker.scrape")
 
@@ -51,6 +54,9 @@ def prepared(engine: Engine, target: Target) -> SourceRef:
     """The source's reference with what incremental fetching needs: ``_known`` (every posting
     ever seen -> its list signature) and ``_validators`` (ETag/Last-Modified of the last ok
     fetch, only when that fetch's result is what a 304 would stand for)."""
+    problem = check_token(target.ref.ats, target.ref.token, target.ref.options)
+    if problem:  # stored before tokens were checked: never let it steer a request path
+        raise SourceError(f"{target.ref.key}: {problem}")
     with session_scope(engine) as session:
         known = store.known_signatures(session, target.source_id)
         row = store.get_source_row(session, target.ref.key)
@@ -93,7 +99,7 @@ def record_payload(
 ) -> RunResult:
     """Parse, normalize and record a fetched board, its signatures and validators: one
     transaction."""
-    raws = get_source(ref.ats).parse(payload, ref)
+    raws = capped(get_source(ref.ats).parse(payload, ref))
     with session_scope(engine) as session:
         postings, signatures = carry_forward(session, target, raws, ref, at)
         result = store.record_run(session, target.source_id, at, postings, started_at=at)
@@ -126,7 +132,7 @@ async def scrape_one(engine: Engine, client: Any, target: Target) -> RunResult:
         ref = prepared(engine, target)
         with client.scope_for(ref) as scope:
             try:
-                payload = await get_source(ref.ats).fetch(client, ref)
+                payload = await fetch_board(client, ref)
             except NotModified:
                 result = record_not_modified(engine, target, started, scope)
             else:
@@ -137,11 +143,26 @@ async def scrape_one(engine: Engine, client: Any, target: Target) -> RunResult:
     except StoreError:
         raise
     except Exception as exc:  # a parser bug must not stop the other boards
+        if storage_problem(exc):  # a full disk or I/O error stops the whole pass instead
+            raise
         log.exception("unexpected error on %s", target.ref.key)
         error = f"internal error: {type(exc).__name__}: {exc}"
         result = record(engine, target, started, postings=None, error=error, started_at=started)
     log_run(result, time.monotonic() - clock)
     return result
+
+
+async def fetch_board(client: Any, ref: SourceRef) -> Any:
+    """The source's whole fetch within the run deadline (``[scrape] run_timeout``)."""
+    scrape = getattr(client, "settings", None)
+    limit = parse_duration(getattr(scrape, "run_timeout", "30m")).total_seconds()
+    try:
+        async with asyncio.timeout(limit):
+            return await get_source(ref.ats).fetch(client, ref)
+    except TimeoutError:
+        raise SourceError(
+            f"{ref.key}: run deadline of {limit:g}s exceeded before the board was fully fetched"
+        ) from None
 
 
 def log_run(result: RunResult, seconds: float) -> None:

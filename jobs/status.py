@@ -16,6 +16,7 @@ from db.digests import DigestSend
 from db.session import session_scope
 from db.status import SourceInfo
 from jobs.reports import failing_since
+from tracker.report.inert import clean
 from tracker.report.serialize import dumps, iso
 from tracker.report.tables import print_table, rows_table
 from tracker.settings import Settings, parse_duration
@@ -174,7 +175,7 @@ def print_status(engine: Engine, settings: Settings, fmt: str) -> None:
     print_table(rows_table(table, cols, f"{len(rows)} sources (times UTC)"))
     for row in rows:
         if row["error"]:
-            typer.echo(f"{row['key']}: {row['error']}")
+            typer.echo(clean(f"{row['key']}: {row['error']}"))
     if not snap.jobs:
         typer.echo("daemon: nothing scheduled (start `tracker daemon`)")
     _print_digest(digest, now, snap)

@@ -23,6 +23,7 @@ from jobs.scrape import Target, ingest_payload, run_scrape
 from jobs.sources import select_targets
 from tracker.counts import count_roles
 from tracker.domain import RoleFilter, RunResult
+from tracker.report.inert import clean
 from tracker.report.labels import company_names, dim_value
 from tracker.report.money import PERIOD_SUFFIX
 from tracker.report.serialize import ROLE_CSV_FIELDS, dumps, iso, role_dict, role_row, to_csv
@@ -199,6 +200,10 @@ def load_json_file(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ConfigError(
+            f"{path} is not valid JSON ({' '.join(str(exc).split())[:120]})"
+        ) from None
 
 
 def load_capture(path: Path) -> Any:
@@ -271,8 +276,9 @@ def print_history(engine: Engine, posting_id: int, fmt: str) -> None:
         typer.echo(dumps(history_dict(hist)))
         return
     role = hist.role
-    typer.echo(f"#{role.id} {role.title} — {role.company_name} ({role.source} {role.external_id})")
-    typer.echo(f"url: {role.url or '-'}")
+    head = f"#{role.id} {role.title} — {role.company_name} ({role.source} {role.external_id})"
+    typer.echo(clean(head))
+    typer.echo(f"url: {clean(role.url or '-')}")
     spans = [{"opened": iso(s.opened_at), "closed": iso(s.closed_at) or "open"} for s in hist.spans]
     print_table(rows_table(spans, ["opened", "closed"], "Open spans (gaps = closed periods)"))
     rows = [

@@ -65,15 +65,22 @@ def _user_error(exc: Exception) -> str | None:
 
 
 def handled(func: F) -> F:
-    """Turn known errors into one line + exit 2 (no traceback)."""
+    """Validate the config first (every command); turn known errors into one line + exit 2
+    (storage errors such as a full disk: exit 1), never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            settings()
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
+            from tracker.storage_errors import storage_problem
+
+            problem = storage_problem(exc)
+            if problem is not None:
+                fail(f"storage error: {problem} (the write in progress was rolled back)", 1)
             message = _user_error(exc)
             if message is None:
                 raise

@@ -3,6 +3,11 @@
 Precedence for the database: ``--db`` > ``TRACKER_DATABASE_URL`` > ``database_url`` in the config
 file > ``sqlite:///tracker.db``.
 Config file: ``--config`` > ``TRACKER_CONFIG`` > ``./tracker.toml``.
+
+The file is validated when it is loaded (:mod:`tracker.settings_check`, Pydantic): a wrong type,
+a bad value or an unknown key or section anywhere is a ``ConfigError`` (one line, exit 2).
+To add a setting, add a field to one of the dataclasses below (and a value check in
+``tracker/settings_check.py`` if its type alone does not say what is valid).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -81,6 +86,7 @@ class ScrapeSettings:
     user_agent: str = DEFAULT_USER_AGENT
     max_bytes: int = 50_000_000  # response-size cap per request
     backoff: float = 1.0  # base seconds for exponential backoff
+    run_timeout: str | float = "30m"  # deadline of one board's whole fetch (all pages, retries)
 
 
 @dataclass(frozen=True)
@@ -115,25 +121,6 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
 
-def _section(cls: type, data: Any, name: str, renames: dict[str, str] | None = None) -> Any:
-    if data is None:
-        return cls()
-    if not isinstance(data, dict):
-        raise ConfigError(f"config: [{name}] must be a table")
-    renames = renames or {}
-    known = {f.name for f in fields(cls)}
-    kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        attr = renames.get(key, key)
-        if attr not in known:
-            raise ConfigError(f"config: unknown key {key!r} in [{name}]")
-        kwargs[attr] = tuple(value) if isinstance(value, list) else value
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:  # pragma: no cover - defensive
-        raise ConfigError(f"config: [{name}]: {exc}") from None
-
-
 def load_settings(config: str | None = None, db: str | None = None) -> Settings:
     """Build Settings from the config file and environment (see module docstring)."""
     path = config or os.environ.get("TRACKER_CONFIG")
@@ -147,20 +134,14 @@ def load_settings(config: str | None = None, db: str | None = None) -> Settings:
             raise ConfigError(f"config file not found: {path}") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
-    top = {"database_url", "watchlist", "scrape", "digest", "smtp"}
-    unknown = set(data) - top
-    if unknown:
-        raise ConfigError(f"config: unknown key(s) {', '.join(sorted(unknown))} in {path}")
-    settings = Settings(
-        database_url=str(data.get("database_url", DEFAULT_DB)),
-        watchlist=data.get("watchlist"),
-        config_path=path,
-        scrape=_section(ScrapeSettings, data.get("scrape"), "scrape"),
-        digest=_section(DigestSettings, data.get("digest"), "digest", {"from": "from_addr"}),
-        smtp=_section(SmtpSettings, data.get("smtp"), "smtp"),
-    )
-    parse_duration(settings.scrape.interval)
-    parse_duration(settings.scrape.jitter)
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    if data:
+        from tracker.settings_check import validate_settings  # Pydantic: only for a real file
+
+        settings = replace(validate_settings(data, path), config_path=path)
+    else:
+        settings = Settings(config_path=path)
     env_db = os.environ.get("TRACKER_DATABASE_URL")
     if db or env_db:
         settings = replace(settings, database_url=db or env_db or DEFAULT_DB)

@@ -12,6 +12,7 @@ from typing import Any
 from tracker.domain import SourceRef
 from tracker.settings import ConfigError, parse_duration
 from tracker.shipped import shipped_fallback
+from tracker.sources.guard import check_token
 
 # Keys every ATS needs beyond company/ats/token, per ATS.
 REQUIRED_OPTIONS: dict[str, tuple[str, ...]] = {
@@ -66,6 +67,9 @@ def build_entry(data: dict[str, Any], where: str, known_ats: set[str]) -> WatchE
             f"{where}: unknown ats {ats!r} (supported: {', '.join(sorted(known_ats))})"
         )
     options = {k: v for k, v in data.items() if k not in TOP_KEYS}
+    problem = check_token(ats, data["token"].strip(), options)
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
     missing = [k for k in REQUIRED_OPTIONS.get(ats, ()) if not options.get(k)]
     if missing:
         raise ConfigError(f"{where}: ats {ats!r} also needs {', '.join(missing)}")

@@ -12,10 +12,10 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from tracker.diff import Change, Report
 from tracker.domain import Role
+from tracker.report.inert import clean, md_link, md_text, safe_url
 from tracker.report.labels import category_label, company_names
 from tracker.report.money import band_text
 from tracker.report.reasons import short_reason, turnover
@@ -55,22 +55,6 @@ class Section:
     rows: list[list[Cell]]
     more: int = 0  # rows left out (see MAX_ROWS)
     notes: list[str] = field(default_factory=list)
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is an absolute http(s) URL with a host, else None."""
-    if not url:
-        return None
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if any(ch in text for ch in "\r\n\t\x00"):
-        return None
-    return text
 
 
 def dim_label(dim: str, key: Any, names: Mapping[str, str] | None = None) -> str:
@@ -164,7 +148,20 @@ def sections(report: Report) -> list[Section]:
             unverified,
         )
     )
-    return out
+    return [inert_section(section) for section in out]
+
+
+def inert_cell(cell: Cell) -> Cell:
+    """The cell without escape sequences or control characters (tracker.report.inert)."""
+    if isinstance(cell, Link):
+        return Link(clean(cell.text), cell.url)
+    return clean(cell)
+
+
+def inert_section(section: Section) -> Section:
+    rows = [[inert_cell(c) for c in row] for row in section.rows]
+    title = clean(section.title)
+    return Section(title, section.columns, rows, section.more, section.notes)
 
 
 def roles_section(title: str, columns: list[str], roles: Sequence[Role]) -> Section:
@@ -185,10 +182,10 @@ def render_text(report: Report, width: int = 110) -> str:
     from rich.console import Console
 
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-    console.print(heading(report), highlight=False, markup=False)
+    console.print(clean(heading(report)), highlight=False, markup=False)
     console.print("")
     for line in report.summary:
-        console.print(f"• {line}", highlight=False, markup=False)
+        console.print(f"• {clean(line)}", highlight=False, markup=False)
     for section in sections(report):
         if not section.rows:
             continue
@@ -202,30 +199,28 @@ def render_text(report: Report, width: int = 110) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _md_link_text(text: str) -> str:
-    for ch in "\\[]*_`<>":
-        text = text.replace(ch, "\\" + ch)
-    return text
+    return md_text(text)
 
 
 def md_cell(cell: Cell) -> str:
-    """A markdown table cell; a link is ``[title](url)`` with the URL percent-encoded."""
+    """A markdown table cell (inert text); a link is ``[title](url)`` for http(s) URLs only."""
     if isinstance(cell, Link) and cell.url:
-        url = quote(cell.url, safe=":/?#@!$&'*+,;=%~-._")
-        return _md_cell(f"[{_md_link_text(cell.text)}]({url})")
+        return md_link(cell.text, cell.url)
     return _md_cell(str(cell))
 
 
 def render_markdown(report: Report) -> str:
-    lines = [f"# {heading(report)}", ""]
+    lines = [f"# {_md_cell(heading(report))}", ""]
     lines += [f"- {_md_cell(s)}" for s in report.summary]
     for section in sections(report):
         if not section.rows:
             continue
-        lines += ["", f"## {section.title}", "", "| " + " | ".join(section.columns) + " |"]
+        lines += [
+            "",
+            f"## {_md_cell(section.title)}",
+            "",
+            "| " + " | ".join(section.columns) + " |",
+        ]
         lines.append("|" + "|".join("---" for _ in section.columns) + "|")
         lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in section.rows]
         if section.more:
@@ -272,7 +267,7 @@ def render_html(
     return template.render(
         title=title or heading(report),
         heading=heading(report),
-        summary=report.summary,
+        summary=[clean(line) for line in report.summary],
         sections=sections(report),
         chart_cid=chart_cid,
         chart=chart or {},

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tracker.domain import Place, Role, SalaryBand
+from tracker.report.inert import csv_cell, json_inert
 
 
 def iso(value: datetime | None) -> str | None:
@@ -71,8 +72,9 @@ def role_dict(role: Role) -> dict[str, Any]:
 
 
 def dumps(value: Any) -> str:
-    """Pretty, UTF-8 JSON as every ``--format json`` prints it."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """Pretty, UTF-8 JSON as every ``--format json`` prints it; C1 controls and bidi overrides
+    are written as ``\\uXXXX`` escapes (the same JSON, inert in a terminal)."""
+    return json_inert(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 def format_places(places: Sequence[Place], remote: bool = False) -> str:
@@ -158,9 +160,9 @@ def role_row(role: Role) -> dict[str, Any]:
 
 
 def to_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> str:
-    """Rows -> CSV text with a header."""
+    """Rows -> CSV text with a header; text cells made inert (no formulas, no controls)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tracker.domain import Role
+from tracker.report.inert import rich_cell
 from tracker.report.labels import category_label
 from tracker.report.money import band_text
 from tracker.report.serialize import format_places, iso
@@ -84,7 +85,12 @@ def make_table(
     from rich.table import Table
 
     columns, rows = fit_columns(columns, rows, width, droppable)
-    table = Table(title=title, show_lines=False, header_style="bold", title_justify=title_justify)  # type: ignore[arg-type]
+    table = Table(
+        title=rich_cell(title) if title else None,
+        show_lines=False,
+        header_style="bold",
+        title_justify=title_justify,  # type: ignore[arg-type]
+    )
     natural = 1 + sum(
         max([len(col), *(len(row[i]) for row in rows)]) + 3 for i, col in enumerate(columns)
     )
@@ -105,7 +111,7 @@ def make_table(
             justify="left",
         )
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(rich_cell(cell) for cell in row))
     return table
 
 

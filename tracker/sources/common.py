@@ -6,14 +6,17 @@ payload fails the run loudly instead of reading as an empty (or shrunken) board.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from tracker.domain import SalaryBand, SourceRef
+from tracker.domain import RawPosting, SalaryBand, SourceRef
 from tracker.sources.base import SourceError
 
+MAX_AMOUNT = 1e13  # above any pay figure in any currency and period (VND a year is ~1e9)
 _BLOCKS = "p,div,li,br,h1,h2,h3,h4,h5,h6,tr,ul,ol,table,section,blockquote"
 _MONEY = re.compile(
     r"([$€£¥₹₩₱]\s?\d|\d[\d.,]*\s?(k|K)?\s?(USD|EUR|GBP|CAD|AUD|JPY|INR|SGD|CHF|SEK|KRW|PHP)\b"
@@ -112,10 +115,26 @@ def from_epoch_ms(value: Any) -> datetime | None:
 
 
 def number(value: Any) -> float | None:
-    """A JSON number as float (bools and strings are not numbers)."""
+    """A JSON number as float (bools and strings are not numbers); None for an amount no
+    board can mean: NaN, infinite (``1e400`` decodes as infinity), negative or absurdly large.
+    A bad amount drops that value, never the board."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        amount = float(value)
+    except OverflowError:  # an integer of 400 digits
+        return None
+    if not math.isfinite(amount) or amount < 0 or amount > MAX_AMOUNT:
+        return None
+    return amount
+
+
+def number_text(text: str) -> float | None:
+    """``"170,600.00"`` -> 170600.0 through :func:`number`; None when it is no amount."""
+    try:
+        return number(float(text.replace(",", "").strip()))
+    except (ValueError, OverflowError):
+        return None
 
 
 def base_url(ref: SourceRef, default: str) -> str:
@@ -178,4 +197,54 @@ def structured_band(
         period=period,
         source="structured",
         label=label,
+    )
+
+
+# Length caps applied to every parsed posting (a hostile board can send a 10 MB title).
+CAPS = {
+    "title": 300,
+    "department": 200,
+    "team": 200,
+    "location_raw": 1000,
+    "place": 300,
+    "salary_text": 1000,
+    "salary_texts": 20,
+    "places": 100,
+    "salaries": 20,
+    "description": 200_000,
+    "url": 2048,
+}
+
+
+def cap(text: str | None, limit: int) -> str | None:
+    """``text`` cut to ``limit`` characters (an ellipsis marks the cut)."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def capped(postings: Iterable[RawPosting]) -> list[RawPosting]:
+    """Postings with every free-text field within :data:`CAPS`; an over-long URL is dropped
+    (a cut URL would point elsewhere). Applied to what every source's ``parse`` returns."""
+    return [_capped(p) for p in postings]
+
+
+def _capped(p: RawPosting) -> RawPosting:
+    places = tuple(
+        replace(pl, raw=cap(pl.raw, CAPS["place"]) or "", city=cap(pl.city, CAPS["place"]))
+        for pl in p.structured_places[: CAPS["places"]]
+    )
+    return replace(
+        p,
+        title=cap(p.title, CAPS["title"]) or "",
+        department=cap(p.department, CAPS["department"]),
+        team=cap(p.team, CAPS["team"]),
+        location_raw=cap(p.location_raw, CAPS["location_raw"]),
+        structured_places=places,
+        salaries=p.salaries[: CAPS["salaries"]],
+        salary_texts=tuple(
+            cap(t, CAPS["salary_text"]) or "" for t in p.salary_texts[: CAPS["salary_texts"]]
+        ),
+        description=cap(p.description, CAPS["description"]),
+        url=p.url if p.url is None or len(p.url) <= CAPS["url"] else None,
     )

@@ -2,7 +2,10 @@
 
 ``HttpClient`` wraps ``httpx.AsyncClient`` with the ``[scrape]`` settings:
 
-- a request timeout and our User-Agent on every request;
+- a deadline on every request: ``timeout`` seconds for the whole attempt (connect, headers and
+  the whole body, however slowly it drips), not per read; and our User-Agent;
+- redirects are followed only on the same host (same scheme and port, or an http -> https
+  upgrade of the same host name); any other target fails at once with a SourceError naming it;
 - retries (``retries`` extra attempts) with exponential backoff plus jitter on connect errors,
   timeouts, broken or truncated responses, HTTP 429 and 5xx; ``Retry-After`` (seconds or an HTTP
   date) is honoured (plus up to 10 % jitter), capped at ``max_retry_after`` seconds;
@@ -49,6 +52,7 @@ import httpx
 from tracker.domain import SourceRef
 from tracker.settings import ScrapeSettings
 from tracker.sources.base import BudgetExceeded, NotModified, SourceError, Validators
+from tracker.sources.guard import refuse_off_host_redirect
 
 __all__ = [
     "BudgetExceeded",
@@ -181,6 +185,7 @@ class HttpClient:
             headers={"User-Agent": self.settings.user_agent, "Accept": ACCEPT_JSON},
             follow_redirects=True,
             transport=transport,
+            event_hooks={"response": [refuse_off_host_redirect]},
         )
 
     async def __aenter__(self) -> HttpClient:
@@ -331,20 +336,21 @@ class HttpClient:
         headers: dict[str, str],
         form: Mapping[str, str] | None = None,
     ) -> Response:
-        """One request: status check and capped body read."""
+        """One request: status check and capped body read, all within ``timeout`` seconds."""
         payload: dict[str, Any] = {"data": dict(form)} if form is not None else {"json": json_body}
         try:
-            async with self._client.stream(method, url, headers=headers, **payload) as resp:
-                _check_status(resp, url)
-                body = await self._read_capped(resp, url)
-                return Response(
-                    url=str(resp.url),
-                    status=resp.status_code,
-                    headers={k.lower(): v for k, v in resp.headers.items()},
-                    body=body,
-                    encoding=resp.charset_encoding,
-                )
-        except httpx.TimeoutException:
+            async with asyncio.timeout(self.timeout):
+                async with self._client.stream(method, url, headers=headers, **payload) as resp:
+                    _check_status(resp, url)
+                    body = await self._read_capped(resp, url)
+                    return Response(
+                        url=str(resp.url),
+                        status=resp.status_code,
+                        headers={k.lower(): v for k, v in resp.headers.items()},
+                        body=body,
+                        encoding=resp.charset_encoding,
+                    )
+        except (httpx.TimeoutException, TimeoutError):
             raise _Retryable(f"timeout after {self.timeout:g}s from {url}") from None
         except httpx.ConnectError as exc:
             detail = one_line(str(exc)) or type(exc).__name__
@@ -403,4 +409,6 @@ def decode_json(body: bytes, content_type: str, url: httpx.URL | str) -> Any:
     except json.JSONDecodeError as exc:
         message = f"truncated or invalid JSON from {url}: {exc.msg} at char {exc.pos}"
         message += f" of {len(body)} bytes"
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        message = f"invalid JSON from {url}: {one_line(str(exc))[:120]}"
     raise SourceError(message)

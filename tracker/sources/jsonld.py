@@ -159,10 +159,7 @@ def _name(value: Any) -> str | None:
 
 def _number(value: Any) -> float | None:
     if isinstance(value, str):
-        try:
-            return float(value.replace(",", "").strip())
-        except ValueError:
-            return None
+        return common.number_text(value)
     return common.number(value)
 
 

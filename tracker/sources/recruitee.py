@@ -115,10 +115,7 @@ def salary_texts(offer: dict[str, Any], text: str) -> tuple[str, ...]:
 
 def _amount(value: Any) -> float | None:
     if isinstance(value, str):
-        try:
-            return float(value.replace(",", "").strip())
-        except ValueError:
-            return None
+        return common.number_text(value)
     return common.number(value)
 
 

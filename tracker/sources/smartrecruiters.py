@@ -213,10 +213,7 @@ def amount(text: str) -> float | None:
         text = f"{re.sub(r'[.,]', '', whole)}.{fraction}"
     else:
         text = re.sub(r"[.,]", "", text)
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    return common.number_text(text)
 
 
 def description(posting: dict[str, Any]) -> str | None:
