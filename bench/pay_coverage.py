@@ -59,7 +59,8 @@ def pay_statements(raw: RawPosting) -> list[str]:
 
 
 def _perks_only(line: str) -> bool:
-    return bool(_PERKS.search(line)) and not re.search(r"salary|pay range|base pay|wage", line, re.I)
+    pay = re.search(r"salary|pay range|base pay|wage", line, re.IGNORECASE)
+    return bool(_PERKS.search(line)) and not pay
 
 
 def load(folder: Path) -> dict[str, list[RawPosting]]:

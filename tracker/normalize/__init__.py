@@ -13,9 +13,10 @@ The word lists and aliases live in ``seeds/taxonomy.toml`` and ``seeds/places.to
 ``RawPosting`` from a stored version - title, department, team, ``Place(raw=p.raw)`` for each
 stored place (only the raw string: the stored city/country are results, not inputs), the stored
 remote flag, and the stored native band (without ``*_usd``) as ``salaries`` - and call
-``normalize`` with the source's current ``SourceRef``. Prose pay is read again from the
-version's stored ``pay_lines`` (``salary_texts``), structured bands come from its stored bands. Under unchanged rules that returns the
-same values (tests/normalize/test_renormalize.py), so only improved rules create changes.
+``normalize`` with the source's current ``SourceRef`` (``rebuilt`` does it; prose pay is read
+again from the version's stored ``pay_lines``). Under unchanged
+rules that returns the same values (tests/normalize/test_renormalize.py), so only improved
+rules create changes.
 """
 
 from __future__ import annotations

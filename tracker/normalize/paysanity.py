@@ -36,9 +36,8 @@ COUNTRY_CURRENCY = {
     "PL": "PLN", "CZ": "CZK", "IL": "ILS", "BR": "BRL", "MX": "MXN", "CN": "CNY", "TW": "TWD",
     "PH": "PHP", "MY": "MYR", "ID": "IDR", "TH": "THB", "ZA": "ZAR", "AE": "AED", "SA": "SAR",
     "TR": "TRY", "HU": "HUF", "RO": "RON",
-    **{cc: "EUR" for cc in (
-        "AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split()
-    )},
+    **dict.fromkeys(("AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT",
+                     "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK"), "EUR"),
 }  # fmt: skip
 
 

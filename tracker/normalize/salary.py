@@ -18,9 +18,8 @@ objects (and for the evaluation sets).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
