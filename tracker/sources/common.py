@@ -165,16 +165,19 @@ def salary_lines(texts: Iterable[str | None]) -> list[str]:
         for line in clean_text(text).splitlines():
             if not line:
                 continue
-            if _MONEY.search(line):
-                if _PAY_WORDS.search(line):
-                    candidate = line
-                elif heading and _PAY_WORDS.search(heading):
-                    candidate = f"{heading} {line}"
-                else:
-                    candidate = ""
-                if candidate and candidate not in found:
+            money = _MONEY.search(line)
+            if money and _PAY_WORDS.search(line):
+                candidate = line
+            elif money and heading and _PAY_WORDS.search(heading):
+                candidate = f"{heading} {line}"
+                if candidate not in found:
                     found.append(candidate)
-            heading = line if len(line) <= _HEADING_MAX and not _MONEY.search(line) else ""
+                continue  # the heading covers the next lines too ("Zone A ...", "Zone B ...")
+            else:
+                candidate = ""
+            if candidate and candidate not in found:
+                found.append(candidate)
+            heading = line if len(line) <= _HEADING_MAX and not money else ""
     return found
 
 
