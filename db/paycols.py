@@ -29,7 +29,11 @@ def pay_values(posting: Posting) -> dict[str, str | None]:
 
 def stored_bands(row: Any, primary: SalaryBand | None) -> tuple[SalaryBand, ...]:
     """The version's bands; a version stored before ``0004_pay`` has only its primary one."""
-    text = getattr(row, "salary_bands", None)
+    return bands_from_text(getattr(row, "salary_bands", None), primary)
+
+
+def bands_from_text(text: str | None, primary: SalaryBand | None) -> tuple[SalaryBand, ...]:
+    """``salary_bands`` JSON -> bands (``(primary,)`` when null or unreadable)."""
     if not text:
         return (primary,) if primary else ()
     try:

@@ -21,7 +21,7 @@ from db.session import session_scope
 from jobs.scrape import Target, ingest_payload, run_scrape
 from jobs.sources import select_targets
 from tracker.counts import count_roles
-from tracker.domain import RoleFilter, RunResult
+from tracker.domain import RoleFilter, RunResult, SalaryBand
 from tracker.report.serialize import ROLE_CSV_FIELDS, dumps, iso, role_dict, role_row, to_csv
 from tracker.report.tables import print_table, roles_table, rows_table
 from tracker.settings import ConfigError, Settings
@@ -255,22 +255,29 @@ def print_diff(
         typer.echo(render_text(report), nl=False)
 
 
-def salary_rows(found: Sequence[Any], currency: str | None, at: datetime) -> list[dict[str, Any]]:
-    """One row per role with a published band; ``currency`` converts (ECB rate of ``at``)."""
+def salary_rows(
+    found: Sequence[Any], currency: str | None, at: datetime, every: bool = False
+) -> list[dict[str, Any]]:
+    """One row per role with a published band (``every``: one per band, primary first, with
+    its label); ``currency`` converts (ECB rate of ``at``)."""
     from tracker.normalize.fx import convert
     from tracker.report.serialize import format_places
 
     rows = []
-    for role in found:
-        band = role.salary
-        if band is None:
-            continue
+    pairs = [
+        (role, band)
+        for role in found
+        for band in ((role.salaries or (role.salary,)) if every else (role.salary,))
+        if band is not None
+    ]
+    for role, band in pairs:
         row = {
             **{k: v for k, v in role_dict(role).items() if k in ("id", "company", "title")},
             "category": role.category,
             "locations": format_places(role.locations, role.remote),
             "min": band.min, "max": band.max, "currency": band.currency, "period": band.period,
             "min_usd": band.min_usd, "max_usd": band.max_usd, "source": band.source,
+            **({"label": band.label} if every else {}),
         }  # fmt: skip
         if currency:
             row[f"min_{currency.lower()}"] = _rounded(
@@ -288,7 +295,12 @@ def _rounded(value: float | None) -> float | None:
 
 
 def print_salaries(
-    engine: Engine, flt: RoleFilter, at: datetime, currency: str | None, fmt: str
+    engine: Engine,
+    flt: RoleFilter,
+    at: datetime,
+    currency: str | None,
+    fmt: str,
+    every: bool = False,
 ) -> None:
     from tracker.normalize.fx import supported
     from tracker.report.money import band_text
@@ -298,17 +310,19 @@ def print_salaries(
         raise ConfigError(f"unknown or unsupported currency {currency!r} (use e.g. USD, EUR, GBP)")
     cur = currency.upper() if currency else None
     found = fetch_roles(engine, flt, at)
-    rows = salary_rows(found, cur, at)
+    rows = salary_rows(found, cur, at, every)
     if fmt == "json":
         typer.echo(dumps(rows))
         return
     if fmt == "csv":
         typer.echo(to_csv(rows, list(rows[0]) if rows else ["id"]), nl=False)
         return
-    by_id = {r.id: r for r in found}
     table_rows = []
     for row in rows:
-        band = by_id[row["id"]].salary
+        band = SalaryBand(
+            row["min"], row["max"], row["currency"], row["period"], row["source"],
+            row["min_usd"], row["max_usd"],
+        )  # fmt: skip
         item = {**row, "band": band_text(band, with_usd=False), "usd": format_band(band)}
         if cur:
             item[cur] = f"{row[f'min_{cur.lower()}']:,}–{row[f'max_{cur.lower()}']:,}"
@@ -318,8 +332,10 @@ def print_salaries(
         "company",
         "title",
         "locations",
+        *(["label"] if every else []),
         "band",
         *([cur] if cur else ["min_usd", "max_usd"]),
     ]
-    title = f"{len(rows)} of {len(found)} open roles publish pay ({iso(at)})"
+    published = len({row["id"] for row in rows})
+    title = f"{published} of {len(found)} open roles publish pay ({iso(at)})"
     print_table(rows_table(table_rows, cols, title))

@@ -389,15 +389,20 @@ def salaries(
     currency: Annotated[str | None, typer.Option("--currency", help="Convert, e.g. EUR.")] = None,
     at: AtOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    bands: Annotated[str, typer.Option("--bands", help="primary or all.")] = "primary",
 ) -> None:
     """Pay bands of open roles, native currency and USD (ECB rate of the observation date).
 
-    Example: tracker salaries --region EMEA --currency EUR
+    Example: tracker salaries --region EMEA --currency EUR --bands all
     """
     from jobs.views import print_salaries
 
     flt = role_filter(company, category, country, region, source, include_all)
-    print_salaries(database(write=False), flt, when(at), currency, check_format(fmt, FMT3))
+    if bands not in ("primary", "all"):
+        raise ConfigError(f"bad --bands {bands!r}: use primary or all")
+    every = bands == "all"
+    db, fmt = database(write=False), check_format(fmt, FMT3)
+    print_salaries(db, flt, when(at), currency, fmt, every)
 
 
 @app.command()

@@ -139,6 +139,8 @@ def _native(band: SalaryBand | None) -> dict[str, Any] | None:
         return None
     data = asdict(band)
     del data["min_usd"], data["max_usd"]
+    for key in ("min", "max"):  # 120000 and 120000.0 are the same amount
+        data[key] = None if data[key] is None else float(data[key])
     return data
 
 
@@ -178,6 +180,7 @@ class Role:
     last_seen: datetime
     closed_at: datetime | None
     category_rule: str | None = None
+    salaries: tuple[SalaryBand, ...] = ()  # every published band, primary (``salary``) first
 
 
 @dataclass(frozen=True, slots=True)
