@@ -59,7 +59,7 @@ def pay_statements(raw: RawPosting) -> list[str]:
 
 
 def _perks_only(line: str) -> bool:
-    pay = re.search(r"salary|pay range|base pay|wage", line, re.IGNORECASE)
+    pay = re.search(r"salary|\bpay\b|wage|compensat|\bOTE\b|range|hourly|/hr|per hour", line, re.I)
     return bool(_PERKS.search(line)) and not pay
 
 

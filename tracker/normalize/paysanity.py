@@ -9,7 +9,8 @@ posting (and its board) is always kept:
   yearly figure read as hourly (``$150,000`` per hour) becomes yearly;
 - a band whose yearly US-dollar worth is absurd (over $20M, or under $300: ``10^28 USD``,
   ``$3`` a year) is dropped, and so is a range whose max is more than 20 times its min (two
-  figures of different kinds read as one range).
+  figures of different kinds read as one range) - unless the min times 1,000 fits the range
+  (``$160,00 - $190,000``: a typo'd thousands group), which is fixed.
 
 Magnitudes are judged in US dollars at a recent ECB rate (``paytext._usd_rate``); a currency
 without a rate is judged as if it were dollars only when that cannot wrongly drop it.
@@ -61,7 +62,9 @@ def sane(band: SalaryBand) -> SalaryBand | None:
     if low is not None and high is not None and low > high:
         low, high = high, low
     if low is not None and high is not None and high > MAX_SPREAD * low:
-        return None
+        if not high / 5 <= low * 1000 <= high:
+            return None
+        low *= 1000  # "$160,00 - $190,000": a thousands group cut short
     top = high if high is not None else low
     assert top is not None
     usd = _usd(top, band.currency)

@@ -24,12 +24,21 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _PAY_WORDS = re.compile(
-    r"salary|compensation|\bpay\b|pay range|wage|earnings|\bOTE\b|per hour|/hour|/hr\b|/year"
+    r"salary|salaried|compensation|\bpay\b|\brange\b|wage|earnings|\bOTE\b|per hour|/hour|/hr\b"
+    r"|/year"
     r"|annual|hourly|\brate\b|per day|/day|\bCTC\b|per annum|remuneration"
     r"|年収|月給|時給|日給|給与|연봉|월급|시급|급여",
     re.IGNORECASE,
 )
 _HEADING_MAX = 80  # a pay heading on its own line ("Compensation", "Pay Range:")
+_PERK = re.compile(  # a line under a pay heading that is about something else
+    r"allowance|stipend|benefit|bonus|budget|reimburs|equity|401|relocation|per diem", re.I
+)
+_HEADING_WORDS = re.compile(
+    r"salary|compensation|\bpay\b|wage|\bOTE\b|\brange\b|\brate\b|earnings|remuneration"
+    r"|\bCTC\b|年収|月給|時給|給与|연봉|월급|시급|급여",
+    re.IGNORECASE,
+)
 
 
 def malformed(ref: SourceRef, detail: str) -> SourceError:
@@ -168,7 +177,7 @@ def salary_lines(texts: Iterable[str | None]) -> list[str]:
             money = _MONEY.search(line)
             if money and _PAY_WORDS.search(line):
                 candidate = line
-            elif money and heading and _PAY_WORDS.search(heading):
+            elif money and heading and _HEADING_WORDS.search(heading) and not _PERK.search(line):
                 candidate = f"{heading} {line}"
                 if candidate not in found:
                     found.append(candidate)

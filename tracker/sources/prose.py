@@ -14,7 +14,8 @@ from tracker.sources import common
 
 _BENEFIT = re.compile(
     r"budget|allowance|stipend|reimburs|expenses|vacation|pension|bonus of|discount|"
-    r"per diem|relocation|wellness|gym|learning|referral",
+    r"per diem|relocation|wellness|gym|learning|referral|benefit|commuter|per pay period"
+    r"|cash.out|accrued",
     re.IGNORECASE,
 )
 _STRONG = re.compile(
@@ -38,4 +39,5 @@ def _ranked(found: list[str]) -> tuple[str, ...]:
 
 
 def _benefit_only(line: str) -> bool:
-    return bool(_BENEFIT.search(line)) and not re.search(r"salary|pay range|wage", line, re.I)
+    pay = re.search(r"salary|salaried|pay range|wage|compensation|base pay|\bOTE\b", line, re.I)
+    return bool(_BENEFIT.search(line)) and not pay
