@@ -36,7 +36,7 @@ def normalize(raw: RawPosting, ref: SourceRef, observed_at: datetime) -> Posting
     """Normalize one parsed posting of source ``ref`` as seen at ``observed_at``."""
     compute, category, rule = classify(raw.title, raw.department, raw.team, ref.departments)
     places, remote = parse_places(raw.location_raw, raw.structured_places)
-    bands = pick_salaries(raw, observed_at, places)
+    bands = pick_salaries(raw, observed_at, places, bool(raw.remote) or remote)
     return Posting(
         external_id=raw.external_id,
         title=" ".join(raw.title.split()),

@@ -19,6 +19,7 @@ without a rate is judged as if it were dollars only when that cannot wrongly dro
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -86,20 +87,26 @@ def sane_bands(bands: Sequence[SalaryBand]) -> list[SalaryBand]:
     return [b for b in (sane(band) for band in bands) if b is not None]
 
 
-def primary_first(bands: Sequence[SalaryBand], places: Sequence[Place]) -> list[SalaryBand]:
-    """``bands`` with the one for the posting's first place first (board order otherwise).
+def primary_first(
+    bands: Sequence[SalaryBand], places: Sequence[Place], remote: bool = False
+) -> list[SalaryBand]:
+    """``bands`` with the one for the posting's places first (board order otherwise).
 
-    A band whose label names the place (its city or country) wins; else one in the place's
-    currency ("US $180k-$220k; UK £120k-£150k" for a London posting: the pound band).
-    The board's first band stays first when it fits as well as any other.
+    A band fits a place best when its label names it (its city or country), then when it is in
+    the place's currency ("US $180k-$220k; UK £120k-£150k" for a London posting: the pound
+    band). A band must fit *every* place of the posting to move first: a posting in San
+    Francisco and Seattle (or in San Francisco and remote, with a "Remote" band) keeps the
+    board's headline band over the "San Francisco" tier. The board's first band stays first
+    when it fits as well as any other.
     """
     if len(bands) < 2 or not places:
         return list(bands)
-    place = places[0]
-    scores = [_fit(band, place) for band in bands]
+    if remote and any("remote" in (band.label or "").lower() for band in bands):
+        return list(bands)  # the "Remote" band applies as well as the office's
+    scores = [min(_fit(band, place) for place in places) for band in bands]
     best = max(range(len(bands)), key=lambda i: (scores[i], -i))
-    if scores[best] <= scores[0]:
-        return list(bands)
+    if scores[best] <= scores[0] or scores.count(scores[best]) > 1:
+        return list(bands)  # the first band fits as well, or several fit: the board's order
     return [bands[best], *(b for i, b in enumerate(bands) if i != best)]
 
 
@@ -107,7 +114,10 @@ def _fit(band: SalaryBand, place: Place) -> int:
     score = 0
     label = (band.label or "").lower()
     names = [n.lower() for n in (place.city, _country_name(place.country)) if n]
-    if label and any(name in label for name in names):
+    parts = [p.strip() for p in re.split(r"[/,|;]| - ", label) if len(p.strip()) > 2]
+    if label and (
+        any(name in label for name in names) or any(p in place.raw.lower() for p in parts)
+    ):
         score += 2
     if place.country and band.currency == COUNTRY_CURRENCY.get(place.country):
         score += 1

@@ -121,6 +121,7 @@ _DAY_RATE_CURRENCIES = frozenset(
     {"USD", "GBP", "EUR", "CHF", "CAD", "AUD", "NZD", "SGD", "SEK", "NOK", "DKK"}
 )
 _DOLLAR_CODES = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "BRL"})
+_CUT_GROUP = re.compile(r"\d{3},\d{2}")
 _RETIREMENT = re.compile(r"\b(40[13])\s?\(([kb])\)", re.IGNORECASE)
 
 
@@ -211,6 +212,8 @@ def find_amounts(body: str) -> list[Amount]:
         number = parse_number(match.group("num"))
         if number is None:
             continue
+        if _CUT_GROUP.fullmatch(match.group("num")) and "$" in (match.group("sym1") or ""):
+            number *= 1000  # "$160,00": a dollar amount's thousands group cut short
         mult = match.group("mult")
         factor = _MULTIPLIERS[mult.lower()] if mult else 1.0
         currency, start, end, coded = _currency_of(match)

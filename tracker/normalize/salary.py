@@ -60,12 +60,15 @@ def pick_salary(
     raw: RawPosting, observed_at: datetime | date, places: Sequence[Place] = ()
 ) -> SalaryBand | None:
     """The posting's primary pay band with ``min_usd``/``max_usd`` at ``observed_at``."""
-    bands = pick_salaries(raw, observed_at, places)
+    bands = pick_salaries(raw, observed_at, places, bool(raw.remote))
     return bands[0] if bands else None
 
 
 def pick_salaries(
-    raw: RawPosting, observed_at: datetime | date, places: Sequence[Place] = ()
+    raw: RawPosting,
+    observed_at: datetime | date,
+    places: Sequence[Place] = (),
+    remote: bool = False,
 ) -> list[SalaryBand]:
     """Every published band that passes the sanity rules, primary first, with US dollars.
 
@@ -84,7 +87,7 @@ def pick_salaries(
     for band in bands:
         if band not in unique:
             unique.append(band)
-    return [with_usd(band, observed_at) for band in primary_first(unique, places)]
+    return [with_usd(band, observed_at) for band in primary_first(unique, places, remote)]
 
 
 def _has_amount(band: SalaryBand) -> bool:
