@@ -112,3 +112,21 @@ def test_pay_lines_from_html_convert_only_pay_blocks() -> None:
         "Pay Zone A: $150,000 - $180,000",
         "Pay Zone B: $135,000",
     ]
+
+
+def test_primary_keeps_the_headline_when_several_bands_apply() -> None:
+    """Ashby's "Multiple Ranges": a posting in San Francisco *and* Seattle, or in San Francisco
+    and remote with a "Remote" tier, keeps the board's headline band first."""
+    bands = [
+        SalaryBand(297000, 495000, "USD"),
+        SalaryBand(330000, 495000, "USD", label="San Francisco/San Jose"),
+        SalaryBand(297000, 446000, "USD", label="Seattle"),
+        SalaryBand(280000, 420000, "USD", label="Remote"),
+    ]
+    sf = Place("San Francisco, CA", "San Francisco", "US", "AMER")
+    seattle = Place("Seattle, WA", "Seattle", "US", "AMER")
+    assert primary_first(bands, [sf])[0].label == "San Francisco/San Jose"
+    assert primary_first(bands, [sf, seattle])[0].label is None
+    assert primary_first(bands, [sf], remote=True)[0].label is None
+    office = Place("San Francisco, Seattle, California, Washington, United States", None, "US")
+    assert primary_first(bands, [office])[0].label is None  # names two tiers
