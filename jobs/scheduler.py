@@ -187,8 +187,8 @@ async def fx_refresh_job() -> None:
     rt = runtime()
     if rt.stopping:
         return
-    with _Tracked(rt):
-        await refresh_rates(rt.client)
+    # not tracked: stopping never waits for it (a cancelled download leaves the old file)
+    await refresh_rates(rt.client)
 
 
 async def sources_sync_job() -> None:
