@@ -34,8 +34,7 @@ async def refresh_rates(client: HttpClient) -> date | None:
         await download_rates(client, url, path)
         last = fx.load_rates(path)
     except (SourceError, OSError, ValueError) as exc:
-        kept = fx.last_rate_date().isoformat()
-        log.warning("fx refresh status=failed url=%s error=%r rates_until=%s", url, str(exc), kept)
+        log.warning("fx refresh status=failed url=%s error=%r (rates kept)", url, str(exc))
         return None
     log.info("fx refresh status=ok file=%s rates_until=%s", path, last.isoformat())
     return last
