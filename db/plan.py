@@ -113,11 +113,18 @@ def plan_run(
     return plan
 
 
-def settle_derived(plan: RunPlan, stored: dict[str, Posting]) -> list[tuple[int, str]]:
+def _primary_only(posting: Posting) -> Posting:
+    return replace(posting, salaries=posting.salaries[:1])
+
+
+def settle_derived(
+    plan: RunPlan, stored: dict[str, Posting], legacy: frozenset[str] = frozenset()
+) -> list[tuple[int, str]]:
     """Move postings whose stored content equals the incoming one to ``unchanged``.
 
     Their hashes differ only because the stored one was computed by an older rule (one that
-    counted US-dollar amounts: an exchange-rate move is not a change). ``stored`` holds the
+    counted US-dollar amounts: an exchange-rate move is not a change). For a ``legacy`` version
+    (stored before every band was kept) only its primary band is compared. ``stored`` holds the
     current content of ``plan.changed`` and ``plan.reopened`` by external id. Returns
     ``(posting id, new hash)`` to refresh on the posting rows.
     """
@@ -125,7 +132,10 @@ def settle_derived(plan: RunPlan, stored: dict[str, Posting]) -> list[tuple[int,
     still: list[Change] = []
     for change in plan.changed:
         old = stored.get(change.posting.external_id)
-        if old is not None and old.content_hash == change.content_hash:
+        new = change.posting
+        if change.posting.external_id in legacy:
+            new = _primary_only(new)
+        if old is not None and old.content_hash == new.content_hash:
             plan.unchanged.append(change.existing)
             refresh.append((change.existing.id, change.content_hash))
         else:
@@ -133,7 +143,10 @@ def settle_derived(plan: RunPlan, stored: dict[str, Posting]) -> list[tuple[int,
     plan.changed = still
     for i, change in enumerate(plan.reopened):
         old = stored.get(change.posting.external_id)
-        if change.content_changed and old is not None and old.content_hash == change.content_hash:
+        new = change.posting
+        if new.external_id in legacy:
+            new = _primary_only(new)
+        if change.content_changed and old is not None and old.content_hash == new.content_hash:
             existing = replace(change.existing, content_hash=change.content_hash)
             plan.reopened[i] = Change(existing, change.posting, change.content_hash)
             refresh.append((change.existing.id, change.content_hash))

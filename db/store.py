@@ -17,8 +17,8 @@ from sqlmodel import Session
 from sqlmodel import select as sm_select
 
 from db.apply import apply_plan, insert_run, touch_postings
-from db.plan import Existing, RunPlan, plan_run, settle_derived
-from db.renorm import current_postings
+from db.plan import Existing, RunPlan, plan_run
+from db.settle import settle_derived
 from db.tables import (
     PLACE,
     POSTING,
@@ -236,7 +236,7 @@ def _record_ok(
     observed_at = times["observed_at"]
     existing = _load_existing(conn, source_id)
     plan = plan_run(existing, postings, _previous_suspect_at(conn, source_id))
-    _settle_derived(conn, source_id, plan)
+    settle_derived(conn, source_id, plan)
     status: RunStatus = "suspect" if plan.suspect else "ok"
     message = _suspect_message(plan) if plan.suspect else None
     counts = _counts(plan)
@@ -250,18 +250,6 @@ def _record_ok(
         observed_at=observed_at,
     )
     return RunResult(source.key, status, observed_at, error=message, run_id=run_id, **counts)
-
-
-def _settle_derived(conn: Connection, source_id: int, plan: RunPlan) -> None:
-    """Hash mismatches that are no change (a hash by an older rule): unchanged, hash refreshed."""
-    ids = [c.posting.external_id for c in plan.changed + plan.reopened]
-    if not ids:
-        return
-    refresh = settle_derived(plan, current_postings(conn, source_id, ids))
-    if refresh:
-        stmt = update(POSTING).where(POSTING.c.id == bindparam("b_id"))
-        stmt = stmt.values(content_hash=bindparam("b_hash"))
-        conn.execute(stmt, [{"b_id": pid, "b_hash": digest} for pid, digest in refresh])
 
 
 def _checked_source(

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from db.queries import roles_at
-from db.tables import POSTING
+from db.tables import POSTING, VERSION
 from tests.db.factories import at, make_source, posting, posting_row, run, versions
 from tracker.domain import RoleFilter, SalaryBand
 
@@ -58,3 +58,21 @@ def test_real_pay_change_is_a_change(session: Session) -> None:
     assert result.changed == 1
     second = posting("a", salary=raised, salaries=(raised, USD))
     assert run(session, sid, 48, [second]).changed == 1  # a new second band is a change too
+
+
+def test_version_from_before_every_band_was_kept_is_filled_not_changed(session: Session) -> None:
+    """Upgrading: a version stored with only its primary band (and an older hash) meets the
+    same posting read with all its bands: no new version; the bands are filled in."""
+    sid = make_source(session)
+    run(session, sid, 0, [posting("a", salary=JPY, salaries=(JPY,))])
+    row = posting_row(session, sid, "a")
+    conn = session.connection()
+    conn.execute(update(POSTING).where(POSTING.c.id == row.id).values(content_hash="legacy"))
+    conn.execute(update(VERSION).where(VERSION.c.posting_id == row.id).values(salary_bands=None))
+    full = posting("a", salary=JPY, salaries=(JPY, USD), pay_lines=("年収 ...",))
+    result = run(session, sid, 24, [full])
+    assert (result.changed, result.unchanged) == (0, 1)
+    assert len(versions(session, row.id)) == 1
+    (role,) = roles_at(session, at(24), ALL)
+    assert role.salaries == (JPY, USD)
+    assert run(session, sid, 48, [full]).unchanged == 1  # and the refreshed hash holds
