@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Connection, bindparam, insert, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from db.paycols import pay_values
 from db.plan import Existing, RunPlan
 from db.tables import PLACE, POSTING, RUN, SPAN, VERSION
 from tracker.domain import Posting
@@ -86,6 +87,7 @@ def version_values(
         "salary_max_usd": salary.max_usd if salary else None,
         "salary_source": salary.source if salary else None,
         "salary_label": salary.label if salary else None,
+        **pay_values(posting),
         "content_hash": digest,
     }
 

@@ -17,7 +17,7 @@ Suspect guard (rule 3), precisely:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from tracker.domain import Posting
@@ -111,6 +111,46 @@ def plan_run(
     absent = [e for e in open_rows if e.external_id not in present]
     _apply_guard(plan, absent, len(open_rows), previous_suspect_at)
     return plan
+
+
+def _primary_only(posting: Posting) -> Posting:
+    return replace(posting, salaries=posting.salaries[:1])
+
+
+def settle_derived(
+    plan: RunPlan, stored: dict[str, Posting], legacy: frozenset[str] = frozenset()
+) -> list[tuple[int, str]]:
+    """Move postings whose stored content equals the incoming one to ``unchanged``.
+
+    Their hashes differ only because the stored one was computed by an older rule (one that
+    counted US-dollar amounts: an exchange-rate move is not a change). For a ``legacy`` version
+    (stored before every band was kept) only its primary band is compared. ``stored`` holds the
+    current content of ``plan.changed`` and ``plan.reopened`` by external id. Returns
+    ``(posting id, new hash)`` to refresh on the posting rows.
+    """
+    refresh: list[tuple[int, str]] = []
+    still: list[Change] = []
+    for change in plan.changed:
+        old = stored.get(change.posting.external_id)
+        new = change.posting
+        if change.posting.external_id in legacy:
+            new = _primary_only(new)
+        if old is not None and old.content_hash == new.content_hash:
+            plan.unchanged.append(change.existing)
+            refresh.append((change.existing.id, change.content_hash))
+        else:
+            still.append(change)
+    plan.changed = still
+    for i, change in enumerate(plan.reopened):
+        old = stored.get(change.posting.external_id)
+        new = change.posting
+        if new.external_id in legacy:
+            new = _primary_only(new)
+        if change.content_changed and old is not None and old.content_hash == new.content_hash:
+            existing = replace(change.existing, content_hash=change.content_hash)
+            plan.reopened[i] = Change(existing, change.posting, change.content_hash)
+            refresh.append((change.existing.id, change.content_hash))
+    return refresh
 
 
 def _apply_guard(

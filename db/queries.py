@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Row, Select, and_, exists, or_, select
 from sqlmodel import Session
 
 from db.apply import ids_in
+from db.paycols import bands_from_text
 from db.status import (
     RunInfo,
     SourceInfo,
@@ -325,6 +326,7 @@ def _role(row: Row[Any], places: tuple[Place, ...]) -> Role:
         locations=places,
         remote=bool(row.v_remote),
         salary=_salary(row),
+        salaries=bands_from_text(row.v_salary_bands, _salary(row)),
         url=row.v_url,
         first_seen=row.first_seen,
         last_seen=row.last_seen,

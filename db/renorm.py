@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from db.apply import version_values
+from db.paycols import stored_bands, stored_pay_lines
 from db.tables import PLACE, POSTING, VERSION
 from tracker.domain import Place, Posting, SalaryBand
 
@@ -116,9 +117,11 @@ def current_postings(
 
 
 def _posting(row: Any, places: tuple[Place, ...]) -> Posting:
+    salary = _band(row)
     return Posting(
         external_id=row.external_id, title=row.title, url=row.url,
         department=row.department, team=row.team, compute=bool(row.compute),
         category=row.category, category_rule=row.category_rule or "",
-        places=places, remote=bool(row.remote), salary=_band(row),
+        places=places, remote=bool(row.remote), salary=salary,
+        salaries=stored_bands(row, salary), pay_lines=stored_pay_lines(row),
     )  # fmt: skip

@@ -18,6 +18,7 @@ from sqlmodel import select as sm_select
 
 from db.apply import apply_plan, insert_run, touch_postings
 from db.plan import Existing, RunPlan, plan_run
+from db.settle import settle_derived
 from db.tables import (
     PLACE,
     POSTING,
@@ -235,6 +236,7 @@ def _record_ok(
     observed_at = times["observed_at"]
     existing = _load_existing(conn, source_id)
     plan = plan_run(existing, postings, _previous_suspect_at(conn, source_id))
+    settle_derived(conn, source_id, plan)
     status: RunStatus = "suspect" if plan.suspect else "ok"
     message = _suspect_message(plan) if plan.suspect else None
     counts = _counts(plan)

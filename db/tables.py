@@ -203,6 +203,8 @@ class PostingVersionRow(SQLModel, table=True):
     salary_max_usd: float | None = Field(default=None, sa_type=sa.Float, nullable=True)
     salary_source: str | None = Field(default=None, sa_type=sa.String(), nullable=True)
     salary_label: str | None = _text()
+    salary_bands: str | None = _text()  # JSON: every band, primary first (migration 0004_pay)
+    pay_lines: str | None = _text()  # JSON: the pay text the bands were read from
     content_hash: str = Field(sa_type=sa.String(), nullable=False)
 
 

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 from db import queries
 from db.renorm import StoredVersion, rewrite_version, stored_versions
 from db.session import session_scope
-from tracker.domain import Place, Posting, RawPosting, SourceRef
-from tracker.normalize import normalize
+from tracker.domain import Posting, SourceRef
+from tracker.normalize import normalize, rebuilt
 from tracker.settings import ConfigError
 
 
@@ -32,23 +32,11 @@ class RenormResult:
 def renormalized(stored: StoredVersion, ref: SourceRef) -> Posting:
     """The posting a version records, normalized again under the current rules."""
     old = stored.posting
-    band = replace(old.salary, min_usd=None, max_usd=None) if old.salary else None
-    raw = RawPosting(
-        external_id=old.external_id,
-        title=old.title,
-        url=old.url,
-        department=old.department,
-        team=old.team,
-        structured_places=tuple(Place(raw=p.raw) for p in old.places),
-        remote=old.remote,
-        salaries=(band,) if band else (),
-    )
-    new = normalize(raw, ref, stored.valid_from)
-    if new.salary is not None and old.salary is not None:
+    new = normalize(rebuilt(old), ref, stored.valid_from)
+    if new.salary is not None and old.salary is not None and not old.pay_lines:
         # the band came from the board; keep how it was found (structured or text)
-        new = replace(
-            new, salary=replace(new.salary, source=old.salary.source, label=old.salary.label)
-        )
+        salary = replace(new.salary, source=old.salary.source, label=old.salary.label)
+        new = replace(new, salary=salary, salaries=(salary, *new.salaries[1:]))
     return new
 
 

@@ -56,6 +56,7 @@ ABANDON_WAIT = 5.0  # seconds to record abandoned runs
 DIGEST_MISFIRE_GRACE = int(timedelta(days=6).total_seconds())
 DIGEST_RETRY_EVERY = timedelta(hours=1)
 HOUSEKEEPING_EVERY = timedelta(days=1)
+FX_REFRESH_EVERY = timedelta(days=1)  # the ECB publishes once per business day
 SOURCES_SYNC_EVERY = timedelta(minutes=5)
 ABANDONED = "abandoned: the daemon stopped during the run"
 
@@ -179,6 +180,17 @@ async def housekeeping_job() -> None:
             log.error("housekeeping status=error error=%r", f"{type(exc).__name__}: {exc}")
 
 
+async def fx_refresh_job() -> None:
+    """Download the day's ECB exchange rates; keep the current ones when that fails."""
+    from jobs.fxrates import refresh_rates
+
+    rt = runtime()
+    if rt.stopping:
+        return
+    # not tracked: stopping never waits for it (a cancelled download leaves the old file)
+    await refresh_rates(rt.client)
+
+
 async def sources_sync_job() -> None:
     """Schedule sources added, changed or removed with the CLI since the daemon started."""
     rt = runtime()
@@ -272,6 +284,10 @@ def fixed_specs(settings: Settings, now: datetime) -> list[JobSpec]:
         JobSpec("housekeeping", housekeeping_job, house, "housekeeping daily",
                 now + timedelta(minutes=10))
     )  # fmt: skip
+    fx_every = _every(FX_REFRESH_EVERY)
+    specs.append(
+        JobSpec("fx-refresh", fx_refresh_job, fx_every, "fx refresh daily", now, (), "fresh")
+    )
     sync = _every(SOURCES_SYNC_EVERY)
     specs.append(
         JobSpec("sources-sync", sources_sync_job, sync, "sources sync",

@@ -22,7 +22,7 @@ from db.session import session_scope
 from jobs.scrape import Target, ingest_payload, run_scrape
 from jobs.sources import select_targets
 from tracker.counts import count_roles
-from tracker.domain import RoleFilter, RunResult
+from tracker.domain import RoleFilter, RunResult, SalaryBand
 from tracker.report.inert import clean
 from tracker.report.labels import company_names, dim_value
 from tracker.report.money import PERIOD_SUFFIX
@@ -325,22 +325,29 @@ def print_diff(
         typer.echo(render_text(report), nl=False)
 
 
-def salary_rows(found: Sequence[Any], currency: str | None, at: datetime) -> list[dict[str, Any]]:
-    """One row per role with a published band; ``currency`` converts (ECB rate of ``at``)."""
+def salary_rows(
+    found: Sequence[Any], currency: str | None, at: datetime, every: bool = False
+) -> list[dict[str, Any]]:
+    """One row per role with a published band (``every``: one per band, primary first, with
+    its label); ``currency`` converts (ECB rate of ``at``)."""
     from tracker.normalize.fx import convert
     from tracker.report.serialize import format_places
 
     rows = []
-    for role in found:
-        band = role.salary
-        if band is None:
-            continue
+    pairs = [
+        (role, band)
+        for role in found
+        for band in ((role.salaries or (role.salary,)) if every else (role.salary,))
+        if band is not None
+    ]
+    for role, band in pairs:
         row = {
             **{k: v for k, v in role_dict(role).items() if k in ("id", "company", "title")},
             "category": role.category,
             "locations": format_places(role.locations, role.remote),
             "min": band.min, "max": band.max, "currency": band.currency, "period": band.period,
             "min_usd": band.min_usd, "max_usd": band.max_usd, "source": band.source,
+            **({"label": band.label} if every else {}),
         }  # fmt: skip
         if currency:
             row[f"min_{currency.lower()}"] = _rounded(
@@ -364,6 +371,7 @@ def print_salaries(
     currency: str | None,
     fmt: str,
     limit: int | None = DEFAULT_LIMIT,
+    every: bool = False,
 ) -> None:
     from tracker.normalize.fx import supported
 
@@ -371,7 +379,7 @@ def print_salaries(
         raise ConfigError(f"unknown or unsupported currency {currency!r} (use e.g. USD, EUR, GBP)")
     cur = currency.upper() if currency else None
     found = fetch_roles(engine, flt, at)
-    rows = salary_rows(found, cur, at)
+    rows = salary_rows(found, cur, at, every)
     if fmt == "json":
         typer.echo(dumps(rows))
         return
@@ -379,25 +387,42 @@ def print_salaries(
         typer.echo(to_csv(rows, list(rows[0]) if rows else ["id"]), nl=False)
         return
     shown = limited(rows, limit)
-    title = f"{len(rows):,} of {len(found):,} open roles publish pay ({iso(at)})"
-    table = salaries_table(shown, {r.id: r for r in found}, cur, title)
+    published = len({row["id"] for row in rows})
+    title = f"{published:,} of {len(found):,} open roles publish pay ({iso(at)})"
+    table = salaries_table(shown, {r.id: r for r in found}, cur, title, every)
     print_table(table, more_line(len(shown), len(rows)))
 
 
 def salaries_table(
-    rows: Sequence[dict[str, Any]], by_id: dict[int, Any], cur: str | None, title: str
+    rows: Sequence[dict[str, Any]],
+    by_id: dict[int, Any],
+    cur: str | None,
+    title: str,
+    every: bool = False,
 ) -> Any:
     """The salaries table in the one money format of ``roles`` and ``diff`` (native band,
-    ``≈ $`` in USD), plus the asked currency."""
+    ``≈ $`` in USD), plus the asked currency; with ``every``, one row per published band."""
     from tracker.report.money import band_text, range_text
 
     table_rows = []
     for row in rows:
         role = by_id[row["id"]]
-        item = {**row, "company": role.company_name, "pay": band_text(role.salary)}
+        band = SalaryBand(
+            row["min"], row["max"], row["currency"], row["period"], row["source"],
+            row["min_usd"], row["max_usd"],
+        )  # fmt: skip
+        item = {**row, "company": role.company_name, "pay": band_text(band)}
         if cur:
             lo, hi = row[f"min_{cur.lower()}"], row[f"max_{cur.lower()}"]
             item[cur] = range_text(lo, hi, cur) + PERIOD_SUFFIX.get(row["period"], "")
         table_rows.append(item)
-    cols = ["id", "company", "title", "locations", "pay", *([cur] if cur else [])]
+    cols = [
+        "id",
+        "company",
+        "title",
+        "locations",
+        *(["label"] if every else []),
+        "pay",
+        *([cur] if cur else []),
+    ]
     return rows_table(table_rows, cols, title, terminal_width(), droppable=("locations",))

@@ -82,3 +82,14 @@ def session(engine: Engine) -> Iterator[Session]:
     """A Session on ``engine``; whatever the test leaves uncommitted is rolled back."""
     with Session(engine, expire_on_commit=False) as sess:
         yield sess
+
+
+@pytest.fixture(autouse=True)
+def _no_real_fx_refresh(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests (and daemons they start) never download ECB rates from the internet nor read a
+    developer's refreshed rates file: a closed loopback port and an absent file."""
+    folder = tmp_path_factory.mktemp("fx")
+    monkeypatch.setenv("TRACKER_ECB_URL", "http://127.0.0.1:9/eurofxref-hist.zip")
+    monkeypatch.setenv("TRACKER_FX_FILE", str(folder / "eurofxref-hist.zip"))

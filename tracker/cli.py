@@ -436,16 +436,19 @@ def salaries(
     at: AtOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     limit: LimitOpt = 100,
+    bands: Annotated[str, typer.Option("--bands", help="primary or all.")] = "primary",
 ) -> None:
     """Pay bands of open roles, native currency and USD (ECB rate of the observation date).
 
-    Example: tracker salaries --region EMEA --currency EUR
+    Example: tracker salaries --region EMEA --currency EUR --bands all
     """
     from jobs.views import print_salaries
 
     flt = role_filter(company, category, country, region, source, include_all)
+    if bands not in ("primary", "all"):
+        raise ConfigError(f"bad --bands {bands!r}: use primary or all")
     fmt = check_format(fmt, FMT3)
-    print_salaries(database(write=False), flt, when(at), currency, fmt, limit)
+    print_salaries(database(write=False), flt, when(at), currency, fmt, limit, bands == "all")
 
 
 @app.command()

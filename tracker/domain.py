@@ -121,12 +121,42 @@ class Posting:
     places: tuple[Place, ...]
     remote: bool
     salary: SalaryBand | None
+    salaries: tuple[SalaryBand, ...] = ()  # every published band, primary (``salary``) first
+    pay_lines: tuple[str, ...] = ()  # the pay text the bands were read from (for renormalize)
 
     @property
     def content_hash(self) -> str:
-        """Stable hash of every stored field; unchanged postings are skipped by it."""
-        payload = json.dumps(asdict(self), sort_keys=True, default=str, ensure_ascii=False)
+        """Stable hash of what a version records; unchanged postings are skipped by it.
+
+        Derived values stay out: US-dollar amounts (an exchange-rate move is not a change) and
+        the pay lines (the bands read from them are in).
+        """
+        payload = json.dumps(content_of(self), sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def _native(band: SalaryBand | None) -> dict[str, Any] | None:
+    if band is None:
+        return None
+    data = asdict(band)
+    del data["min_usd"], data["max_usd"]
+    for key in ("min", "max"):  # 120000 and 120000.0 are the same amount
+        data[key] = None if data[key] is None else float(data[key])
+    return data
+
+
+def content_of(posting: Posting) -> dict[str, Any]:
+    """The fields a version is compared on: every stored field but derived pay values.
+
+    Bands beyond the primary one join only when there are several, so a posting stored before
+    every band was kept compares equal to itself.
+    """
+    data = asdict(posting)
+    data["salary"] = _native(posting.salary)
+    del data["pay_lines"], data["salaries"]
+    if len(posting.salaries) > 1:
+        data["bands"] = [_native(band) for band in posting.salaries]
+    return data
 
 
 @dataclass(frozen=True)
@@ -151,6 +181,7 @@ class Role:
     last_seen: datetime
     closed_at: datetime | None
     category_rule: str | None = None
+    salaries: tuple[SalaryBand, ...] = ()  # every published band, primary (``salary``) first
 
 
 @dataclass(frozen=True, slots=True)

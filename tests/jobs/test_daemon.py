@@ -89,7 +89,8 @@ def test_scrapes_every_source_repeatedly_and_sigterm_exits_0(
     assert [s for s, _ in runs(any_db_url, "greenhouse:acme")].count("ok") >= 3
     assert len(postings(any_db_url)) == 5
     assert job_ids(any_db_url) == [
-        "housekeeping", "scrape:greenhouse:acme", "scrape:greenhouse:slow", "sources-sync",
+        "fx-refresh", "housekeeping", "scrape:greenhouse:acme", "scrape:greenhouse:slow",
+        "sources-sync",
     ]  # fmt: skip
 
 

@@ -83,7 +83,7 @@ def test_next_run_policies() -> None:
 
 def test_fixed_jobs() -> None:
     quiet = {s.id for s in fixed_specs(Settings(), NOW)}
-    assert quiet == {"housekeeping", "sources-sync"}  # no recipients: no digest jobs
+    assert quiet == {"fx-refresh", "housekeeping", "sources-sync"}  # no recipients: no digest
     from tracker.settings import DigestSettings
 
     digest = Settings(digest=DigestSettings(schedule="mon 07:00", to=("a@example.com",)))

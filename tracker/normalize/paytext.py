@@ -30,6 +30,7 @@ from functools import cache
 import pycountry
 
 from tracker.domain import SalaryBand
+from tracker.normalize.payphrases import rewrite
 
 LABEL_SEP = "‖"
 _DOLLARS = {
@@ -67,13 +68,13 @@ _PERIOD_SUFFIX = (
 )
 _RANGE_GAP = re.compile(rf"^{_PERIOD_SUFFIX}\s*(?:{_RANGE_WORDS})\s*$", re.IGNORECASE)
 _PERIOD_WORDS = {
-    "hour": r"hour|hourly|hr|hrs|stunde|heure|hora|uur|時給",
-    "day": r"day|daily|pro tag|par jour|por día|por dia|日給",
+    "hour": r"hour|hourly|hr|hrs|stunde|heure|hora|uur|時給|시급",
+    "day": r"day|daily|pro tag|par jour|por día|por dia|日給|일급",
     "week": r"week|weekly|wk|woche|semaine|semana",
     "month": r"month|monthly|months|mo|monat|monatlich|mois|mensuel|mensuelle|mes|mensual"
-    r"|mensuales|mês|mensal|maand|maandelijks|månad|måned|månedlig|månedsløn|月給|月収",
+    r"|mensuales|mês|mensal|maand|maandelijks|månad|måned|månedlig|månedsløn|月給|月収|월급",
     "year": r"year|yearly|yr|annual|annually|annum|annualized|jahr|jährlich|par an|année|annuel"
-    r"|annuelle|año|anual|ano|jaar|jaarlijks|år|årlig|årligen|lpa|年収|年俸",
+    r"|annuelle|año|anual|ano|jaar|jaarlijks|år|årlig|årligen|lpa|年収|年俸|연봉|per annum",
 }
 _PERIOD = re.compile(
     "|".join(
@@ -98,7 +99,7 @@ _NOT_PAY = re.compile(
 )
 _PAY = re.compile(
     r"salary|salaries|\bpay\b|wage|compensation|earnings|\bote\b|\bbase\b|\brate\b|range"
-    r"|income|remuneration|gehalt|salaire|sueldo|salário|年収|月給|時給",
+    r"|income|remuneration|gehalt|salaire|sueldo|salário|年収|月給|時給|연봉|월급|시급|\bctc\b",
     re.IGNORECASE,
 )
 _UPPER_ONLY = re.compile(r"(?:\bup\s+to|\bmax(?:imum)?|\bnot\s+to\s+exceed)\W*$", re.IGNORECASE)
@@ -120,6 +121,7 @@ _DAY_RATE_CURRENCIES = frozenset(
     {"USD", "GBP", "EUR", "CHF", "CAD", "AUD", "NZD", "SGD", "SEK", "NOK", "DKK"}
 )
 _DOLLAR_CODES = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "BRL"})
+_CUT_GROUP = re.compile(r"\d{3},\d{2}")
 _RETIREMENT = re.compile(r"\b(40[13])\s?\(([kb])\)", re.IGNORECASE)
 
 
@@ -210,6 +212,8 @@ def find_amounts(body: str) -> list[Amount]:
         number = parse_number(match.group("num"))
         if number is None:
             continue
+        if _CUT_GROUP.fullmatch(match.group("num")) and "$" in (match.group("sym1") or ""):
+            number *= 1000  # "$160,00": a dollar amount's thousands group cut short
         mult = match.group("mult")
         factor = _MULTIPLIERS[mult.lower()] if mult else 1.0
         currency, start, end, coded = _currency_of(match)
@@ -281,8 +285,8 @@ def _label(prefix: str) -> str | None:
     A sentence that runs into the amount ("... salary of up to", "ranges from") is no label.
     """
     text = prefix.strip()
-    colon = text.endswith(":")
-    trimmed = text.rstrip(" :") if colon else _LABEL_TRIM.sub("", text)
+    colon = text.endswith((":", "："))
+    trimmed = text.rstrip(" :：") if colon else _LABEL_TRIM.sub("", text)
     cut_words = re.search(r"[A-Za-z]", text[len(trimmed) :]) is not None
     text = trimmed.strip(" -–—:•,")
     if not text or len(text) > 200 or (cut_words and not colon):
@@ -349,7 +353,7 @@ def parse_bands(text: str) -> list[SalaryBand]:
     A single figure needs its own currency; a range needs one on either end, else it takes
     the snippet's first currency. Text before ``‖`` is the first band's label.
     """
-    clean = _SWISS_DASH.sub("", plain_text(text)).translate(_DASHES)
+    clean = _SWISS_DASH.sub("", rewrite(plain_text(text))).translate(_DASHES)
     clean = _RETIREMENT.sub(r"\1\2", clean)
     head, sep, _ = clean.partition(LABEL_SEP)
     body = clean.replace(LABEL_SEP, " ")
@@ -358,6 +362,7 @@ def parse_bands(text: str) -> list[SalaryBand]:
         return _bare_range(body, amounts)
     fallback = next((a.currency for a in amounts if a.currency), None) or _text_currency(body)
     bands: list[SalaryBand] = []
+    last = 0
     for first, second in _pairs(body, amounts):
         if not _wanted(body, first, second):
             continue
@@ -365,9 +370,15 @@ def parse_bands(text: str) -> list[SalaryBand]:
         if band.currency is None:
             continue
         if not bands:
-            label = head.strip().rstrip(":").strip() if sep else _label(body[: first.start])
-            band = replace(band, label=label or None)
-        bands.append(band)
+            prefix = body[: first.start]
+            label = head.strip().rstrip(":：").strip() if sep else _label(prefix)
+            tail = prefix.rsplit(":", 1)[-1].strip()
+            if label is None and ":" in prefix and re.fullmatch(r"[A-Za-z][A-Za-z .]*", tail):
+                label = _label(tail)  # "Salary ranges: US $180k-..." -> "US"
+        else:  # "US $180k-$220k; UK £120k-£150k", "Zone A: ... Zone B: ..."
+            label = _label(body[last : first.start].lstrip(" ;,/|-"))
+        bands.append(replace(band, label=label or None))
+        last = (second or first).end
     return bands
 
 

@@ -18,13 +18,14 @@ objects (and for the evaluation sets).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from tracker.domain import PERIODS, RawPosting, SalaryBand
+from tracker.domain import PERIODS, Place, RawPosting, SalaryBand
 from tracker.normalize.fx import to_usd
+from tracker.normalize.paysanity import primary_first, sane_bands
 from tracker.normalize.paytext import (
     LABEL_SEP,
     iso_currencies,
@@ -55,30 +56,38 @@ _INTERVALS = (
 )
 
 
-def pick_salary(raw: RawPosting, observed_at: datetime | date) -> SalaryBand | None:
+def pick_salary(
+    raw: RawPosting, observed_at: datetime | date, places: Sequence[Place] = ()
+) -> SalaryBand | None:
     """The posting's primary pay band with ``min_usd``/``max_usd`` at ``observed_at``."""
-    bands = pick_salaries(raw, observed_at)
+    bands = pick_salaries(raw, observed_at, places, bool(raw.remote))
     return bands[0] if bands else None
 
 
-def pick_salaries(raw: RawPosting, observed_at: datetime | date) -> list[SalaryBand]:
-    """Every published band, primary first, with US-dollar amounts.
+def pick_salaries(
+    raw: RawPosting,
+    observed_at: datetime | date,
+    places: Sequence[Place] = (),
+    remote: bool = False,
+) -> list[SalaryBand]:
+    """Every published band that passes the sanity rules, primary first, with US dollars.
 
     Structured bands with a currency win outright; otherwise text bands with a currency, then
-    currency-less bands (structured, then text: a bare ``170,600.00-227,400.00``).
+    currency-less bands (structured, then text: a bare ``170,600.00-227,400.00``). The primary
+    band is the one for the posting's first place (``paysanity.primary_first``).
     """
-    structured = [tidy(b) for b in raw.salaries if _has_amount(b)]
+    structured = sane_bands([tidy(b) for b in raw.salaries if _has_amount(b)])
     priced = [b for b in structured if b.currency]
     if priced:
         bands = priced
     else:
-        found = [band for text in raw.salary_texts for band in parse_bands(text)]
+        found = sane_bands([band for text in raw.salary_texts for band in parse_bands(text)])
         bands = [b for b in found if b.currency] + structured + [b for b in found if not b.currency]
     unique: list[SalaryBand] = []
     for band in bands:
         if band not in unique:
             unique.append(band)
-    return [with_usd(band, observed_at) for band in unique]
+    return [with_usd(band, observed_at) for band in primary_first(unique, places, remote)]
 
 
 def _has_amount(band: SalaryBand) -> bool:

@@ -44,6 +44,11 @@ def salary_dict(band: SalaryBand | None) -> dict[str, Any] | None:
     }
 
 
+def band_dict(band: SalaryBand) -> dict[str, Any]:
+    """One of a role's ``salaries``: the ``salary`` shape plus the band's ``label``."""
+    return {**(salary_dict(band) or {}), "label": band.label}
+
+
 def place_dict(place: Place) -> dict[str, Any]:
     return asdict(place)
 
@@ -64,6 +69,7 @@ def role_dict(role: Role) -> dict[str, Any]:
         "locations": [place_dict(p) for p in role.locations],
         "remote": role.remote,
         "salary": salary_dict(role.salary),
+        "salaries": [band_dict(band) for band in role.salaries],
         "url": role.url,
         "first_seen": iso(role.first_seen),
         "last_seen": iso(role.last_seen),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tracker.domain import Place, RawPosting, SalaryBand, SourceRef
-from tracker.sources import common
+from tracker.sources import common, prose
 from tracker.sources.base import Validators
 
 if TYPE_CHECKING:
@@ -58,13 +58,18 @@ def parse_job(job: dict[str, Any], index: int, ref: SourceRef) -> RawPosting:
         structured_places=places(job),
         remote=remote(job),
         salaries=salary_bands(compensation),
-        salary_texts=(summary,) if summary else (),
+        salary_texts=common.unique(((summary,) if summary else ()) + prose_pay(text, html)),
         description=common.clean_text(text)
         if text
         else (common.html_to_text(html) if html else None),
         posted_at=common.parse_iso(job.get("publishedAt")),
         extra=_extra(job),
     )
+
+
+def prose_pay(text: str | None, html: str | None) -> tuple[str, ...]:
+    """Pay lines of ``descriptionPlain`` (else of ``descriptionHtml``, block by block)."""
+    return prose.pay_lines([text]) if text else prose.html_pay_lines(html)
 
 
 def remote(job: dict[str, Any]) -> bool | None:

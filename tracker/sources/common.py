@@ -18,12 +18,28 @@ from tracker.sources.base import SourceError
 
 MAX_AMOUNT = 1e13  # above any pay figure in any currency and period (VND a year is ~1e9)
 _BLOCKS = "p,div,li,br,h1,h2,h3,h4,h5,h6,tr,ul,ol,table,section,blockquote"
+_CODES = r"USD|EUR|GBP|CAD|AUD|NZD|JPY|INR|SGD|HKD|CHF|SEK|NOK|DKK|KRW|PHP|CNY|PLN|ILS|BRL|MXN"
 _MONEY = re.compile(
-    r"([$€£¥₹₩₱]\s?\d|\d[\d.,]*\s?(k|K)?\s?(USD|EUR|GBP|CAD|AUD|JPY|INR|SGD|CHF|SEK|KRW|PHP)\b"
-    r"|\b(USD|EUR|GBP|CAD|AUD|JPY|INR|SGD|CHF|SEK|KRW|PHP)\s?\d)"
+    rf"[$€£¥₹₩₱]\s?\d|\d[\d.,]*\s?(?:k|K)?\s?(?:{_CODES})\b|\b(?:{_CODES})\s?\d"
+    r"|\d\s?(?:€|円|万|億|만|억|원|元)|\d\s?(?:lakhs?|lacs?|crores?|LPA)\b"
+    r"|\d\s?(?:million|thousand)\s+(?:yen|won|rupees|euros?|pounds|dollars)\b"
+    r"|\b(?:Rs\.?|INR)\s?\d",
+    re.IGNORECASE,
 )
 _PAY_WORDS = re.compile(
-    r"salary|compensation|\bpay\b|pay range|wage|earnings|\bOTE\b|per hour|/hour|/year|annual",
+    r"salary|salaried|compensation|\bpay\b|\brange\b|wage|earnings|\bOTE\b|per hour|/hour|/hr\b"
+    r"|/year"
+    r"|annual|hourly|\brate\b|per day|/day|\bCTC\b|per annum|remuneration"
+    r"|年収|月給|時給|日給|給与|연봉|월급|시급|급여",
+    re.IGNORECASE,
+)
+_HEADING_MAX = 80  # a pay heading on its own line ("Compensation", "Pay Range:")
+_PERK = re.compile(  # a line under a pay heading that is about something else
+    r"allowance|stipend|benefit|bonus|budget|reimburs|equity|401|relocation|per diem", re.I
+)
+_HEADING_WORDS = re.compile(
+    r"salary|compensation|\bpay\b|wage|\bOTE\b|\brange\b|\brate\b|earnings|remuneration"
+    r"|\bCTC\b|年収|月給|時給|給与|연봉|월급|시급|급여",
     re.IGNORECASE,
 )
 
@@ -164,13 +180,64 @@ def html_to_text(html: str) -> str:
 
 
 def salary_lines(texts: Iterable[str | None]) -> list[str]:
-    """Lines that look like pay: a money amount and a pay word (``$135,000 - $200,000/year``)."""
+    """Lines that look like pay: a money amount and a pay word (``$135,000 - $200,000/year``).
+
+    A pay word on a short heading line just before ("Compensation", "Pay range:") counts: the
+    line is returned as ``"heading amount-line"``.
+    """
     found: list[str] = []
     for text in texts:
-        for line in clean_text(text or "").splitlines():
-            if _MONEY.search(line) and _PAY_WORDS.search(line) and line not in found:
-                found.append(line)
+        if not text or not _MONEY.search(text):
+            continue  # cheap: most descriptions state no pay
+        heading = ""
+        for line in clean_text(text).splitlines():
+            if not line:
+                continue
+            money = _MONEY.search(line)
+            if money and _PAY_WORDS.search(line):
+                candidate = line
+            elif money and heading and _HEADING_WORDS.search(heading) and not _PERK.search(line):
+                candidate = f"{heading} {line}"
+                if candidate not in found:
+                    found.append(candidate)
+                continue  # the heading covers the next lines too ("Zone A ...", "Zone B ...")
+            else:
+                candidate = ""
+            if candidate and candidate not in found:
+                found.append(candidate)
+            heading = line if len(line) <= _HEADING_MAX and not money else ""
     return found
+
+
+_BLOCK_TAG = re.compile(
+    r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|tr|td|th|table|section|blockquote)\b[^>]*|br\s*/?)>",
+    re.IGNORECASE,
+)
+_ENTITY_MONEY = re.compile(r"&(?:euro|pound|yen|#36|#x24|#8364|#163|#165);", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"<[^>]*>")
+
+
+def html_salary_lines(html: str | None) -> list[str]:
+    """``salary_lines`` of an HTML fragment, converting only the blocks that can hold pay.
+
+    A cheap pre-check skips the (usual) description with no money in it; otherwise the HTML is
+    cut at block tags and only blocks with an amount (and the short block before each, a
+    possible heading) become text.
+    """
+    if not html or not (_MONEY.search(html) or _ENTITY_MONEY.search(html)):
+        return []
+    import html as entities
+
+    blocks = _BLOCK_TAG.split(html)
+    lines: list[str] = []
+    for i, block in enumerate(blocks):
+        if not (_MONEY.search(block) or _ENTITY_MONEY.search(block)):
+            continue
+        text = " ".join(entities.unescape(_INLINE_TAG.sub(" ", block)).split())
+        prev = next((b for b in reversed(blocks[max(0, i - 3) : i]) if b.strip()), "")
+        head = " ".join(entities.unescape(_INLINE_TAG.sub(" ", prev)).split())
+        lines.append(f"{head}\n{text}" if head else text)
+    return salary_lines(lines)
 
 
 def unique(items: Iterable[Any]) -> tuple[Any, ...]:

@@ -6,7 +6,7 @@ import html
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tracker.domain import Place, RawPosting, SalaryBand, SourceRef
-from tracker.sources import common
+from tracker.sources import common, prose
 from tracker.sources.base import Validators
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def parse_job(job: dict[str, Any], index: int, ref: SourceRef) -> RawPosting:
         structured_places=offices(job.get("offices")),
         remote=remote_from_metadata(job.get("metadata")),
         salaries=pay_input_bands(job.get("pay_input_ranges")),
-        salary_texts=pay_transparency_texts(content) if content else (),
+        salary_texts=salary_texts(content) if content else (),
         description=common.html_to_text(content) if content else None,
         posted_at=common.parse_iso(job.get("first_published")),
         extra=_extra(job),
@@ -129,6 +129,14 @@ def pay_input_bands(value: Any) -> tuple[SalaryBand, ...]:
             )
         )
     return tuple(bands)
+
+
+def salary_texts(content_html: str) -> tuple[str, ...]:
+    """The pay-transparency blocks, then pay lines of the prose before them."""
+    cut = content_html.find("content-pay-transparency")
+    prose_html = content_html if cut < 0 else content_html[:cut]
+    blocks = pay_transparency_texts(content_html)
+    return common.unique((*blocks, *prose.html_pay_lines(prose_html)))
 
 
 def pay_transparency_texts(content_html: str) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tracker.domain import Place, RawPosting, SalaryBand, SourceRef
-from tracker.sources import common
+from tracker.sources import common, prose
 from tracker.sources.base import Validators
 
 if TYPE_CHECKING:
@@ -104,12 +104,16 @@ def interval_period(value: Any) -> str | None:
 
 
 def salary_texts(posting: dict[str, Any]) -> tuple[str, ...]:
-    """``salaryDescriptionPlain`` and the pay-looking lines of ``additionalPlain``."""
+    """``salaryDescriptionPlain``, then pay lines of ``additionalPlain``, the description and
+    the lists (their HTML: only blocks with an amount are converted)."""
     texts: list[str] = []
     described = common.clean_text(common.opt_str(posting.get("salaryDescriptionPlain")) or "")
     if described:
         texts.append(described)
-    texts.extend(common.salary_lines([posting.get("additionalPlain")]))
+    plain = [posting.get(k) for k in ("additionalPlain", "descriptionPlain")]
+    texts.extend(prose.pay_lines(v for v in plain if isinstance(v, str)))
+    for item in common.opt_list(posting.get("lists")):
+        texts.extend(prose.html_pay_lines(common.opt_str(common.opt_dict(item).get("content"))))
     return common.unique(texts)
 
 
