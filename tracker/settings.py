@@ -13,7 +13,10 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tracker.alerts_config import AlertRule, Channel
 
 DEFAULT_DB = "sqlite:///tracker.db"
 DEFAULT_USER_AGENT = (
@@ -113,6 +116,8 @@ class Settings:
     scrape: ScrapeSettings = field(default_factory=ScrapeSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    channels: dict[str, Channel] = field(default_factory=dict)  # [channels], by name
+    alerts: tuple[AlertRule, ...] = ()  # [[alert]] rules
 
 
 def _section(cls: type, data: Any, name: str, renames: dict[str, str] | None = None) -> Any:
@@ -147,7 +152,7 @@ def load_settings(config: str | None = None, db: str | None = None) -> Settings:
             raise ConfigError(f"config file not found: {path}") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
-    top = {"database_url", "watchlist", "scrape", "digest", "smtp"}
+    top = {"database_url", "watchlist", "scrape", "digest", "smtp", "channels", "alert"}
     unknown = set(data) - top
     if unknown:
         raise ConfigError(f"config: unknown key(s) {', '.join(sorted(unknown))} in {path}")
@@ -159,6 +164,11 @@ def load_settings(config: str | None = None, db: str | None = None) -> Settings:
         digest=_section(DigestSettings, data.get("digest"), "digest", {"from": "from_addr"}),
         smtp=_section(SmtpSettings, data.get("smtp"), "smtp"),
     )
+    from tracker.alerts_config import parse_channels, parse_rules
+
+    channels = parse_channels(data.get("channels"))
+    alerts = parse_rules(data.get("alert"), channels)
+    settings = replace(settings, channels=channels, alerts=alerts)
     parse_duration(settings.scrape.interval)
     parse_duration(settings.scrape.jitter)
     env_db = os.environ.get("TRACKER_DATABASE_URL")
