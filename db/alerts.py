@@ -18,10 +18,10 @@ from sqlalchemy import Select, and_, exists, func, insert, literal, or_, select,
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from db.queries import _filtered
+from db.queries import _base_from, _filtered, _places, _role, _role_columns
 from db.store import as_utc
-from db.tables import ALERT_DELIVERY, COMPANY, POSTING, RUN, SOURCE, SPAN, VERSION
-from tracker.domain import RoleFilter
+from db.tables import ALERT_DELIVERY, COMPANY, PLACE, POSTING, RUN, SOURCE, SPAN, VERSION
+from tracker.domain import Role, RoleFilter
 
 PAY_COLUMNS = ("salary_min", "salary_max", "salary_currency", "salary_period")
 
@@ -355,3 +355,20 @@ def counts_by_rule(conn: Connection) -> dict[str, dict[str, int]]:
     for rule, status, n in conn.execute(stmt):
         result.setdefault(rule, {})[status] = int(n)
     return result
+
+
+def roles_by_versions(conn: Connection, version_ids: Sequence[int]) -> dict[int, Role]:
+    """Full roles as each given version shows them, by version id."""
+    found: dict[int, Role] = {}
+    ids = list(dict.fromkeys(version_ids))
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        stmt = (
+            select(*_role_columns())
+            .select_from(_base_from().join(VERSION, VERSION.c.posting_id == POSTING.c.id))
+            .where(VERSION.c.id.in_(chunk))
+        )
+        rows = conn.execute(stmt).all()
+        places = _places(conn, PLACE.c.version_id.in_([r.v_id for r in rows])) if rows else {}
+        found.update((row.v_id, _role(row, places.get(row.v_id, ()))) for row in rows)
+    return found

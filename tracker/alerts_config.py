@@ -137,7 +137,13 @@ def parse_rules(data: Any, channels: Mapping[str, Channel]) -> tuple[AlertRule, 
             raise ConfigError(f"config: [[alert]] {name}: min_count must be a whole number >= 1")
         values = {k: _strings(name, k, item[k]) for k in FILTER_KEYS if k in item}
         try:
-            flt = build_filter(**values)
+            flt = build_filter(
+                company=values.get("company"),
+                category=values.get("category"),
+                country=values.get("country"),
+                region=values.get("region"),
+                source=values.get("source"),
+            )
         except ConfigError as exc:
             raise ConfigError(f"config: [[alert]] {name}: {exc}") from None
         rules.append(AlertRule(name, on, wanted, flt, min_count))
