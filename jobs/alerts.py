@@ -161,3 +161,47 @@ def test_message(settings: Settings, name: str) -> list[Outcome]:
         else:
             outcomes.append(Outcome(rule.name, channel, 0, "sent"))
     return outcomes
+
+
+def print_outcomes(outcomes: Sequence[Outcome]) -> None:
+    """One line per rule and channel that had something to do."""
+    import typer
+
+    shown = [o for o in outcomes if o.status != "none"]
+    for o in shown:
+        line = f"{o.rule} -> {o.channel}: {o.events} event(s) {o.status}"
+        typer.echo(line + (f" ({o.error})" if o.error else ""), err=o.status == "failed")
+    if not shown:
+        typer.echo("no new events")
+
+
+def print_rules(engine: Engine, settings: Settings) -> None:
+    """Each rule: events, filters, channels (URLs hidden), and what was delivered."""
+    import typer
+
+    from jobs.notify import valid
+
+    with session_scope(engine) as session:
+        counts = store.counts_by_rule(session.connection())
+    if not settings.alerts:
+        typer.echo("no [[alert]] rules in the config")
+    for rule in settings.alerts:
+        flt = rule.filter
+        filters = [
+            f"{name}={','.join(values)}"
+            for name in ("company", "category", "country", "region", "source")
+            if (values := getattr(flt, name))
+        ]
+        done = counts.get(rule.name, {})
+        typer.echo(
+            f"{rule.name}: on {','.join(rule.on)}"
+            + (f" where {' '.join(filters)}" if filters else "")
+            + (f" min_count={rule.min_count}" if rule.min_count > 1 else "")
+            + f" -> {', '.join(rule.channels)}"
+            + (f" [{', '.join(f'{k} {v}' for k, v in sorted(done.items()))}]" if done else "")
+        )
+    for channel in settings.channels.values():
+        problem = valid(channel)
+        typer.echo(
+            f"channel {channel.name}: {channel.shown}" + (f" ({problem})" if problem else "")
+        )

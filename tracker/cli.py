@@ -532,6 +532,84 @@ def digest_send(
         raise typer.Exit(1)
 
 
+# ---------------------------------------------------------------- alerts and feed
+
+alerts_app = typer.Typer(help="Watch rules ([[alert]]) sent to channels.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("list")
+@handled
+def alerts_list() -> None:
+    """The configured rules and channels (URLs hidden) and what each rule has delivered.
+
+    Example: tracker alerts list
+    """
+    from jobs.alerts import print_rules
+
+    print_rules(database(), settings())
+
+
+@alerts_app.command("check")
+@handled
+def alerts_check(
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule.")] = None,
+    baseline: Annotated[
+        bool, typer.Option("--baseline", help="Record current events as seen; send nothing.")
+    ] = False,
+) -> None:
+    """Send each rule's new events once: one message per rule and channel (what the daemon
+    runs after each scrape). Exit 1 if a channel failed (its events are retried later).
+
+    Example: tracker alerts check
+    """
+    from jobs.alerts import check, print_outcomes
+
+    outcomes = check(database(), settings(), rules=rule or (), baseline=baseline)
+    print_outcomes(outcomes)
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
+@alerts_app.command("test")
+@handled
+def alerts_test(name: Annotated[str, typer.Argument(help="Rule name.")]) -> None:
+    """Send one test message to each of the rule's channels. Exit 1 if one failed.
+
+    Example: tracker alerts test japan-new
+    """
+    from jobs.alerts import print_outcomes, test_message
+
+    outcomes = test_message(settings(), name)
+    print_outcomes(outcomes)
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+@handled
+def feed(
+    company: CompanyOpt = None,
+    category: CategoryOpt = None,
+    country: CountryOpt = None,
+    region: RegionOpt = None,
+    source: SourceOpt = None,
+    include_all: AllOpt = False,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Events since (default: 30d).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the Atom XML here.")] = None,
+) -> None:
+    """An Atom feed of opened, closed and pay-changed roles, with stable entry ids.
+
+    Example: tracker feed --country JP --from 30d --out feed.xml
+    """
+    from jobs.feed import build_feed, write_feed
+
+    flt = role_filter(company, category, country, region, source, include_all)
+    write_feed(build_feed(database(write=False), flt, parse_when(start or "30d")), out)
+
+
 def main() -> None:
     """Console-script entry point."""
     from tracker.shipped import check_own_packages
