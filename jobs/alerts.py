@@ -142,7 +142,7 @@ def _views(conn: Connection, events: Sequence[store.Event]) -> list[EventView]:
     return views
 
 
-def test_message(settings: Settings, name: str) -> list[Outcome]:
+def send_test(settings: Settings, name: str) -> list[Outcome]:
     """One test message to each of the rule's channels (nothing is recorded)."""
     rule = next((r for r in settings.alerts if r.name == name), None)
     if rule is None:

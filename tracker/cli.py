@@ -578,9 +578,9 @@ def alerts_test(name: Annotated[str, typer.Argument(help="Rule name.")]) -> None
 
     Example: tracker alerts test japan-new
     """
-    from jobs.alerts import print_outcomes, test_message
+    from jobs.alerts import print_outcomes, send_test
 
-    outcomes = test_message(settings(), name)
+    outcomes = send_test(settings(), name)
     print_outcomes(outcomes)
     if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(1)
