@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, insert, literal, or_, select, union_all, update
+from sqlalchemy import Select, and_, exists, func, literal, or_, select, union_all, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from db.queries import _base_from, _filtered, _places, _role, _role_columns
 from db.store import as_utc
@@ -205,8 +204,9 @@ def claim_new(
     owner: str,
     now: datetime,
     status: str = "sending",
-) -> bool:
-    """Insert the delivery row; False when another process (or an earlier check) has it."""
+) -> int | None:
+    """Insert the delivery row and return its id; None when another process (or an earlier
+    check) has it."""
     values = {
         "rule": rule,
         "channel": channel,
@@ -221,12 +221,15 @@ def claim_new(
         "created_at": now,
         "sent_at": now if status == "skipped" else None,
     }
-    try:
-        with conn.begin_nested():
-            conn.execute(insert(ALERT_DELIVERY).values(**values))
-    except IntegrityError:
-        return False
-    return True
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    stmt: Any
+    if conn.dialect.name == "postgresql":
+        stmt = postgresql.insert(ALERT_DELIVERY).values(**values).on_conflict_do_nothing()
+    else:
+        stmt = sqlite.insert(ALERT_DELIVERY).values(**values).on_conflict_do_nothing()
+    found = conn.execute(stmt.returning(ALERT_DELIVERY.c.id)).scalar()
+    return int(found) if found is not None else None
 
 
 def due_retries(
@@ -257,17 +260,7 @@ def claim_retry(conn: Connection, delivery_id: int, owner: str, now: datetime) -
         .where(ALERT_DELIVERY.c.id == delivery_id, ALERT_DELIVERY.c.status == "failed")
         .values(status="sending", claimed_at=as_utc(now), claimed_by=owner)
     )
-    return bool(conn.execute(stmt).rowcount)
-
-
-def claimed_ids(conn: Connection, rule: str, channel: str, owner: str) -> list[int]:
-    stmt = select(ALERT_DELIVERY.c.id).where(
-        ALERT_DELIVERY.c.rule == rule,
-        ALERT_DELIVERY.c.channel == channel,
-        ALERT_DELIVERY.c.status == "sending",
-        ALERT_DELIVERY.c.claimed_by == owner,
-    )
-    return [int(r.id) for r in conn.execute(stmt)]
+    return conn.execute(stmt.returning(ALERT_DELIVERY.c.id)).scalar() is not None
 
 
 def mark_sent(conn: Connection, ids: Sequence[int], now: datetime) -> None:

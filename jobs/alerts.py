@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -101,17 +102,20 @@ def _deliver(
             status = "waiting" if new or retries else "none"
             return Outcome(rule.name, channel, len(new) + len(retries), status)
         status = "skipped" if baseline else "sending"
-        claimed = [
-            e for e in new if store.claim_new(conn, rule.name, channel, e, owner, now, status)
-        ]
+        ids: list[int] = []
+        claimed: list[store.Event] = []
+        for event in new:
+            got = store.claim_new(conn, rule.name, channel, event, owner, now, status)
+            if got is not None:
+                ids.append(got)
+                claimed.append(event)
         if baseline:
             return Outcome(rule.name, channel, len(claimed), "baseline")
-        for delivery_id, event, posting_id, ref in retries:
-            if (event, posting_id, ref) in by_key and store.claim_retry(
-                conn, delivery_id, owner, now
-            ):
-                claimed.append(by_key[(event, posting_id, ref)])
-        ids = store.claimed_ids(conn, rule.name, channel, owner)
+        for delivery_id, event_name, posting_id, ref in retries:
+            key = (event_name, posting_id, ref)
+            if key in by_key and store.claim_retry(conn, delivery_id, owner, now):
+                ids.append(delivery_id)
+                claimed.append(by_key[key])
         if not claimed:
             return Outcome(rule.name, channel, 0, "none")
         claimed.sort(key=lambda e: (e.happened_at, e.posting_id, e.event))
@@ -204,4 +208,47 @@ def print_rules(engine: Engine, settings: Settings) -> None:
         problem = valid(channel)
         typer.echo(
             f"channel {channel.name}: {channel.shown}" + (f" ({problem})" if problem else "")
+        )
+
+
+def alerts_status(engine: Engine, settings: Settings) -> dict[str, Any]:
+    """For ``tracker status``: rules, deliveries by status, and failures waiting for a retry."""
+    from tracker.report.serialize import iso
+
+    with session_scope(engine) as session:
+        conn = session.connection()
+        counts = store.counts_by_rule(conn)
+        failed = store.failures(conn)
+    return {
+        "rules": [
+            {"name": r.name, "channels": list(r.channels), "delivered": counts.get(r.name, {})}
+            for r in settings.alerts
+        ],
+        "failed": [
+            {
+                "rule": f.rule,
+                "channel": f.channel,
+                "events": f.events,
+                "attempts": f.attempts,
+                "error": f.error,
+                "next_attempt": iso(f.next_attempt_at),
+            }
+            for f in failed
+        ],
+    }
+
+
+def print_alerts_status(status: dict[str, Any]) -> None:
+    import typer
+
+    if not status["rules"] and not status["failed"]:
+        return
+    typer.echo(f"alerts: {len(status['rules'])} rule(s)")
+    for rule in status["rules"]:
+        sent = rule["delivered"].get("sent", 0)
+        typer.echo(f"  {rule['name']} -> {', '.join(rule['channels'])}: {sent} event(s) sent")
+    for f in status["failed"]:
+        typer.echo(
+            f"  failed: {f['rule']} -> {f['channel']}: {f['events']} event(s), "
+            f"{f['attempts']} attempt(s), next {f['next_attempt'] or 'now'}: {f['error']}"
         )

@@ -199,3 +199,35 @@ def test_env_channel_is_read_when_sending(
     assert ok.status == "sent"
     [sent] = messages(receiver)
     assert "test" in sent["title"]
+
+
+def test_two_daemons_checking_at_once_send_each_event_once(
+    any_db_url: str, receiver: LoopbackServer, tmp_path: Path
+) -> None:
+    """Two processes' worth of engines race on the same events: one message in total."""
+    import threading
+
+    from db.session import upgrade
+
+    settings = settings_for(tmp_path, rules(f"json://127.0.0.1:{port(receiver)}/hook"))
+    engines = [make_engine(any_db_url) for _ in range(4)]
+    try:
+        upgrade(engines[0])
+        history(engines[0])
+        barrier = threading.Barrier(len(engines))
+        results: list[str] = []
+
+        def daemon(eng: Engine) -> None:
+            barrier.wait()
+            results.extend(f"{o.status}:{o.events}" for o in check(eng, settings))
+
+        threads = [threading.Thread(target=daemon, args=(e,)) for e in engines]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for eng in engines:
+            eng.dispose()
+    assert sorted(results).count("sent:2") == 1, results
+    assert receiver.count("/hook") == 1, (results, messages(receiver))
