@@ -231,3 +231,22 @@ def test_two_daemons_checking_at_once_send_each_event_once(
             eng.dispose()
     assert sorted(results).count("sent:2") == 1, results
     assert receiver.count("/hook") == 1, (results, messages(receiver))
+
+
+def test_the_daemon_checks_alerts_after_a_scrape(
+    engine: Engine, receiver: LoopbackServer, tmp_path: Path
+) -> None:
+    import asyncio
+
+    from jobs.scheduler import Runtime, alerts_check
+
+    settings = settings_for(tmp_path, rules(f"json://127.0.0.1:{port(receiver)}/hook"))
+    history(engine)
+
+    async def after_scrape() -> None:
+        rt = Runtime(engine=engine, settings=settings, client=None, limit=asyncio.Semaphore(1))
+        await alerts_check(rt)
+        await alerts_check(rt)
+
+    asyncio.run(after_scrape())
+    assert receiver.count("/hook") == 1
