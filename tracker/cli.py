@@ -610,6 +610,43 @@ def feed(
     write_feed(build_feed(database(write=False), flt, parse_when(start or "30d")), out)
 
 
+@app.command()
+@handled
+def trend(
+    by: Annotated[str, typer.Option("--by", help="company,category,country,region,city,source")],
+    every: Annotated[str, typer.Option("--every", help="week or month.")] = "week",
+    start: Annotated[
+        str | None, typer.Option("--from", help="First period (default: 12 periods back).")
+    ] = None,
+    company: CompanyOpt = None,
+    category: CategoryOpt = None,
+    country: CountryOpt = None,
+    region: RegionOpt = None,
+    source: SourceOpt = None,
+    include_all: AllOpt = False,
+    fmt: Annotated[str, typer.Option("--format", help="text, csv or json.")] = "text",
+) -> None:
+    """Open-role counts at the end of each week or month, by one dimension: the time series.
+
+    Example: tracker trend --by company --every month --from 2026-01-01 --format csv
+    """
+    from datetime import timedelta
+
+    from jobs.trend import periods, print_trend, trend_rows
+    from tracker.counts import parse_dims
+
+    dims = parse_dims(by)
+    if len(dims) != 1:
+        raise ConfigError(f"bad --by {by!r}: trend takes one dimension")
+    check_format(fmt, ("text", "csv", "json"))
+    flt = role_filter(company, category, country, region, source, include_all)
+    now = datetime.now(UTC)
+    back = timedelta(weeks=11) if every == "week" else timedelta(days=334)
+    frm = parse_when(start, now=now, end_of_day=False) if start else now - back
+    rows = trend_rows(database(write=False), flt, dims[0], every, frm, now)
+    print_trend(rows, dims[0], fmt, [label for label, _ in periods(frm, now, every)])
+
+
 def main() -> None:
     """Console-script entry point."""
     from tracker.shipped import check_own_packages
