@@ -39,7 +39,8 @@ def send(channel: Channel, title: str, body: str) -> None:
         ok = notifier.notify(body=body, title=title, body_format=apprise.NotifyFormat.MARKDOWN)
     if not ok:
         lines = [ln.strip() for ln in str(captured.getvalue()).splitlines() if ln.strip()]
-        reason = _redact(lines[-1], url) if lines else "the service refused the message"
+        last = re.sub(r"^.*? - (?:WARNING|ERROR|CRITICAL) - ", "", lines[-1]) if lines else ""
+        reason = _redact(last, url) if last else "the service refused the message"
         raise DeliveryError(f"channel {channel.name!r}: {reason}"[:300])
 
 
