@@ -72,7 +72,7 @@ def build_feed(
         entry.updated(event.happened_at)
         entry.published(event.happened_at)
         entry.category(term=event.event)
-        entry.summary(event_line(view)[2:])
+        entry.summary(event_line(view, markdown=False))
     xml: bytes = feed.atom_str(pretty=True)
     return xml
 

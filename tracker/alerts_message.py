@@ -60,24 +60,27 @@ def what_changed(before: Role | None, after: Role) -> str:
     return "; ".join(parts)
 
 
-def event_line(view: EventView) -> str:
-    """``- **Opened** · Anthropic · [Title](url) · Tokyo, JP · ¥8,000,000–…``."""
+def event_line(view: EventView, markdown: bool = True) -> str:
+    """``- **Opened** · Anthropic · [Title](url) · Tokyo, JP · ¥8,000,000–…`` (Markdown), or
+    ``Opened · Anthropic · Title · Tokyo, JP · ¥8,000,000–…`` (plain text)."""
     role = view.role
-    title = _escape(role.title)
-    linked = f"[{title}]({role.url})" if role.url else title
-    parts = [f"**{LABELS.get(view.event, view.event)}**", _escape(role.company_name), linked]
+    esc = _escape if markdown else str
+    title = esc(role.title)
+    linked = f"[{title}]({role.url})" if role.url and markdown else title
+    label = LABELS.get(view.event, view.event)
+    parts = [f"**{label}**" if markdown else label, esc(role.company_name), linked]
     places = format_places(role.locations, role.remote)
     if places:
-        parts.append(_escape(places))
+        parts.append(esc(places))
     if view.event in ("changed", "pay_changed"):
         changed = what_changed(view.before, role)
         if changed:
-            parts.append(_escape(changed))
+            parts.append(esc(changed))
     else:
         pay = band_text(role.salary)
         if pay:
             parts.append(pay)
-    return "- " + " · ".join(parts)
+    return ("- " if markdown else "") + " · ".join(parts)
 
 
 def message(rule: str, views: Sequence[EventView]) -> tuple[str, str]:

@@ -109,6 +109,8 @@ def test_feed_has_stable_entry_ids(db_url: str, tmp_path: Path) -> None:
     assert "Opened: Critical Facilities Engineer — Anthropic" in titles
     assert any(t and t.startswith("Pay changed: ") for t in titles)
     assert not any(t and "p3" in t for t in titles)  # Dublin
+    summaries = [e.findtext(f"{ATOM}summary") for e in entries]
+    assert "Opened · Anthropic · Critical Facilities Engineer · Tokyo, JP" in summaries
     ids = [e.findtext(f"{ATOM}id") for e in entries]
     cli("feed", "--country", "JP", "--from", "2026-01-01", "--out", str(out))
     again = [e.findtext(f"{ATOM}id") for e in ET.parse(out).getroot().findall(f"{ATOM}entry")]
