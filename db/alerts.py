@@ -263,6 +263,15 @@ def claim_retry(conn: Connection, delivery_id: int, owner: str, now: datetime) -
     return conn.execute(stmt.returning(ALERT_DELIVERY.c.id)).scalar() is not None
 
 
+def mark_skipped(conn: Connection, delivery_id: int) -> None:
+    """A failed delivery that will not be retried (its rule no longer matches the event)."""
+    conn.execute(
+        update(ALERT_DELIVERY)
+        .where(ALERT_DELIVERY.c.id == delivery_id, ALERT_DELIVERY.c.status == "failed")
+        .values(status="skipped", next_attempt_at=None)
+    )
+
+
 def mark_sent(conn: Connection, ids: Sequence[int], now: datetime) -> None:
     if ids:
         conn.execute(

@@ -113,7 +113,9 @@ def _deliver(
             return Outcome(rule.name, channel, len(claimed), "baseline")
         for delivery_id, event_name, posting_id, ref in retries:
             key = (event_name, posting_id, ref)
-            if key in by_key and store.claim_retry(conn, delivery_id, owner, now):
+            if key not in by_key:  # the rule no longer matches it (edited filters): drop it
+                store.mark_skipped(conn, delivery_id)
+            elif store.claim_retry(conn, delivery_id, owner, now):
                 ids.append(delivery_id)
                 claimed.append(by_key[key])
         if not claimed:

@@ -263,3 +263,21 @@ def test_channel_errors_never_show_the_url() -> None:
     message = str(caught.value)
     assert message.startswith("channel 'desk': ")
     assert "s3cr3t" not in message and "abcdef123456" not in message
+
+
+def test_failed_events_the_rule_no_longer_matches_are_dropped(
+    engine: Engine, receiver: LoopbackServer, tmp_path: Path
+) -> None:
+    from db import alerts as store
+
+    settings = settings_for(tmp_path, rules(f"json://127.0.0.1:{port(receiver)}/broken"))
+    history(engine)
+    assert [o.status for o in check(engine, settings, now=at(2))] == ["failed"]
+    edited = settings_for(
+        tmp_path,
+        rules(f"json://127.0.0.1:{port(receiver)}/hook").replace('["JP"]', '["IE"]'),
+    )
+    [outcome] = check(engine, edited, now=at(3))
+    assert (outcome.status, outcome.events) == ("sent", 1)  # the Dublin role, new to this rule
+    with engine.connect() as conn:
+        assert store.failures(conn) == []
