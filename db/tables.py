@@ -282,3 +282,43 @@ SCHEDULER_JOB = sa.Table(
     sa.Column("next_run_time", sa.Float(25), index=True),
     sa.Column("job_state", sa.LargeBinary(), nullable=False),
 )
+
+
+# --------------------------------------------------------------------------------------------
+# alert deliveries (migration 0005_alerts)
+
+
+class AlertDeliveryRow(SQLModel, table=True):
+    """One event of one rule to one channel; status ``sending`` | ``sent`` | ``failed`` |
+    ``skipped`` (recorded by ``alerts check --baseline`` without sending).
+
+    The unique key is the claim: a check inserts the row (``sending``) before it talks to the
+    channel, so a second process (or a restart) never notifies the same event again. ``ref`` is
+    the span id for opened/closed and the version id for changed/pay_changed.
+    """
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (
+        sa.UniqueConstraint("rule", "channel", "event", "posting_id", "ref"),
+        sa.Index("ix_alert_delivery_status", "status", "next_attempt_at"),
+        _AUTOINC,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule: str = Field(sa_type=sa.String(), nullable=False)
+    channel: str = Field(sa_type=sa.String(), nullable=False)
+    event: str = Field(sa_type=sa.String(16), nullable=False)
+    posting_id: int = Field(nullable=False)
+    ref: int = Field(nullable=False)
+    happened_at: datetime = _when()
+    status: str = Field(sa_type=sa.String(16), nullable=False)
+    attempts: int = Field(default=0, nullable=False)
+    error: str | None = _text()
+    next_attempt_at: datetime | None = _when(nullable=True, default=None)
+    claimed_at: datetime | None = _when(nullable=True, default=None)
+    claimed_by: str | None = Field(default=None, sa_type=sa.String(), nullable=True)
+    sent_at: datetime | None = _when(nullable=True, default=None)
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+ALERT_DELIVERY = _table(AlertDeliveryRow)

@@ -131,12 +131,25 @@ async def scrape_job(key: str) -> None:
             started, clock = datetime.now(UTC), time.monotonic()
             try:
                 await scrape_one(rt.engine, rt.client, target)
+                await alerts_check(rt)
             except asyncio.CancelledError:  # shutdown: the run ends here, recorded as failed
                 _abandon(rt.engine, target, started, clock)
             except Exception as exc:  # e.g. the database went away: log, try again next time
                 log.error(
                     "run source=%s status=error error=%r", key, f"{type(exc).__name__}: {exc}"
                 )
+
+
+async def alerts_check(rt: Runtime) -> None:
+    """``tracker alerts check`` after each scrape (claims keep it once across daemons)."""
+    if not rt.settings.alerts or rt.stopping:
+        return
+    from jobs.alerts import check
+
+    try:
+        await asyncio.to_thread(check, rt.engine, rt.settings)
+    except Exception as exc:
+        log.error("alerts status=error error=%r", f"{type(exc).__name__}: {exc}")
 
 
 def _abandon(engine: Engine, target: Target, started: datetime, clock: float) -> None:

@@ -160,8 +160,12 @@ def print_status(engine: Engine, settings: Settings, fmt: str) -> None:
     snap = read_snapshot(engine, settings, now)
     rows = source_rows(snap, settings, now)
     digest = digest_dict(snap, settings)
+    from jobs.alerts import alerts_status, print_alerts_status
+
+    alerts = alerts_status(engine, settings)
     if fmt == "json":
-        typer.echo(dumps({"sources": rows, "daemon_jobs": _jobs(snap), "digest": digest}))
+        shown = {"sources": rows, "daemon_jobs": _jobs(snap), "digest": digest, "alerts": alerts}
+        typer.echo(dumps(shown))
         return
     table = [
         {
@@ -179,6 +183,7 @@ def print_status(engine: Engine, settings: Settings, fmt: str) -> None:
     if not snap.jobs:
         typer.echo("daemon: nothing scheduled (start `tracker daemon`)")
     _print_digest(digest, now, snap)
+    print_alerts_status(alerts)
 
 
 def _jobs(snap: Snapshot) -> dict[str, str | None]:

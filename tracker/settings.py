@@ -20,14 +20,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from tracker.alerts_config import AlertRule, Channel, parse_channels, parse_rules
+from tracker.errors import ConfigError
+
+__all__ = ["ConfigError"]
+
 DEFAULT_DB = "sqlite:///tracker.db"
 DEFAULT_USER_AGENT = (
     "dc-hiring-tracker/0.1 (+https://github.com/dc-hiring-tracker/dc-hiring-tracker)"
 )
-
-
-class ConfigError(ValueError):
-    """Bad configuration or bad user input: reported as one line, exit 2."""
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
@@ -119,6 +120,8 @@ class Settings:
     scrape: ScrapeSettings = field(default_factory=ScrapeSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    channels: dict[str, Channel] = field(default_factory=dict)  # [channels], by name
+    alerts: tuple[AlertRule, ...] = ()  # [[alert]] rules
 
 
 def load_settings(config: str | None = None, db: str | None = None) -> Settings:
@@ -136,12 +139,16 @@ def load_settings(config: str | None = None, db: str | None = None) -> Settings:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
         except OSError as exc:
             raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    alert_tables = {k: data.pop(k) for k in ("channels", "alert") if k in data}
     if data:
         from tracker.settings_check import validate_settings  # Pydantic: only for a real file
 
         settings = replace(validate_settings(data, path), config_path=path)
     else:
         settings = Settings(config_path=path)
+    channels = parse_channels(alert_tables.get("channels"))
+    alerts = parse_rules(alert_tables.get("alert"), channels)
+    settings = replace(settings, channels=channels, alerts=alerts)
     env_db = os.environ.get("TRACKER_DATABASE_URL")
     if db or env_db:
         settings = replace(settings, database_url=db or env_db or DEFAULT_DB)

@@ -21,7 +21,7 @@ from tracker.settings import ConfigError, Settings, parse_duration
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RENAMES = {"digest": {"from": "from_addr"}}
-_INTERNAL = {"config_path"}  # Settings fields that are not config keys
+_INTERNAL = {"config_path", "alerts"}  # Settings fields that are not config keys
 
 
 def validate_settings(data: dict[str, Any], path: str | None) -> Settings:

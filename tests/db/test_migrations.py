@@ -21,6 +21,7 @@ TABLES = {
     "posting_place",
     "digest_send",
     "scheduler_job",
+    "alert_delivery",
 }
 
 
@@ -30,7 +31,7 @@ def test_upgrade_twice_is_idempotent(any_db_url: str) -> None:
         assert current_revision(engine) is None
         assert upgrade(engine) is True
         assert upgrade(engine) is False
-        assert current_revision(engine) == head_revision() == "0004_pay"
+        assert current_revision(engine) == head_revision() == "0005_alerts"
         assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
     finally:
         engine.dispose()
