@@ -34,7 +34,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -74,10 +73,12 @@ PLACES = [
     "Remote - US",
 ]
 DEPARTMENTS = ["Compute", "Infrastructure", "Engineering", "Sales", "People", "Research"]
-WORDS = (
-    "we build and operate the compute that trains frontier models across regions with care "
-    "for reliability safety and cost you will work with electrical mechanical and controls "
-    "teams on commissioning capacity planning power procurement and fleet deployment"
+WORDS = " ".join(
+    [
+        "we build and operate the compute that trains frontier models across regions with care",
+        "for reliability safety and cost you will work with electrical mechanical and controls",
+        "teams on commissioning capacity planning power procurement and fleet deployment",
+    ]
 ).split()
 
 
@@ -238,7 +239,7 @@ class Server:
     def __init__(self, work: Path, kind: str) -> None:
         self.work = work
         self.port = free_port()
-        nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+        nginx = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
         self.kind = "nginx" if kind in ("auto", "nginx") and nginx else "python"
         self.proc: subprocess.Popen[bytes] | None = None
         self.httpd: ThreadingHTTPServer | None = None
@@ -361,29 +362,20 @@ class Cycle:
 
 def run_tracker(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """Run ``tracker ARGS``: (seconds, peak RSS in MB, stdout); exit status must be 0."""
-    clock = time.perf_counter()
-    proc = subprocess.Popen([str(TRACKER), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = b"", b""
-    reader = threading.Thread(target=lambda: None)
-    chunks: dict[str, bytes] = {}
-
-    def drain() -> None:
-        assert proc.stdout is not None and proc.stderr is not None
-        chunks["err"] = proc.stderr.read()
-
-    reader = threading.Thread(target=drain)
-    reader.start()
-    assert proc.stdout is not None
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - clock
-    reader.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = chunks.get("err", b"")
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        clock = time.perf_counter()
+        proc = subprocess.Popen([str(TRACKER), *args], env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - clock
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text, errors = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if proc.returncode != 0:
-        tail = (out + err).decode(errors="replace")[-2000:]
-        raise SystemExit(f"tracker {' '.join(args)} exited {proc.returncode}:\n{tail}")
-    return seconds, usage.ru_maxrss / 1024, out.decode(errors="replace")
+        raise SystemExit(
+            f"tracker {' '.join(args)} exited {proc.returncode}:\n{(text + errors)[-2000:]}"
+        )
+    return seconds, usage.ru_maxrss / 1024, text
 
 
 def cycle_counts(url: str, since: float) -> dict[str, int]:
@@ -483,7 +475,9 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:5.2f}x" if b > 0 else "  n/a"
 
 
-def bench_db(label: str, url: str, server: Server, args: argparse.Namespace, churn: Churn) -> dict[str, Any]:
+def bench_db(
+    label: str, url: str, server: Server, args: argparse.Namespace, churn: Churn
+) -> dict[str, Any]:
     work: Path = args.work
     env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_CONFIG": str(work / "tracker.toml")}
     env.pop("TRACKER_REAL_DATA", None)
@@ -500,8 +494,12 @@ def bench_db(label: str, url: str, server: Server, args: argparse.Namespace, chu
     seconds, rss, _ = run_tracker(["scrape"], env)
     cold = Cycle(seconds, rss, cycle_counts(url, since))
     rows += [("floor: fetch+decode", fetch, ""), ("floor: fetch+decode+HTML->text", text_floor, "")]
-    rows.append(("tracker scrape, cold", cold.seconds, f"{ratio(cold.seconds, text_floor)} text floor"))
-    ok_cold = cold.counts["open"] == total and cold.counts["new"] == total and not cold.counts["not_ok"]
+    rows.append(
+        ("tracker scrape, cold", cold.seconds, f"{ratio(cold.seconds, text_floor)} text floor")
+    )
+    ok_cold = (
+        cold.counts["open"] == total and cold.counts["new"] == total and not cold.counts["not_ok"]
+    )
 
     server.use("churn")
     time.sleep(1.1)  # runs are stamped to the second on some paths: keep cycles apart
@@ -510,7 +508,9 @@ def bench_db(label: str, url: str, server: Server, args: argparse.Namespace, chu
     seconds, rss2, _ = run_tracker(["scrape"], env)
     inc = Cycle(seconds, rss2, cycle_counts(url, since))
     rows.append(("floor: fetch+decode (churned world)", fetch2, ""))
-    rows.append(("tracker scrape, incremental", inc.seconds, f"{ratio(inc.seconds, fetch2)} fetch floor"))
+    rows.append(
+        ("tracker scrape, incremental", inc.seconds, f"{ratio(inc.seconds, fetch2)} fetch floor")
+    )
     c = inc.counts
     ok_inc = (c["new"], c["closed"], c["changed"]) == (churn.opened, churn.closed, churn.changed)
 
@@ -518,7 +518,13 @@ def bench_db(label: str, url: str, server: Server, args: argparse.Namespace, chu
     run_tracker(["sources", "import", str(watchlist(work / "cond.toml", args.boards, cond))], env)
     time.sleep(1.1)
     seconds, rss3, _ = run_tracker(["scrape"], env)
-    rows.append(("tracker scrape, unchanged world (200s, ETags kept)", seconds, f"{ratio(seconds, fetch2)} fetch floor"))
+    rows.append(
+        (
+            "tracker scrape, unchanged world (200s, ETags kept)",
+            seconds,
+            f"{ratio(seconds, fetch2)} fetch floor",
+        )
+    )
     etags = etags_of(url, cond)
     requests = asyncio.run(floor(list(etags), text=False, etags=etags))
     time.sleep(1.1)
@@ -554,8 +560,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "scrape-bench")
     parser.add_argument("--server", choices=("auto", "nginx", "python"), default="auto")
-    parser.add_argument("--pg", default=os.environ.get("TRACKER_BENCH_POSTGRES_URL", ""),
-                        help="PostgreSQL URL (a schema 'scrape_bench' is recreated in it)")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("TRACKER_BENCH_POSTGRES_URL", ""),
+        help="PostgreSQL URL (a schema 'scrape_bench' is recreated in it)",
+    )
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     args.work = args.work.resolve()

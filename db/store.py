@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -203,8 +203,12 @@ def record_run(
     error: str | None = None,
     started_at: datetime | None = None,
     finished_at: datetime | None = None,
+    same: Collection[str] = (),
 ) -> RunResult:
     """Record one run of a source (DESIGN.md lifecycle rules 1-5) and return its counts.
+
+    ``same``: external ids seen with an unchanged raw fingerprint, not normalized again (see
+    :func:`db.plan.plan_run`).
 
     ``postings=None`` or an ``error`` records a ``failed`` run that changes no posting.
     Otherwise the payload is applied: new postings, ``last_seen`` refreshes, new versions,
@@ -224,17 +228,21 @@ def record_run(
         message = error or "no postings: the board was not fetched"
         run_id = _insert_run(conn, source_id, times, "failed", message, counts={})
         return RunResult(source.key, "failed", observed_at, error=message, run_id=run_id)
-    return _record_ok(conn, source, times, postings)
+    return _record_ok(conn, source, times, postings, same)
 
 
 def _record_ok(
-    conn: Connection, source: SourceRow, times: dict[str, datetime], postings: Sequence[Posting]
+    conn: Connection,
+    source: SourceRow,
+    times: dict[str, datetime],
+    postings: Sequence[Posting],
+    same: Collection[str] = (),
 ) -> RunResult:
     """Plan and apply a run whose whole board was fetched (``ok`` or ``suspect``)."""
     source_id = int(source.id or 0)
     observed_at = times["observed_at"]
     existing = _load_existing(conn, source_id)
-    plan = plan_run(existing, postings, _previous_suspect_at(conn, source_id))
+    plan = plan_run(existing, postings, _previous_suspect_at(conn, source_id), same)
     status: RunStatus = "suspect" if plan.suspect else "ok"
     message = _suspect_message(plan) if plan.suspect else None
     counts = _counts(plan)

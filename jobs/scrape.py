@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from db import store
-from db.renorm import current_postings
 from db.session import session_scope
 from db.store import StoreError
+from jobs.writer import Writer, inline
 from tracker.domain import Posting, RawPosting, RunResult, SourceRef
 from tracker.normalize import normalize
 from tracker.settings import Settings
@@ -65,27 +65,29 @@ def prepared(engine: Engine, target: Target) -> SourceRef:
 
 
 def carry_forward(
-    session: Any, target: Target, raws: Sequence[RawPosting], ref: SourceRef, at: datetime
-) -> tuple[list[Posting], dict[str, str | None]]:
-    """Normalize, keeping the stored content of known postings read without their detail
-    (the list entry lacks the detail's places and pay; it is unchanged by its signature)."""
+    raws: Sequence[RawPosting], ref: SourceRef, at: datetime
+) -> tuple[list[Posting], list[str], dict[str, str | None]]:
+    """Normalize only what changed: ``(postings, same, signatures)``.
+
+    A known posting read without its detail (paged ATSs) or with an unchanged raw fingerprint
+    (:mod:`tracker.sources.fingerprint`) is not normalized: its id goes to ``same`` and its
+    stored content stands. ``signatures`` are the list signatures / fingerprints to store.
+    """
     known: dict[str, Any] = ref.options.get("_known") or {}
-    carried = {
+    same = [
         r.external_id for r in raws if r.extra.get("detail") is False and r.external_id in known
-    }
-    stored = current_postings(session.connection(), target.source_id, carried)
-    postings = [
-        stored[r.external_id] if r.external_id in stored else normalize(r, ref, at) for r in raws
     ]
+    carried = set(same)
+    postings = [normalize(r, ref, at) for r in raws if r.external_id not in carried]
     signatures: dict[str, str | None] = {}
     for r in raws:
         if "signature" not in r.extra:
             continue
         if r.extra.get("detail"):
             signatures[r.external_id] = r.extra["signature"]
-        elif r.external_id not in stored:
+        elif r.external_id not in carried:
             signatures[r.external_id] = None  # fetch its detail next time
-    return postings, signatures
+    return postings, same, signatures
 
 
 def record_payload(
@@ -94,9 +96,10 @@ def record_payload(
     """Parse, normalize and record a fetched board, its signatures and validators: one
     transaction."""
     raws = get_source(ref.ats).parse(payload, ref)
+    postings, same, signatures = carry_forward(raws, ref, at)
+    del raws
     with session_scope(engine) as session:
-        postings, signatures = carry_forward(session, target, raws, ref, at)
-        result = store.record_run(session, target.source_id, at, postings, started_at=at)
+        result = store.record_run(session, target.source_id, at, postings, started_at=at, same=same)
         store.set_signatures(session, target.source_id, signatures)
         remember_validators(session, target, scope)
         return result
@@ -115,31 +118,44 @@ def record_not_modified(engine: Engine, target: Target, at: datetime, scope: Any
         return result
 
 
-async def scrape_one(engine: Engine, client: Any, target: Target) -> RunResult:
+async def scrape_one(
+    engine: Engine, client: Any, target: Target, writer: Writer | None = None
+) -> RunResult:
     """Fetch, parse, normalize and record one board; every failure becomes a failed run.
 
-    A 304 Not Modified is an ``ok`` run that changes nothing.
+    A 304 Not Modified is an ``ok`` run that changes nothing. With a ``writer`` the parse and
+    the writes run on its thread (the event loop keeps fetching); else right here.
     """
     started = datetime.now(UTC)
     clock = time.monotonic()
+    off = writer.run if writer is not None else inline
     try:
-        ref = prepared(engine, target)
+        ref = (
+            await asyncio.to_thread(prepared, engine, target)
+            if writer
+            else prepared(engine, target)
+        )
         with client.scope_for(ref) as scope:
             try:
                 payload = await get_source(ref.ats).fetch(client, ref)
             except NotModified:
-                result = record_not_modified(engine, target, started, scope)
+                result = await off(record_not_modified, engine, target, started, scope)
             else:
-                result = record_payload(engine, target, ref, payload, started, scope)
+                result = await off(record_payload, engine, target, ref, payload, started, scope)
                 del payload
     except SourceError as exc:
-        result = record(engine, target, started, postings=None, error=str(exc), started_at=started)
+        error = str(exc)
+        result = await off(
+            record, engine, target, started, postings=None, error=error, started_at=started
+        )
     except StoreError:
         raise
     except Exception as exc:  # a parser bug must not stop the other boards
         log.exception("unexpected error on %s", target.ref.key)
         error = f"internal error: {type(exc).__name__}: {exc}"
-        result = record(engine, target, started, postings=None, error=error, started_at=started)
+        result = await off(
+            record, engine, target, started, postings=None, error=error, started_at=started
+        )
     log_run(result, time.monotonic() - clock)
     return result
 
@@ -174,13 +190,14 @@ async def scrape_targets(
 
     async def bounded(client: Any, target: Target) -> None:
         async with limit:
-            result = await scrape_one(engine, client, target)
+            result = await scrape_one(engine, client, target, writer)
         results.append(result)
         if on_result is not None:
             on_result(result)
 
-    async with HttpClient(settings.scrape) as client:
-        await asyncio.gather(*(bounded(client, t) for t in targets))
+    with Writer() as writer:
+        async with HttpClient(settings.scrape) as client:
+            await asyncio.gather(*(bounded(client, t) for t in targets))
     order = {t.ref.key: i for i, t in enumerate(targets)}
     return sorted(results, key=lambda r: order.get(r.source, 0))
 
