@@ -27,6 +27,7 @@ import html
 import json
 import os
 import random
+import resource
 import shutil
 import socket
 import subprocess
@@ -151,11 +152,33 @@ def write_board(path: Path, jobs: list[dict[str, Any]]) -> int:
     return len(body)
 
 
+def expected_churn(work: Path, boards: int) -> Churn:
+    """What the churned world holds against the cold one, from the files themselves."""
+    found = Churn()
+    for b in range(boards):
+        cold, new = board_path(work / "cold", b), board_path(work / "churn", b)
+        if cold.stat().st_ino == new.stat().st_ino:
+            continue  # hard link: the same board
+        before = {j["id"]: j for j in json.loads(cold.read_bytes())["jobs"]}
+        after = {j["id"]: j for j in json.loads(new.read_bytes())["jobs"]}
+        found.opened += len(after.keys() - before.keys())
+        found.closed += len(before.keys() - after.keys())
+        found.changed += sum(1 for i in after.keys() & before.keys() if after[i] != before[i])
+    return found
+
+
 def make_world(work: Path, boards: int, per_board: int, churn: float, seed: int) -> Churn:
-    """``work/cold`` and ``work/churn`` (unchanged boards hard-linked); cached by parameters."""
+    """``work/cold`` and ``work/churn`` (unchanged boards hard-linked); cached by parameters.
+
+    Returns what the churned world holds (opened/closed/changed), counted from the files.
+    """
     stamp = work / f"world-{boards}x{per_board}-{churn}-{seed}.json"
     if stamp.exists():
-        return Churn(**json.loads(stamp.read_text()))
+        cached = json.loads(stamp.read_text())
+        if "expected" not in cached:
+            cached["expected"] = expected_churn(work, boards).__dict__
+            stamp.write_text(json.dumps(cached))
+        return Churn(**cached["expected"])
     for old in ("cold", "churn"):
         shutil.rmtree(work / old, ignore_errors=True)
     clock = time.perf_counter()
@@ -190,10 +213,11 @@ def make_world(work: Path, boards: int, per_board: int, churn: float, seed: int)
                     jobs[i] = {**jobs[i], "title": jobs[i]["title"] + " (changed)"}
                     totals.changed += 1
         write_board(new, jobs)
-    stamp.write_text(json.dumps(totals.__dict__))
+    expected = expected_churn(work, boards)
+    stamp.write_text(json.dumps({"events": totals.__dict__, "expected": expected.__dict__}))
     took = time.perf_counter() - clock
     print(f"world: {boards} boards x {per_board}, {size / 1e6:.0f} MB, made in {took:.1f}s")
-    return totals
+    return expected
 
 
 # --------------------------------------------------------------------------------------------
@@ -325,6 +349,25 @@ def to_text(job: dict[str, Any]) -> str:
     return tree.body.text(separator="\n") if tree.body is not None else ""
 
 
+@dataclass(frozen=True)
+class Timing:
+    """Wall seconds, and CPU seconds (user + system) of the process that did the work."""
+
+    wall: float
+    cpu: float
+
+
+def cpu_now() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def floor_timing(urls: list[str], text: bool, etags: dict[str, str] | None = None) -> Timing:
+    cpu = cpu_now()
+    wall = asyncio.run(floor(urls, text, etags))
+    return Timing(wall, cpu_now() - cpu)
+
+
 async def floor(urls: list[str], text: bool, etags: dict[str, str] | None = None) -> float:
     """Seconds to GET (and decode, and HTML->text) every URL, CONCURRENCY at a time."""
     limit = asyncio.Semaphore(CONCURRENCY)
@@ -360,22 +403,19 @@ class Cycle:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def run_tracker(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run ``tracker ARGS``: (seconds, peak RSS in MB, stdout); exit status must be 0."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+def run_tracker(args: list[str], env: dict[str, str]) -> tuple[Timing, float]:
+    """Run ``tracker ARGS``: (timing, peak RSS in MB); its exit status must be 0."""
+    with tempfile.TemporaryFile() as out:
         clock = time.perf_counter()
-        proc = subprocess.Popen([str(TRACKER), *args], env=env, stdout=out, stderr=err)
+        proc = subprocess.Popen([str(TRACKER), *args], env=env, stdout=out, stderr=out)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - clock
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        err.seek(0)
-        text, errors = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    if proc.returncode != 0:
-        raise SystemExit(
-            f"tracker {' '.join(args)} exited {proc.returncode}:\n{(text + errors)[-2000:]}"
-        )
-    return seconds, usage.ru_maxrss / 1024, text
+        text = out.read().decode(errors="replace")
+    if code != 0:
+        raise SystemExit(f"tracker {' '.join(args)} exited {code}:\n{text[-2000:]}")
+    return Timing(seconds, usage.ru_utime + usage.ru_stime), usage.ru_maxrss / 1024
 
 
 def cycle_counts(url: str, since: float) -> dict[str, int]:
@@ -475,81 +515,73 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:5.2f}x" if b > 0 else "  n/a"
 
 
+Row = tuple[str, Timing, Timing | None, str]
+
+
 def bench_db(
     label: str, url: str, server: Server, args: argparse.Namespace, churn: Churn
-) -> dict[str, Any]:
+) -> dict[str, Timing]:
+    """The four cycles on one database; prints its table and returns the tracker timings."""
     work: Path = args.work
     env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_CONFIG": str(work / "tracker.toml")}
     env.pop("TRACKER_REAL_DATA", None)
-    total = args.boards * args.jobs
-    full = server.base("full")
+    full, cond = server.base("full"), server.base("cond")
     urls = [f"{full}/v1/boards/board{b:04d}/jobs" for b in range(args.boards)]
-    rows: list[tuple[str, float, str]] = []
     server.use("cold")
     run_tracker(["sources", "import", str(watchlist(work / "full.toml", args.boards, full))], env)
+    rss: list[float] = []
 
-    fetch = asyncio.run(floor(urls, text=False))
-    text_floor = asyncio.run(floor(urls, text=True))
-    since = time.time() - 1
-    seconds, rss, _ = run_tracker(["scrape"], env)
-    cold = Cycle(seconds, rss, cycle_counts(url, since))
-    rows += [("floor: fetch+decode", fetch, ""), ("floor: fetch+decode+HTML->text", text_floor, "")]
-    rows.append(
-        ("tracker scrape, cold", cold.seconds, f"{ratio(cold.seconds, text_floor)} text floor")
-    )
-    ok_cold = (
-        cold.counts["open"] == total and cold.counts["new"] == total and not cold.counts["not_ok"]
-    )
+    def scrape() -> tuple[Timing, dict[str, int]]:
+        time.sleep(1.1)  # keep cycles apart: each one's runs are those observed after `since`
+        since = time.time() - 0.5
+        timing, peak = run_tracker(["scrape"], env)
+        rss.append(peak)
+        return timing, cycle_counts(url, since)
 
+    fetch, text_floor = floor_timing(urls, text=False), floor_timing(urls, text=True)
+    cold, cold_counts = scrape()
     server.use("churn")
-    time.sleep(1.1)  # runs are stamped to the second on some paths: keep cycles apart
-    fetch2 = asyncio.run(floor(urls, text=False))
-    since = time.time() - 0.5
-    seconds, rss2, _ = run_tracker(["scrape"], env)
-    inc = Cycle(seconds, rss2, cycle_counts(url, since))
-    rows.append(("floor: fetch+decode (churned world)", fetch2, ""))
-    rows.append(
-        ("tracker scrape, incremental", inc.seconds, f"{ratio(inc.seconds, fetch2)} fetch floor")
-    )
-    c = inc.counts
-    ok_inc = (c["new"], c["closed"], c["changed"]) == (churn.opened, churn.closed, churn.changed)
-
-    cond = server.base("cond")
+    fetch2 = floor_timing(urls, text=False)
+    inc, c = scrape()
     run_tracker(["sources", "import", str(watchlist(work / "cond.toml", args.boards, cond))], env)
-    time.sleep(1.1)
-    seconds, rss3, _ = run_tracker(["scrape"], env)
-    rows.append(
-        (
-            "tracker scrape, unchanged world (200s, ETags kept)",
-            seconds,
-            f"{ratio(seconds, fetch2)} fetch floor",
-        )
-    )
+    kept, _ = scrape()
     etags = etags_of(url, cond)
-    requests = asyncio.run(floor(list(etags), text=False, etags=etags))
-    time.sleep(1.1)
-    since = time.time() - 0.5
-    seconds, rss4, _ = run_tracker(["scrape"], env)
-    n304 = cycle_counts(url, since)
-    rows.append(("requests alone, all 304", requests, f"{len(etags)} ETags"))
-    rows.append(("tracker scrape, all 304", seconds, f"{ratio(seconds, requests)} requests"))
-
-    peak = max(cold.rss_mb, rss2, rss3, rss4)
+    requests = floor_timing(list(etags), text=False, etags=etags)
+    n304, n304_counts = scrape()
+    rows: list[Row] = [
+        ("floor: fetch+decode", fetch, None, ""),
+        ("floor: fetch+decode+HTML->text", text_floor, None, ""),
+        ("tracker scrape, cold", cold, text_floor, "text floor"),
+        ("floor: fetch+decode (churned world)", fetch2, None, ""),
+        ("tracker scrape, incremental (churned world)", inc, fetch2, "fetch floor"),
+        ("tracker scrape, same world again (200s, ETags kept)", kept, fetch2, "fetch floor"),
+        (f"requests alone, all 304 ({len(etags)} ETags)", requests, None, ""),
+        ("tracker scrape, all 304", n304, requests, "requests"),
+    ]
     print(f"\n== {label}  ({args.boards} boards x {args.jobs}, server: {server.kind})")
-    for name, secs, note in rows:
-        print(f"  {name:52} {secs:7.2f} s  {note}")
-    print(f"  peak RSS (tracker scrape): {peak:.0f} MB   database: {db_size(url):.0f} MB")
+    print(f"  {'':52} {'wall':>8} {'ratio':>7}   {'CPU':>8} {'ratio':>7}")
+    for name, t, base, what in rows:
+        wall = ratio(t.wall, base.wall) if base else ""
+        cpu = ratio(t.cpu, base.cpu) if base else ""
+        print(f"  {name:52} {t.wall:7.2f}s {wall:>7}   {t.cpu:7.2f}s {cpu:>7}  {what}")
+    print(f"  peak RSS (tracker scrape): {max(rss):.0f} MB   database: {db_size(url):.0f} MB")
+    total = args.boards * args.jobs
+    ok_cold = cold_counts["open"] == cold_counts["new"] == total and not cold_counts["not_ok"]
     print(
-        f"  counts cold: open={cold.counts['open']} new={cold.counts['new']} "
-        f"not_ok={cold.counts['not_ok']} -> {'OK' if ok_cold else 'WRONG'}"
+        f"  counts cold: open={cold_counts['open']} new={cold_counts['new']} "
+        f"not_ok={cold_counts['not_ok']} -> {'OK' if ok_cold else 'WRONG'}"
     )
+    ok_inc = (c["new"], c["closed"], c["changed"]) == (churn.opened, churn.closed, churn.changed)
     print(
         f"  counts incremental: new={c['new']} closed={c['closed']} changed={c['changed']} "
         f"(world: {churn.opened}/{churn.closed}/{churn.changed}) not_ok={c['not_ok']} "
-        f"-> {'OK' if ok_inc else 'WRONG'}"
+        f"-> {'OK' if ok_inc and not c['not_ok'] else 'WRONG'}"
     )
-    print(f"  all-304 cycle: runs={n304['runs']} seen={n304['seen']} not_ok={n304['not_ok']}")
-    return {"cold": cold.seconds, "text_floor": text_floor, "label": label}
+    print(
+        f"  all-304 cycle: runs={n304_counts['runs']} seen={n304_counts['seen']} "
+        f"not_ok={n304_counts['not_ok']}"
+    )
+    return {"cold": cold, "incremental": inc}
 
 
 def main() -> None:
@@ -586,7 +618,10 @@ def main() -> None:
             results.append(bench_db("PostgreSQL", url, server, args, churn))
         if len(results) == 2:
             sq, pg = results
-            print(f"\nPostgreSQL / SQLite cold: {ratio(pg['cold'], sq['cold'])}")
+            for cycle in ("cold", "incremental"):
+                wall = ratio(pg[cycle].wall, sq[cycle].wall)
+                cpu = ratio(pg[cycle].cpu, sq[cycle].cpu)
+                print(f"PostgreSQL / SQLite, {cycle}: wall {wall}, tracker CPU {cpu}")
     finally:
         server.close()
 
