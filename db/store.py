@@ -265,8 +265,7 @@ def _checked_source(
     source = session.get(SourceRow, source_id)
     if source is None:
         raise StoreError(f"no source with id {source_id}")
-    stmt = select(func.max(RUN.c.observed_at)).where(RUN.c.source_id == source_id)
-    latest = conn.execute(stmt).scalar()
+    latest = conn.execute(_LATEST_RUN, {"sid": source_id}).scalar()
     if latest is not None and observed_at < as_utc(latest):
         raise StoreError(
             f"run for {source.key} observed at {observed_at.isoformat()} is older than its "
@@ -275,28 +274,34 @@ def _checked_source(
     return source
 
 
+# Hot statements of every run, built once: no per-run construction or cache-key work.
+_SID: Any = bindparam("sid")
+_LATEST_RUN = select(func.max(RUN.c.observed_at)).where(RUN.c.source_id == _SID)
+_EXISTING = select(
+    POSTING.c.id,
+    POSTING.c.external_id,
+    POSTING.c.content_hash,
+    POSTING.c.closed_at,
+    POSTING.c.last_seen,
+    POSTING.c.current_version_id,
+).where(POSTING.c.source_id == _SID)
+_LATEST_NON_FAILED = (
+    select(RUN.c.status, RUN.c.observed_at)
+    .where(RUN.c.source_id == _SID, RUN.c.status != "failed")
+    .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
+    .limit(1)
+)
+_SIGNATURES = select(POSTING.c.external_id, POSTING.c.signature).where(POSTING.c.source_id == _SID)
+
+
 def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:
     """Every stored posting of the source, by external id."""
-    stmt = select(
-        POSTING.c.id,
-        POSTING.c.external_id,
-        POSTING.c.content_hash,
-        POSTING.c.closed_at,
-        POSTING.c.last_seen,
-        POSTING.c.current_version_id,
-    ).where(POSTING.c.source_id == source_id)
-    return {row.external_id: Existing(*row) for row in conn.execute(stmt)}
+    return {row.external_id: Existing(*row) for row in conn.execute(_EXISTING, {"sid": source_id})}
 
 
 def _latest_non_failed(conn: Connection, source_id: int) -> tuple[str, datetime] | None:
     """``(status, observed_at)`` of the source's latest run that did not fail."""
-    stmt = (
-        select(RUN.c.status, RUN.c.observed_at)
-        .where(RUN.c.source_id == source_id, RUN.c.status != "failed")
-        .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
-        .limit(1)
-    )
-    row = conn.execute(stmt).first()
+    row = conn.execute(_LATEST_NON_FAILED, {"sid": source_id}).first()
     return (row.status, row.observed_at) if row is not None else None
 
 
@@ -389,10 +394,8 @@ def can_revalidate(session: Session, source_id: int) -> bool:
 
 def known_signatures(session: Session, source_id: int) -> dict[str, str | None]:
     """Every posting the source ever had (open or closed) -> its stored list signature."""
-    stmt = select(POSTING.c.external_id, POSTING.c.signature).where(
-        POSTING.c.source_id == source_id
-    )
-    return {ext: sig for ext, sig in session.connection().execute(stmt)}
+    rows = session.connection().execute(_SIGNATURES, {"sid": source_id})
+    return {ext: sig for ext, sig in rows}
 
 
 def set_signatures(session: Session, source_id: int, signatures: dict[str, str | None]) -> None:

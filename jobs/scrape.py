@@ -58,7 +58,8 @@ def prepared(engine: Engine, target: Target) -> SourceRef:
         has_cache = row is not None and bool(row.etag or row.last_modified)
         if row is not None and has_cache and store.can_revalidate(session, target.source_id):
             validators = {"etag": row.etag, "last_modified": row.last_modified}
-    options: dict[str, Any] = {**target.ref.options, "_known": known}
+    stored = (row.etag, row.last_modified) if row is not None else None
+    options: dict[str, Any] = {**target.ref.options, "_known": known, "_stored_validators": stored}
     if validators:
         options["_validators"] = validators
     return replace(target.ref, options=options)
@@ -87,6 +88,9 @@ def carry_forward(
             signatures[r.external_id] = r.extra["signature"]
         elif r.external_id not in carried:
             signatures[r.external_id] = None  # fetch its detail next time
+    unchanged = [k for k, v in signatures.items() if k in known and known[k] == v]
+    for key in unchanged:  # already stored: no write
+        del signatures[key]
     return postings, same, signatures
 
 
@@ -101,20 +105,29 @@ def record_payload(
     with session_scope(engine) as session:
         result = store.record_run(session, target.source_id, at, postings, started_at=at, same=same)
         store.set_signatures(session, target.source_id, signatures)
-        remember_validators(session, target, scope)
+        remember_validators(session, target, scope, ref)
         return result
 
 
-def remember_validators(session: Any, target: Target, scope: Any) -> None:
+def remember_validators(
+    session: Any, target: Target, scope: Any, ref: SourceRef | None = None
+) -> None:
+    """Store the fetch's validators, unless they are what the source row already holds."""
     validators = getattr(scope, "validators", None)
-    if validators is not None:
-        store.set_http_cache(session, target.source_id, validators.etag, validators.last_modified)
+    if validators is None:
+        return
+    pair = (validators.etag, validators.last_modified)
+    if ref is not None and tuple(ref.options.get("_stored_validators") or ()) == pair:
+        return
+    store.set_http_cache(session, target.source_id, *pair)
 
 
-def record_not_modified(engine: Engine, target: Target, at: datetime, scope: Any) -> RunResult:
+def record_not_modified(
+    engine: Engine, target: Target, at: datetime, scope: Any, ref: SourceRef | None = None
+) -> RunResult:
     with session_scope(engine) as session:
         result = store.record_not_modified(session, target.source_id, at, started_at=at)
-        remember_validators(session, target, scope)
+        remember_validators(session, target, scope, ref)
         return result
 
 
@@ -139,7 +152,7 @@ async def scrape_one(
             try:
                 payload = await get_source(ref.ats).fetch(client, ref)
             except NotModified:
-                result = await off(record_not_modified, engine, target, started, scope)
+                result = await off(record_not_modified, engine, target, started, scope, ref)
             else:
                 result = await off(record_payload, engine, target, ref, payload, started, scope)
                 del payload

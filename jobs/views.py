@@ -11,20 +11,21 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from sqlalchemy.engine import Engine
 
 from db import queries
 from db.session import session_scope
-from jobs.scrape import Target, ingest_payload, run_scrape
-from jobs.sources import select_targets
 from tracker.counts import count_roles
 from tracker.domain import RoleFilter, RunResult
 from tracker.report.serialize import ROLE_CSV_FIELDS, dumps, iso, role_dict, role_row, to_csv
 from tracker.report.tables import print_table, roles_table, rows_table
 from tracker.settings import ConfigError, Settings
+
+if TYPE_CHECKING:  # the scrape machinery (sources, normalize, httpx) loads only when used
+    from jobs.scrape import Target
 
 
 def fetch_roles(engine: Engine, flt: RoleFilter, at: datetime) -> list[Any]:
@@ -112,6 +113,8 @@ def scrape_with_progress(
     engine: Engine, settings: Settings, keys: Sequence[str], company: str | None
 ) -> bool:
     """Scrape, with a progress bar on a TTY; print a summary table. True when none failed."""
+    from jobs.sources import select_targets
+
     targets = select_targets(engine, keys, company)
     if not targets:
         raise ConfigError("no enabled sources (add some with `tracker sources import FILE`)")
@@ -126,6 +129,8 @@ def scrape_with_progress(
 def _scrape_progress(
     engine: Engine, settings: Settings, targets: Sequence[Target]
 ) -> list[RunResult]:
+    from jobs.scrape import run_scrape
+
     if not sys.stderr.isatty():
         return run_scrape(engine, targets, settings)
     from rich.console import Console
@@ -156,6 +161,9 @@ def load_json_file(path: Path) -> Any:
 def ingest_file(engine: Engine, path: Path, key: str, observed_at: datetime) -> RunResult:
     """Ingest one captured payload; prints a one-line summary."""
     payload = load_json_file(path)
+    from jobs.scrape import ingest_payload
+    from jobs.sources import select_targets
+
     target = select_targets(engine, [key])[0]
     result = ingest_payload(engine, target, payload, observed_at)
     typer.echo(
