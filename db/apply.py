@@ -185,8 +185,9 @@ def apply_plan(
     """Write a planned run: inserts, versions, places, spans, reopen/close, ``last_seen``."""
     new_ids = insert_postings(conn, source_id, company_id, plan, observed_at)
     items: list[VersionItem] = [(new_ids[p.external_id], p, h) for p, h in plan.new]
-    items += [(c.existing.id, c.posting, c.content_hash) for c in plan.versioned]
-    superseded = [c.existing.current_version_id for c in plan.versioned]
+    versioned = [c for c in plan.versioned if c.posting is not None]
+    items += [(c.existing.id, c.posting, c.content_hash) for c in versioned if c.posting]
+    superseded = [c.existing.current_version_id for c in versioned]
     end_versions(conn, [vid for vid in superseded if vid is not None], observed_at)
     version_ids = insert_versions(conn, items, run_id, observed_at)
     set_current_versions(conn, items, version_ids)

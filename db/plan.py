@@ -16,7 +16,7 @@ Suspect guard (rule 3), precisely:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -42,7 +42,7 @@ class Change:
     """A stored posting seen again, with its incoming content and hash."""
 
     existing: Existing
-    posting: Posting
+    posting: Posting | None  # None: seen by its unchanged raw fingerprint (content as stored)
     content_hash: str
 
     @property
@@ -91,10 +91,26 @@ def plan_run(
     existing: dict[str, Existing],
     postings: Sequence[Posting],
     previous_suspect_at: datetime | None,
+    same: Collection[str] = (),
 ) -> RunPlan:
-    """Partition an ``ok`` payload against the stored postings (rules 2, 3, 5)."""
+    """Partition an ``ok`` payload against the stored postings (rules 2, 3, 5).
+
+    ``same`` are the external ids of stored postings seen again whose raw item is unchanged
+    (by its fingerprint): they were not normalized, their stored content stands, so they are
+    unchanged (or reopened without a new version); ids already in ``postings`` are ignored.
+    """
     plan = RunPlan()
     incoming = dedupe(postings)
+    present = {p.external_id for p in incoming}
+    for external_id in same:
+        stored = existing.get(external_id)
+        if stored is None or external_id in present:
+            continue  # never stored: cannot be "the same" (rule 7 keeps this from happening)
+        present.add(external_id)
+        if stored.closed_at is not None:
+            plan.reopened.append(Change(stored, None, stored.content_hash))
+        else:
+            plan.unchanged.append(stored)
     for posting in incoming:
         digest = posting.content_hash
         stored = existing.get(posting.external_id)
@@ -106,7 +122,6 @@ def plan_run(
             plan.changed.append(Change(stored, posting, digest))
         else:
             plan.unchanged.append(stored)
-    present = {p.external_id for p in incoming}
     open_rows = [e for e in existing.values() if e.closed_at is None]
     absent = [e for e in open_rows if e.external_id not in present]
     _apply_guard(plan, absent, len(open_rows), previous_suspect_at)
@@ -131,6 +146,9 @@ def settle_derived(
     refresh: list[tuple[int, str]] = []
     still: list[Change] = []
     for change in plan.changed:
+        if change.posting is None:  # seen by its unchanged raw item: nothing to settle
+            still.append(change)
+            continue
         old = stored.get(change.posting.external_id)
         new = change.posting
         if change.posting.external_id in legacy:
@@ -142,6 +160,8 @@ def settle_derived(
             still.append(change)
     plan.changed = still
     for i, change in enumerate(plan.reopened):
+        if change.posting is None:
+            continue
         old = stored.get(change.posting.external_id)
         new = change.posting
         if new.external_id in legacy:

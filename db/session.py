@@ -7,21 +7,21 @@ work in :func:`session_scope` (one transaction; helpers in ``db.store`` never co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError as AlembicError
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlmodel import Session
+
+if TYPE_CHECKING:  # Alembic is imported only when a schema check needs it (start-up time)
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -103,6 +103,8 @@ def check_connection(engine: Engine) -> None:
 
 def alembic_config() -> Config:
     """A programmatic Alembic config pointing at the package's migrations."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     return config
@@ -110,6 +112,8 @@ def alembic_config() -> Config:
 
 @lru_cache(maxsize=1)
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -118,21 +122,65 @@ def head_revision() -> str | None:
     return _scripts().get_current_head()
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\b[^=]*=\s*(?:\(\s*)?['\"]([^'\"]+)['\"]", re.M)
+
+
+@lru_cache(maxsize=1)
+def quick_head() -> str | None:
+    """The head revision read from the migration files without importing Alembic, or None
+    when the files are not a plain single chain (then Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict((k, v) for k, v in _REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        if "down_revision" in found:
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
 def _known(revision: str) -> bool:
+    from alembic.util.exc import CommandError
+
     try:
         return _scripts().get_revision(revision) is not None
-    except AlembicError:
+    except CommandError:
         return False
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (``None`` for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _at_quick_head(engine: Engine) -> bool:
+    """True when ``alembic_version`` holds exactly :func:`quick_head` (plain SQL, no Alembic)."""
+    head = quick_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except (DBAPIError, SQLAlchemyError):
+        return False  # no table yet (empty database) or unreadable: Alembic decides
+    return [r[0] for r in rows] == [head]
+
+
 def upgrade(engine: Engine) -> bool:
-    """Bring the schema to head (idempotent); return whether any migration ran."""
+    """Bring the schema to head (idempotent); return whether any migration ran.
+
+    The common case, a database already at head, is answered without importing Alembic.
+    """
+    if _at_quick_head(engine):
+        return False
+    from alembic import command
+
     try:
         current = current_revision(engine)
         if current == head_revision():

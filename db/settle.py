@@ -21,11 +21,12 @@ from db.tables import POSTING, VERSION
 def settle_derived(conn: Connection, source_id: int, plan: RunPlan) -> None:
     """Hash mismatches that are no change (a hash by an older rule): unchanged, hash refreshed;
     a version stored before every band was kept gets its bands and pay lines filled in."""
-    candidates = plan.changed + plan.reopened
-    if not candidates:
+    incoming = {
+        c.existing.id: c.posting for c in plan.changed + plan.reopened if c.posting is not None
+    }
+    if not incoming:
         return
-    incoming = {c.existing.id: c.posting for c in candidates}
-    ids = [c.posting.external_id for c in candidates]
+    ids = [posting.external_id for posting in incoming.values()]
     legacy = _legacy_versions(conn, source_id, ids)
     refresh = plan_settle(plan, current_postings(conn, source_id, ids), frozenset(legacy))
     if not refresh:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -204,8 +204,12 @@ def record_run(
     error: str | None = None,
     started_at: datetime | None = None,
     finished_at: datetime | None = None,
+    same: Collection[str] = (),
 ) -> RunResult:
     """Record one run of a source (docs/concepts.md lifecycle rules 1-5) and return its counts.
+
+    ``same``: external ids seen with an unchanged raw fingerprint, not normalized again (see
+    :func:`db.plan.plan_run`).
 
     ``postings=None`` or an ``error`` records a ``failed`` run that changes no posting.
     Otherwise the payload is applied: new postings, ``last_seen`` refreshes, new versions,
@@ -225,17 +229,21 @@ def record_run(
         message = error or "no postings: the board was not fetched"
         run_id = _insert_run(conn, source_id, times, "failed", message, counts={})
         return RunResult(source.key, "failed", observed_at, error=message, run_id=run_id)
-    return _record_ok(conn, source, times, postings)
+    return _record_ok(conn, source, times, postings, same)
 
 
 def _record_ok(
-    conn: Connection, source: SourceRow, times: dict[str, datetime], postings: Sequence[Posting]
+    conn: Connection,
+    source: SourceRow,
+    times: dict[str, datetime],
+    postings: Sequence[Posting],
+    same: Collection[str] = (),
 ) -> RunResult:
     """Plan and apply a run whose whole board was fetched (``ok`` or ``suspect``)."""
     source_id = int(source.id or 0)
     observed_at = times["observed_at"]
     existing = _load_existing(conn, source_id)
-    plan = plan_run(existing, postings, _previous_suspect_at(conn, source_id))
+    plan = plan_run(existing, postings, _previous_suspect_at(conn, source_id), same)
     settle_derived(conn, source_id, plan)
     status: RunStatus = "suspect" if plan.suspect else "ok"
     message = _suspect_message(plan) if plan.suspect else None
@@ -259,8 +267,7 @@ def _checked_source(
     source = session.get(SourceRow, source_id)
     if source is None:
         raise StoreError(f"no source with id {source_id}")
-    stmt = select(func.max(RUN.c.observed_at)).where(RUN.c.source_id == source_id)
-    latest = conn.execute(stmt).scalar()
+    latest = conn.execute(_LATEST_RUN, {"sid": source_id}).scalar()
     if latest is not None and observed_at < as_utc(latest):
         raise StoreError(
             f"run for {source.key} observed at {observed_at.isoformat()} is older than its "
@@ -269,28 +276,34 @@ def _checked_source(
     return source
 
 
+# Hot statements of every run, built once: no per-run construction or cache-key work.
+_SID: Any = bindparam("sid")
+_LATEST_RUN = select(func.max(RUN.c.observed_at)).where(RUN.c.source_id == _SID)
+_EXISTING = select(
+    POSTING.c.id,
+    POSTING.c.external_id,
+    POSTING.c.content_hash,
+    POSTING.c.closed_at,
+    POSTING.c.last_seen,
+    POSTING.c.current_version_id,
+).where(POSTING.c.source_id == _SID)
+_LATEST_NON_FAILED = (
+    select(RUN.c.status, RUN.c.observed_at)
+    .where(RUN.c.source_id == _SID, RUN.c.status != "failed")
+    .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
+    .limit(1)
+)
+_SIGNATURES = select(POSTING.c.external_id, POSTING.c.signature).where(POSTING.c.source_id == _SID)
+
+
 def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:
     """Every stored posting of the source, by external id."""
-    stmt = select(
-        POSTING.c.id,
-        POSTING.c.external_id,
-        POSTING.c.content_hash,
-        POSTING.c.closed_at,
-        POSTING.c.last_seen,
-        POSTING.c.current_version_id,
-    ).where(POSTING.c.source_id == source_id)
-    return {row.external_id: Existing(*row) for row in conn.execute(stmt)}
+    return {row.external_id: Existing(*row) for row in conn.execute(_EXISTING, {"sid": source_id})}
 
 
 def _latest_non_failed(conn: Connection, source_id: int) -> tuple[str, datetime] | None:
     """``(status, observed_at)`` of the source's latest run that did not fail."""
-    stmt = (
-        select(RUN.c.status, RUN.c.observed_at)
-        .where(RUN.c.source_id == source_id, RUN.c.status != "failed")
-        .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
-        .limit(1)
-    )
-    row = conn.execute(stmt).first()
+    row = conn.execute(_LATEST_NON_FAILED, {"sid": source_id}).first()
     return (row.status, row.observed_at) if row is not None else None
 
 
@@ -383,10 +396,8 @@ def can_revalidate(session: Session, source_id: int) -> bool:
 
 def known_signatures(session: Session, source_id: int) -> dict[str, str | None]:
     """Every posting the source ever had (open or closed) -> its stored list signature."""
-    stmt = select(POSTING.c.external_id, POSTING.c.signature).where(
-        POSTING.c.source_id == source_id
-    )
-    return {ext: sig for ext, sig in session.connection().execute(stmt)}
+    rows = session.connection().execute(_SIGNATURES, {"sid": source_id})
+    return {ext: sig for ext, sig in rows}
 
 
 def set_signatures(session: Session, source_id: int, signatures: dict[str, str | None]) -> None:

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from db import store
-from db.renorm import current_postings
 from db.session import session_scope
 from db.store import StoreError
+from jobs.writer import Writer, inline
 from tracker.domain import Posting, RawPosting, RunResult, SourceRef
 from tracker.normalize import normalize
 from tracker.settings import Settings, parse_duration
@@ -64,34 +64,40 @@ def prepared(engine: Engine, target: Target) -> SourceRef:
         has_cache = row is not None and bool(row.etag or row.last_modified)
         if row is not None and has_cache and store.can_revalidate(session, target.source_id):
             validators = {"etag": row.etag, "last_modified": row.last_modified}
-    options: dict[str, Any] = {**target.ref.options, "_known": known}
+    stored = (row.etag, row.last_modified) if row is not None else None
+    options: dict[str, Any] = {**target.ref.options, "_known": known, "_stored_validators": stored}
     if validators:
         options["_validators"] = validators
     return replace(target.ref, options=options)
 
 
 def carry_forward(
-    session: Any, target: Target, raws: Sequence[RawPosting], ref: SourceRef, at: datetime
-) -> tuple[list[Posting], dict[str, str | None]]:
-    """Normalize, keeping the stored content of known postings read without their detail
-    (the list entry lacks the detail's places and pay; it is unchanged by its signature)."""
+    raws: Sequence[RawPosting], ref: SourceRef, at: datetime
+) -> tuple[list[Posting], list[str], dict[str, str | None]]:
+    """Normalize only what changed: ``(postings, same, signatures)``.
+
+    A known posting read without its detail (paged ATSs) or with an unchanged raw fingerprint
+    (:mod:`tracker.sources.fingerprint`) is not normalized: its id goes to ``same`` and its
+    stored content stands. ``signatures`` are the list signatures / fingerprints to store.
+    """
     known: dict[str, Any] = ref.options.get("_known") or {}
-    carried = {
+    same = [
         r.external_id for r in raws if r.extra.get("detail") is False and r.external_id in known
-    }
-    stored = current_postings(session.connection(), target.source_id, carried)
-    postings = [
-        stored[r.external_id] if r.external_id in stored else normalize(r, ref, at) for r in raws
     ]
+    carried = set(same)
+    postings = [normalize(r, ref, at) for r in raws if r.external_id not in carried]
     signatures: dict[str, str | None] = {}
     for r in raws:
         if "signature" not in r.extra:
             continue
         if r.extra.get("detail"):
             signatures[r.external_id] = r.extra["signature"]
-        elif r.external_id not in stored:
+        elif r.external_id not in carried:
             signatures[r.external_id] = None  # fetch its detail next time
-    return postings, signatures
+    unchanged = [k for k, v in signatures.items() if k in known and known[k] == v]
+    for key in unchanged:  # already stored: no write
+        del signatures[key]
+    return postings, same, signatures
 
 
 def record_payload(
@@ -100,46 +106,67 @@ def record_payload(
     """Parse, normalize and record a fetched board, its signatures and validators: one
     transaction."""
     raws = capped(get_source(ref.ats).parse(payload, ref))
+    postings, same, signatures = carry_forward(raws, ref, at)
+    del raws
     with session_scope(engine) as session:
-        postings, signatures = carry_forward(session, target, raws, ref, at)
-        result = store.record_run(session, target.source_id, at, postings, started_at=at)
+        result = store.record_run(session, target.source_id, at, postings, started_at=at, same=same)
         store.set_signatures(session, target.source_id, signatures)
-        remember_validators(session, target, scope)
+        remember_validators(session, target, scope, ref)
         return result
 
 
-def remember_validators(session: Any, target: Target, scope: Any) -> None:
+def remember_validators(
+    session: Any, target: Target, scope: Any, ref: SourceRef | None = None
+) -> None:
+    """Store the fetch's validators, unless they are what the source row already holds."""
     validators = getattr(scope, "validators", None)
-    if validators is not None:
-        store.set_http_cache(session, target.source_id, validators.etag, validators.last_modified)
+    if validators is None:
+        return
+    pair = (validators.etag, validators.last_modified)
+    if ref is not None and tuple(ref.options.get("_stored_validators") or ()) == pair:
+        return
+    store.set_http_cache(session, target.source_id, *pair)
 
 
-def record_not_modified(engine: Engine, target: Target, at: datetime, scope: Any) -> RunResult:
+def record_not_modified(
+    engine: Engine, target: Target, at: datetime, scope: Any, ref: SourceRef | None = None
+) -> RunResult:
     with session_scope(engine) as session:
         result = store.record_not_modified(session, target.source_id, at, started_at=at)
-        remember_validators(session, target, scope)
+        remember_validators(session, target, scope, ref)
         return result
 
 
-async def scrape_one(engine: Engine, client: Any, target: Target) -> RunResult:
+async def scrape_one(
+    engine: Engine, client: Any, target: Target, writer: Writer | None = None
+) -> RunResult:
     """Fetch, parse, normalize and record one board; every failure becomes a failed run.
 
-    A 304 Not Modified is an ``ok`` run that changes nothing.
+    A 304 Not Modified is an ``ok`` run that changes nothing. With a ``writer`` the parse and
+    the writes run on its thread (the event loop keeps fetching); else right here.
     """
     started = datetime.now(UTC)
     clock = time.monotonic()
+    off = writer.run if writer is not None else inline
     try:
-        ref = prepared(engine, target)
+        ref = (
+            await asyncio.to_thread(prepared, engine, target)
+            if writer
+            else prepared(engine, target)
+        )
         with client.scope_for(ref) as scope:
             try:
                 payload = await fetch_board(client, ref)
             except NotModified:
-                result = record_not_modified(engine, target, started, scope)
+                result = await off(record_not_modified, engine, target, started, scope, ref)
             else:
-                result = record_payload(engine, target, ref, payload, started, scope)
+                result = await off(record_payload, engine, target, ref, payload, started, scope)
                 del payload
     except SourceError as exc:
-        result = record(engine, target, started, postings=None, error=str(exc), started_at=started)
+        error = str(exc)
+        result = await off(
+            record, engine, target, started, postings=None, error=error, started_at=started
+        )
     except StoreError:
         raise
     except Exception as exc:  # a parser bug must not stop the other boards
@@ -147,7 +174,9 @@ async def scrape_one(engine: Engine, client: Any, target: Target) -> RunResult:
             raise
         log.exception("unexpected error on %s", target.ref.key)
         error = f"internal error: {type(exc).__name__}: {exc}"
-        result = record(engine, target, started, postings=None, error=error, started_at=started)
+        result = await off(
+            record, engine, target, started, postings=None, error=error, started_at=started
+        )
     log_run(result, time.monotonic() - clock)
     return result
 
@@ -196,13 +225,14 @@ async def scrape_targets(
 
     async def bounded(client: Any, target: Target) -> None:
         async with limit:
-            result = await scrape_one(engine, client, target)
+            result = await scrape_one(engine, client, target, writer)
         results.append(result)
         if on_result is not None:
             on_result(result)
 
-    async with HttpClient(settings.scrape) as client:
-        await asyncio.gather(*(bounded(client, t) for t in targets))
+    with Writer() as writer:
+        async with HttpClient(settings.scrape) as client:
+            await asyncio.gather(*(bounded(client, t) for t in targets))
     order = {t.ref.key: i for i, t in enumerate(targets)}
     return sorted(results, key=lambda r: order.get(r.source, 0))
 

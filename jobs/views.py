@@ -12,15 +12,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from sqlalchemy.engine import Engine
 
 from db import queries
 from db.session import session_scope
-from jobs.scrape import Target, ingest_payload, run_scrape
-from jobs.sources import select_targets
 from tracker.counts import count_roles
 from tracker.domain import RoleFilter, RunResult, SalaryBand
 from tracker.report.inert import clean
@@ -37,6 +35,9 @@ from tracker.report.tables import (
     terminal_width,
 )
 from tracker.settings import ConfigError, Settings
+
+if TYPE_CHECKING:  # the scrape machinery (sources, normalize, httpx) loads only when used
+    from jobs.scrape import Target
 
 
 def fetch_roles(engine: Engine, flt: RoleFilter, at: datetime) -> list[Any]:
@@ -149,6 +150,8 @@ def scrape_with_progress(
     engine: Engine, settings: Settings, keys: Sequence[str], company: str | None
 ) -> bool:
     """Scrape, with a progress bar on a TTY; print a summary table. True when none failed."""
+    from jobs.sources import select_targets
+
     targets = select_targets(engine, keys, company)
     if not targets:
         raise ConfigError("no enabled sources (add some with `tracker sources import FILE`)")
@@ -163,6 +166,8 @@ def scrape_with_progress(
 def _scrape_progress(
     engine: Engine, settings: Settings, targets: Sequence[Target]
 ) -> list[RunResult]:
+    from jobs.scrape import run_scrape
+
     if not sys.stderr.isatty():  # logs, CI, cron: one plain line per finished board
         return run_scrape(engine, targets, settings, on_result=print_finished)
     from rich.console import Console
@@ -221,6 +226,9 @@ def load_capture(path: Path) -> Any:
 def ingest_file(engine: Engine, path: Path, key: str, observed_at: datetime) -> RunResult:
     """Ingest one captured payload; prints a one-line summary."""
     payload = load_capture(path)
+    from jobs.scrape import ingest_payload
+    from jobs.sources import select_targets
+
     target = select_targets(engine, [key])[0]
     result = ingest_payload(engine, target, payload, observed_at)
     typer.echo(

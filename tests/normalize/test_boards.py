@@ -155,9 +155,14 @@ def test_greenhouse_items_go_through_the_greenhouse_parser(tmp_path: Path) -> No
 
 
 def test_greenhouse_pay_sentences_are_the_description(tmp_path: Path) -> None:
+    from tracker.sources.greenhouse import description_text
+
     items = [_item(pay_text=["Pay range: $23 – $30/hr & benefits <full-time>"])]
-    (raw,) = boards.REBUILDERS["greenhouse"](items, _board(tmp_path, "greenhouse:a", items).ref)
-    assert raw.description == "Pay range: $23 – $30/hr & benefits <full-time>"
+    ref = _board(tmp_path, "greenhouse:a", items).ref
+    (raw,) = boards.REBUILDERS["greenhouse"](items, ref)
+    assert raw.salary_texts == ("Pay range: $23 – $30/hr & benefits <full-time>",)
+    (job,) = [boards.greenhouse_job(item) for item in items]
+    assert description_text(job) == "Pay range: $23 – $30/hr & benefits <full-time>"
 
 
 def test_lever_items_go_through_the_lever_parser(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import html
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tracker.domain import Place, RawPosting, SalaryBand, SourceRef
-from tracker.sources import common, prose
+from tracker.sources import common, fingerprint, prose
 from tracker.sources.base import Validators
 
 if TYPE_CHECKING:
@@ -32,9 +32,16 @@ class Greenhouse:
         )
 
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
-        """``{"jobs": [...]}`` -> postings; any malformed job fails the whole board."""
-        jobs = common.expect_jobs(payload, ref)
-        return [parse_job(common.expect_job(job, i, ref), i, ref) for i, job in enumerate(jobs)]
+        """``{"jobs": [...]}`` -> postings; any malformed job fails the whole board.
+
+        Jobs whose raw fingerprint is the stored one are not parsed again (see
+        :mod:`tracker.sources.fingerprint`).
+        """
+        jobs = [
+            common.expect_job(job, i, ref) for i, job in enumerate(common.expect_jobs(payload, ref))
+        ]
+        items = [(common.required_id(job, i, ref), job) for i, job in enumerate(jobs)]
+        return fingerprint.parse_items(items, ref, lambda i: parse_job(jobs[i], i, ref))
 
 
 def parse_job(job: dict[str, Any], index: int, ref: SourceRef) -> RawPosting:
@@ -52,10 +59,18 @@ def parse_job(job: dict[str, Any], index: int, ref: SourceRef) -> RawPosting:
         remote=remote_from_metadata(job.get("metadata")),
         salaries=pay_input_bands(job.get("pay_input_ranges")),
         salary_texts=salary_texts(content) if content else (),
-        description=common.html_to_text(content) if content else None,
+        description=None,  # nothing reads it for Greenhouse: no HTML->text (issue 12)
         posted_at=common.parse_iso(job.get("first_published")),
         extra=_extra(job),
     )
+
+
+def description_text(job: dict[str, Any]) -> str | None:
+    """The job's ``content`` as plain text, for whatever comes to need it: ``parse_job`` leaves
+    ``RawPosting.description`` empty because nothing reads it (HTML->text is the costliest step
+    of a Greenhouse parse)."""
+    content = unescape_content(job.get("content"))
+    return common.html_to_text(content) if content else None
 
 
 def unescape_content(value: Any) -> str | None:

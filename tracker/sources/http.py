@@ -48,6 +48,7 @@ from types import TracebackType
 from typing import Any
 
 import httpx
+import orjson
 
 from tracker.domain import SourceRef
 from tracker.settings import ScrapeSettings
@@ -402,6 +403,10 @@ def decode_json(body: bytes, content_type: str, url: httpx.URL | str) -> Any:
         raise SourceError(f"expected JSON from {url}, got HTML ({kind})")
     if not body.strip():
         raise SourceError(f"expected JSON from {url}, got an empty body ({kind})")
+    try:
+        return orjson.loads(body)  # fast path; errors are worded by the standard library below
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(body)
     except UnicodeDecodeError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tracker.domain import Place, RawPosting, SalaryBand, SourceRef
-from tracker.sources import common, prose
+from tracker.sources import common, fingerprint, prose
 from tracker.sources.base import Validators
 
 if TYPE_CHECKING:
@@ -42,7 +42,9 @@ class Lever:
         if not isinstance(payload, list):
             got = common.type_name(payload)
             raise common.malformed(ref, f"expected an array of postings, got {got}")
-        return [parse_posting(common.expect_job(p, i, ref), i, ref) for i, p in enumerate(payload)]
+        jobs = [common.expect_job(p, i, ref) for i, p in enumerate(payload)]
+        items = [(common.required_id(job, i, ref), job) for i, job in enumerate(jobs)]
+        return fingerprint.parse_items(items, ref, lambda i: parse_posting(jobs[i], i, ref))
 
 
 def parse_posting(posting: dict[str, Any], index: int, ref: SourceRef) -> RawPosting:
