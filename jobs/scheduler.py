@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.job import Job
+from apscheduler.jobstores.base import ConflictingIdError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -46,6 +47,7 @@ from sqlalchemy.engine import Engine
 from db import queries
 from db.session import safe_url, session_scope
 from jobs.scrape import Target, log_run, record, scrape_one
+from jobs.writers import Lease, busy_line, claim_due, hold_daemon, release
 from tracker.settings import ConfigError, Settings, parse_duration
 
 log = logging.getLogger("tracker.daemon")
@@ -105,12 +107,13 @@ class _Tracked:
 # ------------------------------------------------------------------------------------ jobs
 
 
-def _target(engine: Engine, key: str) -> Target | None:
+def _target(engine: Engine, key: str) -> tuple[Target, str | None] | None:
+    """The source to scrape and its own interval (None: the default)."""
     with session_scope(engine) as session:
         info = queries.get_source(session, key)
     if info is None or not info.enabled:
         return None
-    return Target(source_id=info.id, ref=info.ref)
+    return Target(source_id=info.id, ref=info.ref), info.interval
 
 
 async def scrape_job(key: str) -> None:
@@ -119,13 +122,22 @@ async def scrape_job(key: str) -> None:
     if rt.stopping:
         return
     with _Tracked(rt):
-        target = await asyncio.to_thread(_target, rt.engine, key)
-        if target is None:
+        due = time.monotonic()
+        found = await asyncio.to_thread(_target, rt.engine, key)
+        if found is None:
             log.warning("source %s is gone or disabled; unscheduling it", key)
             _remove_job(rt, f"scrape:{key}")
             return
+        target, interval = found
         async with rt.limit:
             if rt.stopping:
+                return
+            waited = time.monotonic() - due  # rule 7 / scale-out: claim the source, or skip it
+            claim = await asyncio.to_thread(
+                claim_due, rt.engine, rt.settings, key, interval, waited
+            )
+            if not isinstance(claim, Lease):
+                log.info("skip source=%s reason=%r", key, busy_line(claim))
                 return
             started, clock = datetime.now(UTC), time.monotonic()
             try:
@@ -136,6 +148,8 @@ async def scrape_job(key: str) -> None:
                 log.error(
                     "run source=%s status=error error=%r", key, f"{type(exc).__name__}: {exc}"
                 )
+            finally:
+                release(rt.engine, claim)
 
 
 def _abandon(engine: Engine, target: Target, started: datetime, clock: float) -> None:
@@ -306,20 +320,32 @@ def reconcile(
         old = existing.get(spec.id)
         if not at_start and old is not None and old.name == spec.name:
             continue
-        scheduler.add_job(
-            spec.func,
-            trigger=spec.trigger,
-            args=list(spec.args),
-            id=spec.id,
-            name=spec.name,
-            replace_existing=True,
-            next_run_time=_next_run(spec, old),
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=spec.misfire_grace_time,
-        )
+        _add_job(scheduler, spec, old)
         if not at_start:
             log.info("scheduled %s", spec.name)
+
+
+def _add_job(scheduler: AsyncIOScheduler, spec: JobSpec, old: Job | None) -> None:
+    """Add or replace a job; another daemon starting at the same moment (PostgreSQL) may have
+    added the same id in between: then replace it."""
+    for attempt in (1, 2):
+        try:
+            scheduler.add_job(
+                spec.func,
+                trigger=spec.trigger,
+                args=list(spec.args),
+                id=spec.id,
+                name=spec.name,
+                replace_existing=True,
+                next_run_time=_next_run(spec, old),
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=spec.misfire_grace_time,
+            )
+            return
+        except ConflictingIdError:
+            if attempt == 2:
+                raise
 
 
 # ------------------------------------------------------------------------------------ running
@@ -361,6 +387,7 @@ def run_daemon(settings: Settings) -> int:
     from jobs.database import open_database
 
     engine = open_database(settings, write=True)
+    held = hold_daemon(engine, settings)  # SQLite: a second daemon refuses to start (exit 2)
     fixed_specs(settings, datetime.now(UTC))  # bad schedule/timezone: fail before starting
     imported = import_configured_watchlist(engine, settings)
     source_specs(engine, settings, datetime.now(UTC))  # bad intervals too
@@ -370,6 +397,8 @@ def run_daemon(settings: Settings) -> int:
     try:
         return asyncio.run(_serve(engine, settings))
     finally:
+        if held is not None:
+            release(engine, held)
         engine.dispose()
 
 

@@ -18,8 +18,9 @@ from sqlalchemy.engine import Engine
 
 from db import queries
 from db.session import session_scope
-from jobs.scrape import Target, ingest_payload, run_scrape
+from jobs.scrape import Target, run_scrape
 from jobs.sources import select_targets
+from jobs.writers import ingest_held
 from tracker.counts import count_roles
 from tracker.domain import RoleFilter, RunResult
 from tracker.report.serialize import ROLE_CSV_FIELDS, dumps, iso, role_dict, role_row, to_csv
@@ -118,7 +119,11 @@ def scrape_with_progress(
     results = _scrape_progress(engine, settings, targets)
     cols = ["source", "status", "seen", "new", "changed", "closed", "reopened", "error"]
     failed = sum(1 for r in results if r.status == "failed")
-    title = f"scraped {len(results)} source(s): {len(results) - failed} ok, {failed} failed"
+    skips = [r for r in results if r.status == "skipped"]  # another writer has it: not a failure
+    for r in skips:
+        typer.echo(r.error, err=True)
+    title = f"scraped {len(results)} source(s): {len(results) - failed - len(skips)} ok, "
+    title += f"{failed} failed" + (f", {len(skips)} skipped" if skips else "")
     print_table(rows_table(summary_rows(results), cols, title))
     return failed == 0
 
@@ -153,11 +158,16 @@ def load_json_file(path: Path) -> Any:
         raise ConfigError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
 
 
-def ingest_file(engine: Engine, path: Path, key: str, observed_at: datetime) -> RunResult:
+def ingest_file(
+    engine: Engine, path: Path, key: str, observed_at: datetime, settings: Settings | None = None
+) -> RunResult:
     """Ingest one captured payload; prints a one-line summary."""
     payload = load_json_file(path)
     target = select_targets(engine, [key])[0]
-    result = ingest_payload(engine, target, payload, observed_at)
+    result = ingest_held(engine, target, payload, observed_at, settings or Settings())
+    if result.status == "skipped":  # another writer holds the source: nothing recorded
+        typer.echo(f"error: {result.error}; try again", err=True)
+        raise typer.Exit(1)
     typer.echo(
         f"{result.source} @ {iso(observed_at)}: {result.status}, {result.seen} seen, "
         f"{result.new} new, {result.changed} changed, {result.closed} closed, "

@@ -70,6 +70,8 @@ class ScrapeSettings:
     user_agent: str = DEFAULT_USER_AGENT
     max_bytes: int = 50_000_000  # response-size cap per request
     backoff: float = 1.0  # base seconds for exponential backoff
+    lease_ttl: str = "60s"  # a writer's hold on a source lapses this long after its last heartbeat
+    lease_wait: str = "5s"  # how long `scrape`/`ingest` wait for a source another writer holds
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,8 @@ def load_settings(config: str | None = None, db: str | None = None) -> Settings:
     )
     parse_duration(settings.scrape.interval)
     parse_duration(settings.scrape.jitter)
+    parse_duration(settings.scrape.lease_ttl)
+    parse_duration(settings.scrape.lease_wait)
     env_db = os.environ.get("TRACKER_DATABASE_URL")
     if db or env_db:
         settings = replace(settings, database_url=db or env_db or DEFAULT_DB)
