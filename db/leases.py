@@ -13,7 +13,8 @@ was taken over writes nothing.
 
 ``claimed_at`` is when the source's latest scrape was claimed, by anyone. A daemon claims a
 source only when that is at least ``fresh_for`` ago, so N daemons sharing one PostgreSQL
-database fetch each board about as often as one daemon.
+database fetch each board about as often as one daemon. A ``scrape``/``ingest`` that waits
+marks itself as ``waiter``; daemons let it go next, so a short interval cannot starve it.
 
 Helpers take a Connection inside the caller's transaction and never commit. This process's
 held leases are remembered (:func:`remember` / :func:`forget`) so that the store can fence:
@@ -28,12 +29,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.tables import LEASE, SOURCE, utcnow
 
+QUEUE_FOR = timedelta(seconds=3)  # a waiting writer's place in the queue lasts this long
 DAEMON_KEY = "@daemon"  # the SQLite daemon's lease: one daemon per SQLite database
 
 
@@ -128,6 +131,13 @@ def process_gone(holder: str) -> bool:
         return False
 
 
+def _live(row: Any, now: datetime) -> bool:
+    """A lease row held by a writer that still heart-beats (and is not a dead local process)."""
+    return bool(row.holder and row.expires_at and row.expires_at > now) and not process_gone(
+        row.holder
+    )
+
+
 def _ensure_row(conn: Connection, key: str) -> None:
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     conn.execute(dialect.insert(LEASE).values(key=key).on_conflict_do_nothing())
@@ -146,17 +156,29 @@ def try_acquire(
     ``waited`` is how long the caller queued since its scrape was due, so that a daemon's own
     schedule compares due times with due times. Call in a short transaction of its own.
     """
+    me = writer_id()
+    seen = conn.execute(select(LEASE).where(LEASE.c.key == key)).first()
+    if seen is not None and fresh_for is None and _live(seen, db_now(conn)):
+        _queue(conn, key, me)  # cheap path: no lease write; a daemon lets this writer go next
+        return Busy(key, seen.holder, seen.expires_at)
     lock_for_write(conn)
     _ensure_row(conn, key)
     row = conn.execute(select(LEASE).where(LEASE.c.key == key).with_for_update()).one()
     now = db_now(conn)
-    if row.holder and row.expires_at and row.expires_at > now and not process_gone(row.holder):
+    if _live(row, now):
+        if fresh_for is None:
+            _queue(conn, key, me)
         return Busy(key, row.holder, row.expires_at)
+    queued = row.waiter and row.waiter != me and row.waiter_until and row.waiter_until > now
+    if fresh_for is not None and queued:  # a daemon yields to a waiting `scrape`/`ingest`
+        return Busy(key, row.waiter, row.waiter_until)
     due = now - waited
     if fresh_for is not None and row.claimed_at is not None and due - row.claimed_at < fresh_for:
         return Fresh(key, row.claimed_at)
     lease = Lease(key, writer_id(), uuid.uuid4().hex, now + ttl, took_over=row.holder or None)
     values = {"acquired_at": now, "heartbeat_at": now, "claimed_at": due}
+    if row.waiter == me:
+        values.update(waiter=None, waiter_until=None)
     conn.execute(
         update(LEASE)
         .where(LEASE.c.key == key)
@@ -164,6 +186,12 @@ def try_acquire(
     )
     remember(conn, lease)
     return lease
+
+
+def _queue(conn: Connection, key: str, me: str) -> None:
+    """Mark ``me`` as waiting for the lease for a few seconds (refreshed while it polls)."""
+    until = db_now(conn) + QUEUE_FOR
+    conn.execute(update(LEASE).where(LEASE.c.key == key).values(waiter=me, waiter_until=until))
 
 
 def renew(conn: Connection, lease: Lease, ttl: timedelta) -> bool:
@@ -200,8 +228,7 @@ def hold_for_write(conn: Connection, key: str) -> str | None:
         return None
     if mine is not None:
         return f"{key}: lease lost to {row.holder or 'nobody'} during the run; run not recorded"
-    now = db_now(conn)
-    if row.holder and row.expires_at and row.expires_at > now and not process_gone(row.holder):
+    if _live(row, db_now(conn)):
         return f"{key} is being scraped by {row.holder}"
     return None
 

@@ -291,6 +291,8 @@ class SourceLeaseRow(SQLModel, table=True):
     heartbeat_at: datetime | None = _when(nullable=True, default=None)
     expires_at: datetime | None = _when(nullable=True, default=None)
     claimed_at: datetime | None = _when(nullable=True, default=None)
+    waiter: str | None = Field(default=None, sa_type=sa.String(), nullable=True)
+    waiter_until: datetime | None = _when(nullable=True, default=None)
 
 
 LEASE = _table(SourceLeaseRow)

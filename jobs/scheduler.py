@@ -388,13 +388,13 @@ def run_daemon(settings: Settings) -> int:
 
     engine = open_database(settings, write=True)
     held = hold_daemon(engine, settings)  # SQLite: a second daemon refuses to start (exit 2)
-    fixed_specs(settings, datetime.now(UTC))  # bad schedule/timezone: fail before starting
-    imported = import_configured_watchlist(engine, settings)
-    source_specs(engine, settings, datetime.now(UTC))  # bad intervals too
-    configure_logging()
-    if imported:
-        log.info("%s", imported)
     try:
+        fixed_specs(settings, datetime.now(UTC))  # bad schedule/timezone: fail before starting
+        imported = import_configured_watchlist(engine, settings)
+        source_specs(engine, settings, datetime.now(UTC))  # bad intervals too
+        configure_logging()
+        if imported:
+            log.info("%s", imported)
         return asyncio.run(_serve(engine, settings))
     finally:
         if held is not None:

@@ -30,7 +30,7 @@ from tracker.settings import ConfigError, Settings, parse_duration
 
 log = logging.getLogger("tracker.writers")
 
-POLL = 0.2  # seconds between attempts while waiting for a lease
+POLL = 0.5  # seconds between attempts while waiting for a lease
 
 
 class Keeper:

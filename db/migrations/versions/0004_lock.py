@@ -30,6 +30,8 @@ def upgrade() -> None:
         sa.Column("heartbeat_at", sa.DateTime(), nullable=True),
         sa.Column("expires_at", sa.DateTime(), nullable=True),
         sa.Column("claimed_at", sa.DateTime(), nullable=True),
+        sa.Column("waiter", sa.String(), nullable=True),
+        sa.Column("waiter_until", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_source_lease")),
     )
     with op.batch_alter_table("run") as batch:
