@@ -176,7 +176,7 @@ def try_acquire(
     if fresh_for is not None and row.claimed_at is not None and due - row.claimed_at < fresh_for:
         return Fresh(key, row.claimed_at)
     lease = Lease(key, writer_id(), uuid.uuid4().hex, now + ttl, took_over=row.holder or None)
-    values = {"acquired_at": now, "heartbeat_at": now, "claimed_at": due}
+    values: dict[str, Any] = {"acquired_at": now, "heartbeat_at": now, "claimed_at": due}
     if row.waiter == me:
         values.update(waiter=None, waiter_until=None)
     conn.execute(
