@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+MIGRATION_LOCK = 0x7472_6B72  # PostgreSQL advisory lock serializing schema upgrades ("trkr")
 
 
 class DatabaseError(RuntimeError):
@@ -145,6 +146,10 @@ def upgrade(engine: Engine) -> bool:
             )
         config = alembic_config()
         with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":  # several daemons starting at once
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                if MigrationContext.configure(conn).get_current_revision() == head_revision():
+                    return False
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except (DBAPIError, OSError) as exc:

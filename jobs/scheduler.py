@@ -43,6 +43,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from db import queries
 from db.session import safe_url, session_scope
@@ -377,7 +378,10 @@ def import_configured_watchlist(engine: Engine, settings: Settings) -> str | Non
     if not path.is_absolute() and settings.config_path:
         beside = Path(settings.config_path).resolve().parent / path
         path = beside if beside.exists() or not path.exists() else path
-    changes = import_watchlist(engine, path)
+    try:
+        changes = import_watchlist(engine, path)
+    except IntegrityError:  # another daemon starting at the same moment added them first
+        changes = import_watchlist(engine, path)
     counts = {c: sum(1 for _, x in changes if x == c) for c in ("added", "updated", "unchanged")}
     return f"watchlist {path}: " + ", ".join(f"{n} {c}" for c, n in counts.items())
 
