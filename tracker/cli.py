@@ -292,7 +292,7 @@ def ingest(
     """
     from jobs.views import ingest_file
 
-    ingest_file(database(), file, source, parse_when(observed_at))
+    ingest_file(database(), file, source, parse_when(observed_at), settings())
 
 
 @app.command()
