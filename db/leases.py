@@ -149,12 +149,14 @@ def try_acquire(
     ttl: timedelta,
     fresh_for: timedelta | None = None,
     waited: timedelta = timedelta(0),
+    scrape: bool = True,
 ) -> Claim:
     """Take the lease of ``key`` unless a live writer holds it (:class:`Busy`) or, with
     ``fresh_for``, the source was claimed less than that before ``now - waited`` (:class:`Fresh`).
 
     ``waited`` is how long the caller queued since its scrape was due, so that a daemon's own
-    schedule compares due times with due times. Call in a short transaction of its own.
+    schedule compares due times with due times; ``scrape=False`` (an ingest of a captured
+    payload) leaves ``claimed_at`` alone. Call in a short transaction of its own.
     """
     me = writer_id()
     seen = conn.execute(select(LEASE).where(LEASE.c.key == key)).first()
@@ -176,7 +178,9 @@ def try_acquire(
     if fresh_for is not None and row.claimed_at is not None and due - row.claimed_at < fresh_for:
         return Fresh(key, row.claimed_at)
     lease = Lease(key, writer_id(), uuid.uuid4().hex, now + ttl, took_over=row.holder or None)
-    values: dict[str, Any] = {"acquired_at": now, "heartbeat_at": now, "claimed_at": due}
+    values: dict[str, Any] = {"acquired_at": now, "heartbeat_at": now}
+    if scrape:
+        values["claimed_at"] = due
     if row.waiter == me:
         values.update(waiter=None, waiter_until=None)
     conn.execute(

@@ -113,10 +113,11 @@ def try_claim(
     ttl: timedelta,
     fresh_for: timedelta | None = None,
     waited: timedelta = timedelta(0),
+    scrape: bool = True,
 ) -> Claim:
     """One attempt, in its own short transaction; a won lease is heart-beaten from now on."""
     with engine.begin() as conn:
-        claim = leases.try_acquire(conn, key, ttl, fresh_for, waited)
+        claim = leases.try_acquire(conn, key, ttl, fresh_for, waited, scrape)
     if isinstance(claim, Lease):
         keeper(engine, ttl).add(claim)
         if claim.took_over and claim.took_over != claim.holder:
@@ -124,11 +125,11 @@ def try_claim(
     return claim
 
 
-def claim_waiting(engine: Engine, key: str, settings: Settings) -> Claim:
+def claim_waiting(engine: Engine, key: str, settings: Settings, scrape: bool = True) -> Claim:
     """Blocking: try for up to ``lease_wait``; :class:`Busy` when the source stayed held."""
     ttl, deadline = lease_ttl(settings), time.monotonic() + wait_seconds(settings)
     while True:
-        claim = try_claim(engine, key, ttl)
+        claim = try_claim(engine, key, ttl, scrape=scrape)
         if not isinstance(claim, Busy) or time.monotonic() >= deadline:
             return claim
         time.sleep(POLL)
@@ -211,7 +212,7 @@ def ingest_held(
     """``tracker ingest`` under the source's lease (``skipped`` when another writer has it)."""
     from jobs.scrape import ingest_payload
 
-    claim = claim_waiting(engine, target.ref.key, settings)
+    claim = claim_waiting(engine, target.ref.key, settings, scrape=False)  # a backfill
     if not isinstance(claim, Lease):
         return skipped(target.ref.key, busy_line(claim))
     try:

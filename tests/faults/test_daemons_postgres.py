@@ -4,6 +4,7 @@ and when one daemon is SIGKILLed mid-run the others take over its sources."""
 
 from __future__ import annotations
 
+import json
 import signal
 import time
 from collections.abc import Iterator
@@ -91,7 +92,7 @@ def test_daemons_share_sources_and_survive_a_sigkill(
         assert all(r and r.endswith(tuple(f":{d.proc.pid}" for d in survivors if d.proc))
                    for r in ran_by.values()), ran_by  # fmt: skip
         for d in survivors:
-            assert d.stop(signal.SIGTERM) == 0
+            assert d.stop(signal.SIGTERM, timeout=90) == 0
     finally:
         for d in daemons:
             d.kill()
@@ -126,3 +127,48 @@ def _runs_after(pg_url: str, run_id: int) -> list[tuple[str, str]]:
         id=run_id,
     )
     return [(r[0], r[1]) for r in rows]
+
+
+def test_three_daemons_send_a_missed_digest_once(
+    pg_url: str, tmp_path: Path, server: LoopbackServer
+) -> None:
+    """Each of three daemons tries the missed digest at start: exactly one email goes out."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.jobs.smtp import SmtpServer
+    from tracker.schedule import DAYS
+
+    due = datetime.now(UTC) - timedelta(hours=1)
+    for token in BOARDS:
+        server.add(board_path(token), ChangingBoard())
+    with SmtpServer() as smtp:
+        config, _ = write_setup(tmp_path, server.base_url, BOARDS, interval="1h")
+        text = config.read_text() + (
+            f'\n[digest]\nschedule = "{DAYS[due.weekday()]} {due:%H:%M}"\n'
+            'to = ["analyst@example.com"]\nfrom = "tracker@example.com"\n'
+            f'\n[smtp]\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "none"\n'
+        )
+        config.write_text(text)
+        imported = tracker(pg_url, config, "sources", "import", str(tmp_path / "watchlist.toml"),
+                           cwd=tmp_path)  # fmt: skip
+        assert imported.code == 0, imported.stderr
+        past = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        board = tmp_path / "board.json"
+        board.write_text(json.dumps({"jobs": [], "meta": {"total": 0}}))
+        assert tracker(pg_url, config, "ingest", str(board), "--source", "greenhouse:acme",
+                       "--observed-at", past, cwd=tmp_path).code == 0  # fmt: skip
+        daemons = [Daemon(pg_url, config, tmp_path).start() for _ in range(3)]
+        try:
+            for d in daemons:
+                d.wait_for("daemon started", 90)
+            wait_until(lambda: len(smtp.messages) >= 1, 60, daemons[0], "the missed digest")
+            time.sleep(2.0)  # every daemon's start-up retry has run by now
+            for d in daemons:
+                assert d.stop(signal.SIGTERM, timeout=90) == 0
+        finally:
+            for d in daemons:
+                d.kill()
+        assert len(smtp.messages) == 1
+    sent = query(pg_url, "SELECT status FROM digest_send WHERE status = 'sent'")
+    assert len(sent) == 1
+    no_tracebacks(*(d.output() for d in daemons))
