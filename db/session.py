@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # Alembic is imported only when a schema check needs it (star
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+MIGRATION_LOCK = 0x7472_6B72  # PostgreSQL advisory lock serializing schema upgrades ("trkr")
 
 
 class DatabaseError(RuntimeError):
@@ -180,6 +181,7 @@ def upgrade(engine: Engine) -> bool:
     if _at_quick_head(engine):
         return False
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
 
     try:
         current = current_revision(engine)
@@ -193,6 +195,10 @@ def upgrade(engine: Engine) -> bool:
             )
         config = alembic_config()
         with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":  # several daemons starting at once
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                if MigrationContext.configure(conn).get_current_revision() == head_revision():
+                    return False
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except (DBAPIError, OSError) as exc:

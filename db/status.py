@@ -59,6 +59,7 @@ class SourceInfo:
     last_error: str | None = None
     last_ok_at: datetime | None = None
     open_postings: int = 0
+    last_writer: str | None = None  # host:pid of the process that recorded the latest run
 
     @property
     def ref(self) -> SourceRef:
@@ -177,6 +178,7 @@ def _source_info(
         last_error=run.error if run is not None else None,
         last_ok_at=last_ok.get(row.id),
         open_postings=counts.get(row.id, 0),
+        last_writer=run.writer if run is not None else None,
     )
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from sqlmodel import select as sm_select
 
 from db.apply import apply_plan, insert_run, touch_postings
+from db.leases import hold_for_write, writer_id
 from db.plan import Existing, RunPlan, plan_run
 from db.settle import settle_derived
 from db.tables import (
@@ -36,6 +37,10 @@ UpsertOutcome = Literal["added", "updated", "unchanged"]
 
 class StoreError(ValueError):
     """A write that would break the history contract (nothing was written)."""
+
+
+class WriterConflict(StoreError):
+    """Another writer holds the source, or took over this writer's lease (rule 7)."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,9 @@ def _checked_source(
     source = session.get(SourceRow, source_id)
     if source is None:
         raise StoreError(f"no source with id {source_id}")
+    busy = hold_for_write(conn, source.key)  # rule 7: write lock up front, and the lease
+    if busy is not None:
+        raise WriterConflict(busy)
     latest = conn.execute(_LATEST_RUN, {"sid": source_id}).scalar()
     if latest is not None and observed_at < as_utc(latest):
         raise StoreError(
@@ -341,6 +349,7 @@ def _insert_run(
 ) -> int:
     zero = dict.fromkeys(("seen", "new", "changed", "unchanged", "closed", "reopened"), 0)
     values = {"source_id": source_id, "status": status, "error": error, **times, **zero, **counts}
+    values["writer"] = writer_id()
     return insert_run(conn, values)
 
 

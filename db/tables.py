@@ -125,6 +125,7 @@ class RunRow(SQLModel, table=True):
     closed: int = Field(default=0, nullable=False)
     reopened: int = Field(default=0, nullable=False)
     unchanged: int = Field(default=0, nullable=False)
+    writer: str | None = Field(default=None, sa_type=sa.String(), nullable=True)  # host:pid
 
 
 class PostingRow(SQLModel, table=True):
@@ -272,6 +273,31 @@ class DigestSendRow(SQLModel, table=True):
 
 
 DIGEST_SEND = _table(DigestSendRow)
+
+
+class SourceLeaseRow(SQLModel, table=True):
+    """Who may write a source now (migration 0004, see :mod:`db.leases`).
+
+    ``key`` is a source key (or ``@daemon`` for the SQLite daemon); ``holder`` is ``host:pid``
+    and ``token`` one acquisition (both null when free); ``claimed_at`` is when the source's
+    latest scrape was claimed, by anyone: daemons skip a source claimed less than an interval
+    ago, so N daemons fetch each board about as often as one.
+    """
+
+    __tablename__ = "source_lease"
+
+    key: str = Field(sa_type=sa.String(), primary_key=True)
+    holder: str | None = Field(default=None, sa_type=sa.String(), nullable=True)
+    token: str | None = Field(default=None, sa_type=sa.String(), nullable=True)
+    acquired_at: datetime | None = _when(nullable=True, default=None)
+    heartbeat_at: datetime | None = _when(nullable=True, default=None)
+    expires_at: datetime | None = _when(nullable=True, default=None)
+    claimed_at: datetime | None = _when(nullable=True, default=None)
+    waiter: str | None = Field(default=None, sa_type=sa.String(), nullable=True)
+    waiter_until: datetime | None = _when(nullable=True, default=None)
+
+
+LEASE = _table(SourceLeaseRow)
 
 # APScheduler's SQLAlchemyJobStore table (its exact shape), created by migration 0002 so that the
 # whole schema stays under Alembic; the job store's own ``create(checkfirst=True)`` is a no-op.

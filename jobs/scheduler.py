@@ -36,16 +36,19 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.job import Job
+from apscheduler.jobstores.base import ConflictingIdError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from db import queries
 from db.session import safe_url, session_scope
 from jobs.scrape import Target, log_run, record, scrape_one
+from jobs.writers import Lease, busy_line, claim_due, hold_daemon, release
 from tracker.settings import ConfigError, Settings, parse_duration
 
 log = logging.getLogger("tracker.daemon")
@@ -106,12 +109,13 @@ class _Tracked:
 # ------------------------------------------------------------------------------------ jobs
 
 
-def _target(engine: Engine, key: str) -> Target | None:
+def _target(engine: Engine, key: str) -> tuple[Target, str | None] | None:
+    """The source to scrape and its own interval (None: the default)."""
     with session_scope(engine) as session:
         info = queries.get_source(session, key)
     if info is None or not info.enabled:
         return None
-    return Target(source_id=info.id, ref=info.ref)
+    return Target(source_id=info.id, ref=info.ref), info.interval
 
 
 async def scrape_job(key: str) -> None:
@@ -120,13 +124,22 @@ async def scrape_job(key: str) -> None:
     if rt.stopping:
         return
     with _Tracked(rt):
-        target = await asyncio.to_thread(_target, rt.engine, key)
-        if target is None:
+        due = time.monotonic()
+        found = await asyncio.to_thread(_target, rt.engine, key)
+        if found is None:
             log.warning("source %s is gone or disabled; unscheduling it", key)
             _remove_job(rt, f"scrape:{key}")
             return
+        target, interval = found
         async with rt.limit:
             if rt.stopping:
+                return
+            waited = time.monotonic() - due  # rule 7 / scale-out: claim the source, or skip it
+            claim = await asyncio.to_thread(
+                claim_due, rt.engine, rt.settings, key, interval, waited
+            )
+            if not isinstance(claim, Lease):
+                log.info("skip source=%s reason=%r", key, busy_line(claim))
                 return
             started, clock = datetime.now(UTC), time.monotonic()
             try:
@@ -138,6 +151,8 @@ async def scrape_job(key: str) -> None:
                 log.error(
                     "run source=%s status=error error=%r", key, f"{type(exc).__name__}: {exc}"
                 )
+            finally:
+                release(rt.engine, claim)
 
 
 async def alerts_check(rt: Runtime) -> None:
@@ -335,20 +350,32 @@ def reconcile(
         old = existing.get(spec.id)
         if not at_start and old is not None and old.name == spec.name:
             continue
-        scheduler.add_job(
-            spec.func,
-            trigger=spec.trigger,
-            args=list(spec.args),
-            id=spec.id,
-            name=spec.name,
-            replace_existing=True,
-            next_run_time=_next_run(spec, old),
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=spec.misfire_grace_time,
-        )
+        _add_job(scheduler, spec, old)
         if not at_start:
             log.info("scheduled %s", spec.name)
+
+
+def _add_job(scheduler: AsyncIOScheduler, spec: JobSpec, old: Job | None) -> None:
+    """Add or replace a job; another daemon starting at the same moment (PostgreSQL) may have
+    added the same id in between: then replace it."""
+    for attempt in (1, 2):
+        try:
+            scheduler.add_job(
+                spec.func,
+                trigger=spec.trigger,
+                args=list(spec.args),
+                id=spec.id,
+                name=spec.name,
+                replace_existing=True,
+                next_run_time=_next_run(spec, old),
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=spec.misfire_grace_time,
+            )
+            return
+        except ConflictingIdError:
+            if attempt == 2:
+                raise
 
 
 # ------------------------------------------------------------------------------------ running
@@ -380,7 +407,10 @@ def import_configured_watchlist(engine: Engine, settings: Settings) -> str | Non
     if not path.is_absolute() and settings.config_path:
         beside = Path(settings.config_path).resolve().parent / path
         path = beside if beside.exists() else path  # else cwd, else the shipped copy
-    changes = import_watchlist(engine, path)
+    try:
+        changes = import_watchlist(engine, path)
+    except IntegrityError:  # another daemon starting at the same moment added them first
+        changes = import_watchlist(engine, path)
     counts = {c: sum(1 for _, x in changes if x == c) for c in ("added", "updated", "unchanged")}
     return f"watchlist {path}: " + ", ".join(f"{n} {c}" for c, n in counts.items())
 
@@ -390,15 +420,18 @@ def run_daemon(settings: Settings) -> int:
     from jobs.database import open_database
 
     engine = open_database(settings, write=True)
-    fixed_specs(settings, datetime.now(UTC))  # bad schedule/timezone: fail before starting
-    imported = import_configured_watchlist(engine, settings)
-    source_specs(engine, settings, datetime.now(UTC))  # bad intervals too
-    configure_logging()
-    if imported:
-        log.info("%s", imported)
+    held = hold_daemon(engine, settings)  # SQLite: a second daemon refuses to start (exit 2)
     try:
+        fixed_specs(settings, datetime.now(UTC))  # bad schedule/timezone: fail before starting
+        imported = import_configured_watchlist(engine, settings)
+        source_specs(engine, settings, datetime.now(UTC))  # bad intervals too
+        configure_logging()
+        if imported:
+            log.info("%s", imported)
         return asyncio.run(_serve(engine, settings))
     finally:
+        if held is not None:
+            release(engine, held)
         engine.dispose()
 
 

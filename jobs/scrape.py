@@ -9,6 +9,7 @@ malformed payload — is recorded as a ``failed`` run for that board only and cl
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +23,7 @@ from db import store
 from db.session import session_scope
 from db.store import StoreError
 from jobs.writer import Writer, inline
+from jobs.writers import one_writer
 from tracker.domain import Posting, RawPosting, RunResult, SourceRef
 from tracker.normalize import normalize
 from tracker.settings import Settings, parse_duration
@@ -224,8 +226,9 @@ async def scrape_targets(
     results: list[RunResult] = []
 
     async def bounded(client: Any, target: Target) -> None:
-        async with limit:
-            result = await scrape_one(engine, client, target, writer)
+        async with limit:  # one writer per source: skipped when another writer holds it
+            run = functools.partial(scrape_one, engine, client, target, writer)
+            result = await one_writer(engine, target.ref.key, settings, run)
         results.append(result)
         if on_result is not None:
             on_result(result)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from db import digests, queries
 from db.digests import DigestSend
+from db.leases import DAEMON_KEY, live_leases
 from db.session import session_scope
 from db.status import SourceInfo
 from jobs.reports import failing_since
@@ -32,6 +33,7 @@ class Snapshot:
     sources: list[SourceInfo]
     failing: dict[str, datetime | None]
     jobs: dict[str, datetime | None]
+    holders: dict[str, str]  # source key (or @daemon) -> host:pid holding it now
     period: tuple[datetime, datetime] | None
     period_sends: list[DigestSend]
     last_sent: DigestSend | None
@@ -52,6 +54,7 @@ def read_snapshot(engine: Engine, settings: Settings, now: datetime) -> Snapshot
             sources=sources,
             failing=failing,
             jobs=digests.scheduled_jobs(session),
+            holders={k: h.holder for k, h in live_leases(session.connection()).items()},
             period=period,
             period_sends=digests.sends_for_period(session, *period) if period else [],
             last_sent=sent[0] if sent else None,
@@ -108,6 +111,8 @@ def source_rows(snap: Snapshot, settings: Settings, now: datetime) -> list[dict[
             "next_run": iso(snap.jobs.get(f"scrape:{s.key}")),
             "health": health(s, settings, snap.failing.get(s.key), now),
             "error": s.last_error if s.last_status != "ok" else None,
+            "ran_by": s.last_writer,
+            "scraping_by": snap.holders.get(s.key),
         }
         for s in snap.sources
     ]
@@ -164,24 +169,30 @@ def print_status(engine: Engine, settings: Settings, fmt: str) -> None:
 
     alerts = alerts_status(engine, settings)
     if fmt == "json":
+        daemon = snap.holders.get(DAEMON_KEY)
         shown = {"sources": rows, "daemon_jobs": _jobs(snap), "digest": digest, "alerts": alerts}
-        typer.echo(dumps(shown))
+        typer.echo(dumps({**shown, "daemon": daemon} if daemon else shown))
         return
     table = [
         {
             **row,
             "last run": short(info.last_run_at),
             "next run": next_run_text(snap.jobs.get(f"scrape:{info.key}"), now),
+            "ran by": info.last_writer,
         }
         for row, info in zip(rows, snap.sources, strict=True)
     ]
-    cols = ["key", "open", "last run", "status", "next run", "health"]
+    cols = ["key", "open", "last run", "status", "ran by", "next run", "health"]
     print_table(rows_table(table, cols, f"{len(rows)} sources (times UTC)"))
     for row in rows:
         if row["error"]:
             typer.echo(clean(f"{row['key']}: {row['error']}"))
     if not snap.jobs:
         typer.echo("daemon: nothing scheduled (start `tracker daemon`)")
+    for key, holder in sorted(snap.holders.items()):
+        typer.echo(
+            f"{key} is being scraped by {holder}" if key != DAEMON_KEY else f"daemon: {holder}"
+        )
     _print_digest(digest, now, snap)
     print_alerts_status(alerts)
 

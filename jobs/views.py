@@ -158,7 +158,11 @@ def scrape_with_progress(
     results = _scrape_progress(engine, settings, targets)
     cols = ["source", "status", "seen", "new", "changed", "closed", "reopened", "error"]
     failed = sum(1 for r in results if r.status == "failed")
-    title = f"scraped {len(results)} source(s): {len(results) - failed} ok, {failed} failed"
+    skips = [r for r in results if r.status == "skipped"]  # another writer has it: not a failure
+    for r in skips:
+        typer.echo(r.error, err=True)
+    title = f"scraped {len(results)} source(s): {len(results) - failed - len(skips)} ok, "
+    title += f"{failed} failed" + (f", {len(skips)} skipped" if skips else "")
     print_table(rows_table(summary_rows(results), cols, title))
     return failed == 0
 
@@ -223,14 +227,19 @@ def load_capture(path: Path) -> Any:
     return load_json_file(path)
 
 
-def ingest_file(engine: Engine, path: Path, key: str, observed_at: datetime) -> RunResult:
+def ingest_file(
+    engine: Engine, path: Path, key: str, observed_at: datetime, settings: Settings | None = None
+) -> RunResult:
     """Ingest one captured payload; prints a one-line summary."""
     payload = load_capture(path)
-    from jobs.scrape import ingest_payload
     from jobs.sources import select_targets
+    from jobs.writers import ingest_held
 
     target = select_targets(engine, [key])[0]
-    result = ingest_payload(engine, target, payload, observed_at)
+    result = ingest_held(engine, target, payload, observed_at, settings or Settings())
+    if result.status == "skipped":  # another writer holds the source: nothing recorded
+        typer.echo(f"error: {result.error}; try again", err=True)
+        raise typer.Exit(1)
     typer.echo(
         f"{result.source} @ {iso(observed_at)}: {result.status}, {result.seen} seen, "
         f"{result.new} new, {result.changed} changed, {result.closed} closed, "

@@ -334,7 +334,7 @@ def ingest(
     """
     from jobs.views import ingest_file
 
-    ingest_file(database(), file, source, parse_when(observed_at, end_of_day=False))
+    ingest_file(database(), file, source, parse_when(observed_at, end_of_day=False), settings())
 
 
 @app.command()

@@ -29,7 +29,7 @@ REGIONS: tuple[str, ...] = ("APAC", "EMEA", "AMER")
 PERIODS: tuple[str, ...] = ("year", "month", "week", "day", "hour")
 DIMENSIONS: tuple[str, ...] = ("company", "category", "country", "region", "city", "source")
 
-RunStatus = Literal["ok", "failed", "suspect"]
+RunStatus = Literal["ok", "failed", "suspect", "skipped"]  # skipped: another writer had it
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,8 @@ class ScrapeSettings:
     max_bytes: int = 50_000_000  # response-size cap per request
     backoff: float = 1.0  # base seconds for exponential backoff
     run_timeout: str | float = "30m"  # deadline of one board's whole fetch (all pages, retries)
+    lease_ttl: str = "60s"  # a writer's hold on a source lapses this long after its last heartbeat
+    lease_wait: str = "5s"  # how long `scrape`/`ingest` wait for a source another writer holds
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,8 @@ def _check_values(s: Settings, where: str) -> None:
         ("[scrape] interval", s.scrape.interval, _duration),
         ("[scrape] jitter", s.scrape.jitter, _duration),
         ("[scrape] run_timeout", s.scrape.run_timeout, _positive_duration),
+        ("[scrape] lease_ttl", s.scrape.lease_ttl, _positive_duration),
+        ("[scrape] lease_wait", s.scrape.lease_wait, _duration),
         ("[scrape] timeout", s.scrape.timeout, _positive),
         ("[scrape] backoff", s.scrape.backoff, _not_negative),
         ("[scrape] concurrency", s.scrape.concurrency, _at_least(1)),

@@ -14,6 +14,7 @@ from db.session import alembic_config, current_revision, head_revision, make_eng
 TABLES = {
     "company",
     "source",
+    "source_lease",
     "run",
     "posting",
     "posting_span",
@@ -31,7 +32,7 @@ def test_upgrade_twice_is_idempotent(any_db_url: str) -> None:
         assert current_revision(engine) is None
         assert upgrade(engine) is True
         assert upgrade(engine) is False
-        assert current_revision(engine) == head_revision() == "0005_alerts"
+        assert current_revision(engine) == head_revision() == "0006_lock"
         assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
     finally:
         engine.dispose()

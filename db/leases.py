@@ -1,0 +1,257 @@
+"""One writer per source (DESIGN.md lifecycle rule 7, "Scale-out and failover").
+
+A **lease** is a row of ``source_lease`` per source key: ``holder`` (``host:pid``), a ``token``
+naming one acquisition, and ``expires_at``. A writer takes it before it reads the source's state
+(before the fetch), keeps it alive with heartbeats and frees it after its run is recorded. A
+lease whose holder stopped heart-beating (SIGKILL, lost host) is taken over once it expires, or
+at once when the holder is a dead process on this host.
+
+At record time :func:`hold_for_write` takes the database's write lock for the source up front
+(SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: ``SELECT ... FOR UPDATE`` on the source and lease
+rows) and checks that the writer still holds the lease (a fencing check): a writer whose lease
+was taken over writes nothing.
+
+``claimed_at`` is when the source's latest scrape was claimed, by anyone. A daemon claims a
+source only when that is at least ``fresh_for`` ago, so N daemons sharing one PostgreSQL
+database fetch each board about as often as one daemon. A ``scrape``/``ingest`` that waits
+marks itself as ``waiter``; daemons let it go next, so a short interval cannot starve it.
+
+Helpers take a Connection inside the caller's transaction and never commit. This process's
+held leases are remembered (:func:`remember` / :func:`forget`) so that the store can fence:
+:func:`hold_for_write` says why a writer may not write, and :mod:`db.store` raises.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from db.tables import LEASE, SOURCE, utcnow
+
+QUEUE_FOR = timedelta(seconds=3)  # a waiting writer's place in the queue lasts this long
+DAEMON_KEY = "@daemon"  # the SQLite daemon's lease: one daemon per SQLite database
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A held lease. ``took_over`` names the previous holder whose lease had expired/died."""
+
+    key: str
+    holder: str
+    token: str
+    expires_at: datetime
+    took_over: str | None = None
+
+
+@dataclass(frozen=True)
+class Busy:
+    """Someone else holds the lease (``holder`` is ``host:pid``) until ``expires_at``."""
+
+    key: str
+    holder: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """Nobody holds it, but the source was claimed ``claimed_at``: not due yet."""
+
+    key: str
+    claimed_at: datetime
+
+
+Claim = Lease | Busy | Fresh
+
+_HELD: dict[tuple[str, str], str] = {}  # (database, key) -> token of a lease this process holds
+
+
+def writer_id() -> str:
+    """``host:pid`` of this process (stored on runs and leases)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _database(conn: Connection) -> str:
+    return conn.engine.url.render_as_string(hide_password=True)
+
+
+def remember(conn: Connection, lease: Lease) -> None:
+    """Note that this process holds ``lease`` (the store fences its writes with it)."""
+    _HELD[(_database(conn), lease.key)] = lease.token
+
+
+def forget(conn: Connection, lease: Lease) -> None:
+    if _HELD.get((_database(conn), lease.key)) == lease.token:
+        del _HELD[(_database(conn), lease.key)]
+
+
+def db_now(conn: Connection) -> datetime:
+    """The database server's clock on PostgreSQL (hosts may disagree); ours on SQLite."""
+    if conn.dialect.name == "postgresql":
+        value: datetime = conn.execute(text("SELECT clock_timestamp()")).scalar_one()
+        return value
+    return utcnow()
+
+
+def lock_for_write(conn: Connection) -> None:
+    """SQLite: take the write lock now (``BEGIN IMMEDIATE``; waits up to the busy timeout),
+    unless this transaction already writes. PostgreSQL: nothing (row locks do it)."""
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and not getattr(dbapi, "in_transaction", True):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def process_gone(holder: str) -> bool:
+    """True when ``holder`` is a process of this host that no longer runs (or is a zombie)."""
+    host, _, pid_text = holder.rpartition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+def _live(row: Any, now: datetime) -> bool:
+    """A lease row held by a writer that still heart-beats (and is not a dead local process)."""
+    return bool(row.holder and row.expires_at and row.expires_at > now) and not process_gone(
+        row.holder
+    )
+
+
+def _ensure_row(conn: Connection, key: str) -> None:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(LEASE).values(key=key).on_conflict_do_nothing())
+
+
+def try_acquire(
+    conn: Connection,
+    key: str,
+    ttl: timedelta,
+    fresh_for: timedelta | None = None,
+    waited: timedelta = timedelta(0),
+    scrape: bool = True,
+) -> Claim:
+    """Take the lease of ``key`` unless a live writer holds it (:class:`Busy`) or, with
+    ``fresh_for``, the source was claimed less than that before ``now - waited`` (:class:`Fresh`).
+
+    ``waited`` is how long the caller queued since its scrape was due, so that a daemon's own
+    schedule compares due times with due times; ``scrape=False`` (an ingest of a captured
+    payload) leaves ``claimed_at`` alone. Call in a short transaction of its own.
+    """
+    me = writer_id()
+    seen = conn.execute(select(LEASE).where(LEASE.c.key == key)).first()
+    if seen is not None and fresh_for is None and _live(seen, db_now(conn)):
+        _queue(conn, key, me)  # cheap path: no lease write; a daemon lets this writer go next
+        return Busy(key, seen.holder, seen.expires_at)
+    lock_for_write(conn)
+    _ensure_row(conn, key)
+    row = conn.execute(select(LEASE).where(LEASE.c.key == key).with_for_update()).one()
+    now = db_now(conn)
+    if _live(row, now):
+        if fresh_for is None:
+            _queue(conn, key, me)
+        return Busy(key, row.holder, row.expires_at)
+    queued = row.waiter and row.waiter != me and row.waiter_until and row.waiter_until > now
+    if fresh_for is not None and queued:  # a daemon yields to a waiting `scrape`/`ingest`
+        return Busy(key, row.waiter, row.waiter_until)
+    due = now - waited
+    if fresh_for is not None and row.claimed_at is not None and due - row.claimed_at < fresh_for:
+        return Fresh(key, row.claimed_at)
+    lease = Lease(key, writer_id(), uuid.uuid4().hex, now + ttl, took_over=row.holder or None)
+    values: dict[str, Any] = {"acquired_at": now, "heartbeat_at": now}
+    if scrape:
+        values["claimed_at"] = due
+    if row.waiter == me:
+        values.update(waiter=None, waiter_until=None)
+    conn.execute(
+        update(LEASE)
+        .where(LEASE.c.key == key)
+        .values(holder=lease.holder, token=lease.token, expires_at=lease.expires_at, **values)
+    )
+    remember(conn, lease)
+    return lease
+
+
+def _queue(conn: Connection, key: str, me: str) -> None:
+    """Mark ``me`` as waiting for the lease for a few seconds (refreshed while it polls)."""
+    until = db_now(conn) + QUEUE_FOR
+    conn.execute(update(LEASE).where(LEASE.c.key == key).values(waiter=me, waiter_until=until))
+
+
+def renew(conn: Connection, lease: Lease, ttl: timedelta) -> bool:
+    """Heartbeat: push the lease's expiry ``ttl`` ahead; False when it was taken over."""
+    now = db_now(conn)
+    stmt = (
+        update(LEASE)
+        .where(LEASE.c.key == lease.key, LEASE.c.token == lease.token)
+        .values(heartbeat_at=now, expires_at=now + ttl)
+    )
+    return bool(conn.execute(stmt).rowcount)
+
+
+def release(conn: Connection, lease: Lease) -> None:
+    """Free the lease (only if still ours); ``claimed_at`` stays for the daemons' schedule."""
+    forget(conn, lease)
+    stmt = (
+        update(LEASE)
+        .where(LEASE.c.key == lease.key, LEASE.c.token == lease.token)
+        .values(holder=None, token=None, expires_at=None)
+    )
+    conn.execute(stmt)
+
+
+def hold_for_write(conn: Connection, key: str) -> str | None:
+    """At the start of a run's write transaction: take the write lock for source ``key`` and
+    check this writer may write it; else say why not (the caller writes nothing)."""
+    lock_for_write(conn)
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(SOURCE.c.id).where(SOURCE.c.key == key).with_for_update())
+    row = conn.execute(select(LEASE).where(LEASE.c.key == key).with_for_update()).first()
+    mine = _HELD.get((_database(conn), key))
+    if row is None or (row.token is not None and row.token == mine):
+        return None
+    if mine is not None:
+        return f"{key}: lease lost to {row.holder or 'nobody'} during the run; run not recorded"
+    if _live(row, db_now(conn)):
+        return f"{key} is being scraped by {row.holder}"
+    return None
+
+
+@dataclass(frozen=True)
+class Holding:
+    """A live lease, for ``tracker status``."""
+
+    key: str
+    holder: str
+    acquired_at: datetime | None
+    expires_at: datetime
+
+
+def live_leases(conn: Connection) -> dict[str, Holding]:
+    """Unexpired leases by key (the SQLite daemon's under :data:`DAEMON_KEY`)."""
+    now = db_now(conn)
+    stmt = select(LEASE).where(LEASE.c.holder.is_not(None), LEASE.c.expires_at > now)
+    return {
+        row.key: Holding(row.key, row.holder, row.acquired_at, row.expires_at)
+        for row in conn.execute(stmt)
+    }
