@@ -216,7 +216,10 @@ async def fx_refresh_job() -> None:
     if rt.stopping:
         return
     # not tracked: stopping never waits for it (a cancelled download leaves the old file)
-    await refresh_rates(rt.client)
+    try:
+        await refresh_rates(rt.client)
+    except asyncio.CancelledError:
+        log.info("fx refresh status=cancelled (daemon stopping; rates kept)")
 
 
 async def sources_sync_job() -> None:

@@ -195,7 +195,9 @@ def finished_line(result: RunResult) -> str:
 
 
 def print_finished(result: RunResult) -> None:
-    typer.echo(finished_line(result), err=True)
+    """One line per finished board; a skipped board already said who holds it."""
+    if result.status != "skipped":
+        typer.echo(finished_line(result), err=True)
 
 
 def load_json_file(path: Path) -> Any:
