@@ -1,4 +1,4 @@
-"""One writer per source (DESIGN.md lifecycle rule 7, "Scale-out and failover").
+"""One writer per source (docs/concepts.md: lifecycle rule 7 and several daemons).
 
 A **lease** is a row of ``source_lease`` per source key: ``holder`` (``host:pid``), a ``token``
 naming one acquisition, and ``expires_at``. A writer takes it before it reads the source's state

@@ -1,4 +1,4 @@
-"""Several ``tracker daemon`` processes on one PostgreSQL database (DESIGN.md "Scale-out and
+"""Several ``tracker daemon`` processes on one PostgreSQL database (docs/concepts.md "Scale-out and
 failover"): each board is fetched about as often as by one daemon, every fetch is recorded once,
 and when one daemon is SIGKILLed mid-run the others take over its sources."""
 

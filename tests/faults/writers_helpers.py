@@ -1,7 +1,7 @@
 """Shared helpers for the concurrent-writer and multi-daemon fault tests: a board that changes on
 every fetch, real ``tracker`` processes, and the history invariants every test checks after.
 
-Invariants (DESIGN.md lifecycle and rule 7), checked with SQL on SQLite and PostgreSQL:
+Invariants (docs/concepts.md: the lifecycle and rule 7), checked with SQL on SQLite and PostgreSQL:
 every posting stored once, one current version each, one open span for an open posting and
 none for a closed one, no overlapping spans, runs of one source never interleave, and
 ``roles`` = ``count`` = ``diff`` totals = open postings.
