@@ -85,17 +85,11 @@ class Apple:
             res_of(detail, ref, f"details of {ident}")
             return detail
 
-        listed = ((ident, signature(item)) for ident, item in items.items())
-        return {"pages": pages, "details": await careers.details(ref, listed, one)}
+        return await careers.with_details(ref, pages, items, signature, one)
 
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
         """Pages (+ details) -> postings, one per position."""
-        if isinstance(payload, dict) and "pages" in payload:
-            pages, details = payload["pages"], payload.get("details") or {}
-        else:
-            pages, details = (payload if isinstance(payload, list) else [payload]), {}
-        if not isinstance(pages, list) or not isinstance(details, dict):
-            raise common.malformed(ref, "expected a search answer or an array of them")
+        pages, details = careers.pages_and_details(payload, ref)
         pages = [{"res": p} if isinstance(p, dict) and "res" not in p else p for p in pages]
         if pages and all(is_detail_answer(p) for p in pages):
             return [parse_detail_only(p, i, ref) for i, p in enumerate(pages)]
@@ -129,10 +123,11 @@ def position_id(item: Any) -> str:
 
 def results(pages: list[Any], ref: SourceRef) -> dict[str, dict[str, Any]]:
     """``{positionId: result}`` over all pages."""
-    rows: list[Any] = []
-    for number, page in enumerate(pages):
-        rows += common.expect_jobs(res_of(page, ref, f"page {number + 1}"), ref, "searchResults")
-    return careers.unique_by(rows, ref, position_id)
+
+    def rows_of(page: Any, number: int) -> list[Any]:
+        return common.expect_jobs(res_of(page, ref, f"page {number + 1}"), ref, "searchResults")
+
+    return careers.unique_over(pages, ref, rows_of, position_id)
 
 
 def signature(item: dict[str, Any]) -> str:

@@ -132,6 +132,48 @@ async def offset_pages(
     return pages
 
 
+def id_text(value: Any) -> str:
+    """An int or str id as a string; anything else (bools included) is ``""``."""
+    return str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+
+
+def unique_over(
+    pages: list[Any],
+    ref: SourceRef,
+    rows_of: Callable[[Any, int], list[Any]],
+    key: Callable[[dict[str, Any]], Any],
+) -> dict[str, dict[str, Any]]:
+    """``{id: item}`` over all pages: ``rows_of(page, number)`` (0-based) gives a page's items."""
+    rows: list[Any] = []
+    for number, page in enumerate(pages):
+        rows += rows_of(page, number)
+    return unique_by(rows, ref, key)
+
+
+def pages_and_details(payload: Any, ref: SourceRef) -> tuple[list[Any], dict[str, Any]]:
+    """``{"pages": [...], "details": {...}}``, one captured answer, or an array of answers ->
+    (pages, details)."""
+    if isinstance(payload, dict) and "pages" in payload:
+        pages, details = payload["pages"], payload.get("details") or {}
+    else:
+        pages, details = (payload if isinstance(payload, list) else [payload]), {}
+    if not isinstance(pages, list) or not isinstance(details, dict):
+        raise common.malformed(ref, "expected a search answer or an array of them")
+    return pages, details
+
+
+async def with_details(
+    ref: SourceRef,
+    pages: list[Any],
+    items: dict[str, dict[str, Any]],
+    signature: Callable[[dict[str, Any]], str],
+    fetch_one: Callable[[str], Awaitable[Any]],
+) -> dict[str, Any]:
+    """What ``fetch`` returns: the pages, plus details of new or changed items."""
+    listed = ((ident, signature(item)) for ident, item in items.items())
+    return {"pages": pages, "details": await details(ref, listed, fetch_one)}
+
+
 def total_of(value: Any) -> int | None:
     """An int total (bools, strings and negatives are no total)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:

@@ -82,8 +82,7 @@ class Eightfold:
             data_of(detail, ref, f"details of {ident}")
             return detail
 
-        listed = ((ident, signature(item)) for ident, item in items.items())
-        return {"pages": pages, "details": await careers.details(ref, listed, one)}
+        return await careers.with_details(ref, pages, items, signature, one)
 
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
         """Pages (+ details) -> postings, one per position id."""
@@ -119,16 +118,16 @@ def data_of(body: Any, ref: SourceRef, where: str) -> dict[str, Any]:
 
 def position_id(item: Any) -> str:
     """The position's numeric id, as a string."""
-    value = common.opt_dict(item).get("id")
-    return str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    return careers.id_text(common.opt_dict(item).get("id"))
 
 
 def positions(pages: list[Any], ref: SourceRef) -> dict[str, dict[str, Any]]:
     """``{id: position}`` over all pages."""
-    found: list[Any] = []
-    for number, page in enumerate(pages):
-        found += common.expect_jobs(data_of(page, ref, f"page {number + 1}"), ref, "positions")
-    return careers.unique_by(found, ref, position_id)
+
+    def rows_of(page: Any, number: int) -> list[Any]:
+        return common.expect_jobs(data_of(page, ref, f"page {number + 1}"), ref, "positions")
+
+    return careers.unique_over(pages, ref, rows_of, position_id)
 
 
 def signature(item: dict[str, Any]) -> str:

@@ -94,17 +94,11 @@ class Meta:
             found = await self.graphql(client, ref, detail_doc, variables)
             return {"data": found} if found.get("xcp_requisition_job_description") else None
 
-        listed = ((ident, signature(item)) for ident, item in items.items())
-        return {"pages": [page], "details": await careers.details(ref, listed, one)}
+        return await careers.with_details(ref, [page], items, signature, one)
 
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
         """Search answer(s) (+ details), or captured detail answers -> postings."""
-        if isinstance(payload, dict) and "pages" in payload:
-            pages, details = payload["pages"], payload.get("details") or {}
-        else:
-            pages, details = (payload if isinstance(payload, list) else [payload]), {}
-        if not isinstance(pages, list) or not isinstance(details, dict):
-            raise common.malformed(ref, "expected a search answer or an array of them")
+        pages, details = careers.pages_and_details(payload, ref)
         if pages and all(detail_of(p) for p in pages):
             return [parse_job(as_item(detail_of(p)), p, i, ref) for i, p in enumerate(pages)]
         items = jobs_of(pages, ref)

@@ -102,17 +102,11 @@ class OracleHcm:
                 return None
             return detail
 
-        listed = ((ident, signature(item)) for ident, item in items.items())
-        return {"pages": pages, "details": await careers.details(ref, listed, one)}
+        return await careers.with_details(ref, pages, items, signature, one)
 
     def parse(self, payload: Any, ref: SourceRef) -> list[RawPosting]:
         """Search pages (+ details), or one captured details answer -> postings."""
-        if isinstance(payload, dict) and "pages" in payload:
-            pages, details = payload["pages"], payload.get("details") or {}
-        else:
-            pages, details = (payload if isinstance(payload, list) else [payload]), {}
-        if not isinstance(pages, list) or not isinstance(details, dict):
-            raise common.malformed(ref, "expected a search answer or an array of them")
+        pages, details = careers.pages_and_details(payload, ref)
         if pages and all(is_detail_answer(p) for p in pages):
             rows = [common.opt_list(p.get("items"))[0] for p in pages]
             return [parse_requisition(r, {"items": [r]}, i, ref) for i, r in enumerate(rows)]
@@ -148,16 +142,14 @@ def is_detail_answer(page: Any) -> bool:
 
 
 def req_id(item: Any) -> str:
-    value = common.opt_dict(item).get("Id")
-    return str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    return careers.id_text(common.opt_dict(item).get("Id"))
 
 
 def requisitions(pages: list[Any], ref: SourceRef) -> dict[str, dict[str, Any]]:
     """``{Id: requisition}`` over all pages."""
-    rows: list[Any] = []
-    for number, page in enumerate(pages):
-        rows += search_block(page, ref, number)["requisitionList"]
-    return careers.unique_by(rows, ref, req_id)
+    return careers.unique_over(
+        pages, ref, lambda page, number: search_block(page, ref, number)["requisitionList"], req_id
+    )
 
 
 def signature(item: dict[str, Any]) -> str:
