@@ -180,4 +180,5 @@ def compact_roles_table(roles: Sequence[Role], title: str | None = None) -> Tabl
         [r.company_name, r.title, format_places(r.locations, r.remote), band_text(r.salary, False)]
         for r in roles
     ]
-    return make_table(title, ["company", "title", "locations", "pay"], rows)
+    cols = ["company", "title", "locations", "pay"]
+    return make_table(title, cols, rows, width=terminal_width(), droppable=("locations",))
