@@ -82,8 +82,16 @@ def handled(func: F) -> F:
             if message is None:
                 raise
             fail(message)
+        finally:
+            dispose_engines()
 
     return cast(F, wrapper)
+
+
+def dispose_engines() -> None:
+    """Close the command's database connections (in-process callers run many commands)."""
+    for key in [k for k in STATE if k.startswith("engine:")]:
+        STATE.pop(key).dispose()
 
 
 def settings() -> Settings:
