@@ -1,16 +1,24 @@
-"""Open-role counts at many points in time, by one dimension, in one SQL query over the spans.
+"""Open-role counts at many points in time, by one dimension, from one SQL query over the spans.
 
 A role is open at T when one of its spans is (``opened_at <= T < closed_at``); it is counted with
 the version valid at T. A role with several countries (regions, cities) counts once under each.
+
+How: a posting's *segments* are the overlaps of its spans with its versions; during a segment
+``[start, end)`` the posting is open with one version, and a posting's segments never overlap.
+The query turns each (segment, value) into ``+1`` at ``start`` and ``-1`` at ``end`` and sums
+them per (time, value); the open count at T is the running sum of the changes at times ``<= T``.
+One scan of the history, whatever the number of points.
 """
 
 from __future__ import annotations
 
+import bisect
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.engine import Connection
 
 from db.queries import _filtered
@@ -26,6 +34,58 @@ _COLUMNS: dict[str, Any] = {
     "region": PLACE.c.region,
     "city": PLACE.c.city,
 }
+_PLACE_DIMS = ("country", "region", "city")
+
+
+def _segments(dim: str, flt: RoleFilter, last: datetime) -> Any:
+    """CTE ``(start, end, value)``: one row per segment starting by ``last`` and value."""
+    value = _COLUMNS[dim]
+    start = case(
+        (VERSION.c.valid_from > SPAN.c.opened_at, VERSION.c.valid_from), else_=SPAN.c.opened_at
+    )
+    end = case(
+        (SPAN.c.closed_at.is_(None), VERSION.c.valid_to),
+        (VERSION.c.valid_to.is_(None), SPAN.c.closed_at),
+        (VERSION.c.valid_to < SPAN.c.closed_at, VERSION.c.valid_to),
+        else_=SPAN.c.closed_at,
+    )
+    overlap = and_(
+        VERSION.c.posting_id == SPAN.c.posting_id,
+        or_(SPAN.c.closed_at.is_(None), VERSION.c.valid_from < SPAN.c.closed_at),
+        or_(VERSION.c.valid_to.is_(None), VERSION.c.valid_to > SPAN.c.opened_at),
+    )
+    joined = (
+        SPAN.join(VERSION, overlap)
+        .join(POSTING, POSTING.c.id == SPAN.c.posting_id)
+        .join(SOURCE, SOURCE.c.id == POSTING.c.source_id)
+        .join(COMPANY, COMPANY.c.id == POSTING.c.company_id)
+    )
+    if dim in _PLACE_DIMS:
+        joined = joined.outerjoin(PLACE, PLACE.c.version_id == VERSION.c.id)
+    ids = (SPAN.c.id.label("span_id"), VERSION.c.id.label("version_id"))
+    stmt = (
+        select(*ids, start.label("start"), end.label("end"), value.label("value"))
+        .select_from(joined)
+        .where(or_(end.is_(None), end > start), start <= last)
+    )
+    if dim in _PLACE_DIMS:  # a version with two places in one country counts once there
+        stmt = stmt.distinct()
+    return _filtered(stmt, flt).cte("segment")
+
+
+def _changes(conn: Connection, dim: str, flt: RoleFilter, last: datetime) -> list[Any]:
+    """``(time, value, change)`` rows, the changes summed per time and value, up to ``last``."""
+    seg = _segments(dim, flt, last)
+    moves = union_all(
+        select(seg.c.start.label("t"), seg.c.value, literal(1).label("d")),
+        select(seg.c.end.label("t"), seg.c.value, literal(-1).label("d")).where(
+            seg.c.end.is_not(None), seg.c.end <= last
+        ),
+    ).subquery("move")
+    stmt = select(
+        type_coerce(moves.c.t, UTCDateTime()).label("t"), moves.c.value, func.sum(moves.c.d)
+    ).group_by(moves.c.t, moves.c.value)
+    return list(conn.execute(stmt))
 
 
 def open_counts(
@@ -34,25 +94,17 @@ def open_counts(
     """``(point, value, open roles)`` for every point and value with at least one role."""
     if not points:
         return []
-    pts = union_all(
-        *(select(literal(as_utc(p), UTCDateTime()).label("at")) for p in points)
-    ).subquery("pt")
-    value = _COLUMNS[dim]
-    joined = (
-        pts.join(SPAN, and_(SPAN.c.opened_at <= pts.c.at,
-                            or_(SPAN.c.closed_at.is_(None), SPAN.c.closed_at > pts.c.at)))
-        .join(POSTING, POSTING.c.id == SPAN.c.posting_id)
-        .join(SOURCE, SOURCE.c.id == POSTING.c.source_id)
-        .join(COMPANY, COMPANY.c.id == POSTING.c.company_id)
-        .join(VERSION, and_(VERSION.c.posting_id == POSTING.c.id, VERSION.c.valid_from <= pts.c.at,
-                            or_(VERSION.c.valid_to.is_(None), VERSION.c.valid_to > pts.c.at)))
-    )  # fmt: skip
-    if dim in ("country", "region", "city"):
-        joined = joined.outerjoin(PLACE, PLACE.c.version_id == VERSION.c.id)
-    stmt = (
-        select(pts.c.at, value.label("value"), func.count(func.distinct(POSTING.c.id)))
-        .select_from(joined)
-        .group_by(pts.c.at, value)
-    )
-    stmt = _filtered(stmt, flt)
-    return [(as_utc(at), val, int(n)) for at, val, n in conn.execute(stmt)]
+    ordered = sorted({as_utc(p) for p in points})
+    per_point: dict[str | None, list[int]] = defaultdict(lambda: [0] * len(ordered))
+    for when, value, change in _changes(conn, dim, flt, ordered[-1]):
+        index = bisect.bisect_left(ordered, as_utc(when))  # first point >= the change
+        if index < len(ordered):
+            per_point[value][index] += int(change)
+    found: list[tuple[datetime, str | None, int]] = []
+    for value, changes in per_point.items():
+        running = 0
+        for point, change in zip(ordered, changes, strict=True):
+            running += change
+            if running > 0:
+                found.append((point, value, running))
+    return found
