@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from db.tables import LEASE, SOURCE, utcnow
 
@@ -139,6 +138,8 @@ def _live(row: Any, now: datetime) -> bool:
 
 
 def _ensure_row(conn: Connection, key: str) -> None:
+    from sqlalchemy.dialects import postgresql, sqlite  # only writers need them
+
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     conn.execute(dialect.insert(LEASE).values(key=key).on_conflict_do_nothing())
 

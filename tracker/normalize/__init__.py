@@ -23,17 +23,40 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from tracker.domain import Place, Posting, RawPosting, SourceRef
-from tracker.normalize.locations import parse_places
-from tracker.normalize.salary import pick_salaries, pick_salary
-from tracker.normalize.taxonomy import classify
+
+if TYPE_CHECKING:
+    from tracker.normalize.locations import parse_places
+    from tracker.normalize.salary import pick_salaries, pick_salary
+    from tracker.normalize.taxonomy import classify
 
 __all__ = ["classify", "normalize", "parse_places", "pick_salaries", "pick_salary", "rebuilt"]
+
+# The normalizers load on first use: `tracker roles --country JP` needs the gazetteer only.
+_LAZY = {
+    "classify": "tracker.normalize.taxonomy",
+    "parse_places": "tracker.normalize.locations",
+    "pick_salaries": "tracker.normalize.salary",
+    "pick_salary": "tracker.normalize.salary",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_LAZY[name]), name)
 
 
 def normalize(raw: RawPosting, ref: SourceRef, observed_at: datetime) -> Posting:
     """Normalize one parsed posting of source ``ref`` as seen at ``observed_at``."""
+    from tracker.normalize.locations import parse_places
+    from tracker.normalize.salary import pick_salaries
+    from tracker.normalize.taxonomy import classify
+
     places, remote = parse_places(raw.location_raw, raw.structured_places)
     compute, category, rule = classify(
         raw.title, raw.department, raw.team, ref.departments, [p.raw for p in places]
