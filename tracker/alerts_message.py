@@ -33,11 +33,16 @@ class EventView:
     before: Role | None = None
 
 
-def _escape(text: str) -> str:
+def _escape(text: str, chars: str = "\\[]()*_`<>") -> str:
     """Keep board text from turning into Markdown (links, emphasis)."""
-    for char in "\\[]()*_`<>":
+    for char in chars:
         text = text.replace(char, "\\" + char)
     return text
+
+
+def _prose(text: str) -> str:
+    """Sentences: brackets and emphasis escaped, parentheses (no link without brackets) kept."""
+    return _escape(text, "\\[]*_`<>")
 
 
 def _value(field: str, value: Any) -> str:
@@ -102,8 +107,8 @@ def digest_post(report: Report, subject: str, chart: bool = True) -> tuple[str, 
     headline sentences and what opened, closed and changed (the chart goes as an attachment)."""
     from tracker.report.render import heading
 
-    lines = [f"**{_escape(heading(report))}**", ""]
-    lines += [f"- {_escape(sentence)}" for sentence in report.summary]
+    lines = [f"**{_prose(heading(report))}**", ""]
+    lines += [f"- {_prose(sentence)}" for sentence in report.summary]
     moves = (
         f"{len(report.opened)} opened, {len(report.closed)} closed, {len(report.changed)} changed"
     )

@@ -53,7 +53,7 @@ def cli(db_url: str, tmp_path: Path) -> Cli:
 
 
 def test_by_country_quartiles(cli: Cli) -> None:
-    rows = cli.json("salaries", "--by", "country", "--format", "json")
+    rows = cli.json("salaries", "--by", "country")
     jp, ie = rows
     # JP minimums 100,000 / 104,000 / 150,000; maximums 124,800 / 200,000 / 250,000
     assert jp == {
@@ -72,7 +72,7 @@ def test_by_country_quartiles(cli: Cli) -> None:
 
 
 def test_two_dimensions_filters_and_csv(cli: Cli) -> None:
-    rows = cli.json("salaries", "--by", "category,country", "--country", "IE", "--format", "json")
+    rows = cli.json("salaries", "--by", "category,country", "--country", "IE")
     got = [(r["category"], r["country"], r["roles"], r["with_pay"], r["min_usd_p50"],
             r["currency"], r["max_p50"]) for r in rows]  # fmt: skip
     assert got == [
