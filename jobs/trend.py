@@ -150,7 +150,17 @@ def chart_series(
     rows: list[dict[str, Any]], dim: str, labels: list[str], metric: str
 ) -> dict[str, list[int]]:
     """One value per period and group. A count missing from a period is 0; a median is not
-    (no role published pay then): the last known median is repeated (the first known before)."""
+    (no role published pay then): the last known median is repeated (the first known before).
+    Medians do not add up, so for pay only the groups with the most roles are kept (no
+    "Others" line)."""
+    if metric == "pay":
+        from tracker.report.chart import MAX_LINES
+
+        most: dict[Any, int] = {}
+        for row in rows:
+            most[row[dim]] = max(most.get(row[dim], 0), row["roles"])
+        kept = sorted(most, key=lambda v: (-most[v], str(v)))[:MAX_LINES]
+        rows = [row for row in rows if row[dim] in kept]
     found: dict[str, list[int | None]] = {}
     for row in rows:
         name = str(row[dim]) if row[dim] is not None else "(none)"

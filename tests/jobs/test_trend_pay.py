@@ -60,14 +60,17 @@ def test_weekly_median_pay_by_country(engine: Engine) -> None:
     ]  # fmt: skip
 
 
-def test_chart_series_fill_gaps() -> None:
+def test_chart_series_fill_gaps_and_keep_the_largest_pay_groups() -> None:
     rows = [
-        {"period": "W2", "country": "JP", "median_usd": 10.0, "count": 1},
-        {"period": "W3", "country": "JP", "median_usd": 30.0, "count": 2},
+        {"period": "W2", "country": "JP", "median_usd": 10.0, "count": 1, "roles": 9},
+        {"period": "W3", "country": "JP", "median_usd": 30.0, "count": 2, "roles": 9},
     ]
     labels = ["W1", "W2", "W3", "W4"]
     assert chart_series(rows, "country", labels, "pay") == {"JP": [10, 10, 30, 30]}
     assert chart_series(rows, "country", labels, "count") == {"JP": [0, 1, 2, 0]}
+    many = [{"period": "W1", "country": f"C{i}", "median_usd": 5.0, "roles": i} for i in range(9)]
+    kept = chart_series(many, "country", labels, "pay")
+    assert sorted(kept) == [f"C{i}" for i in range(2, 9)]  # 7 lines, no summed "Others"
 
 
 def cli_on(db_url: str, tmp_path: Path) -> Cli:
