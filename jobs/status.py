@@ -155,7 +155,7 @@ def digest_dict(snap: Snapshot, settings: Settings) -> dict[str, Any]:
         period = {
             "from": iso(start),
             "to": iso(end),
-            "state": period_state(snap.period_sends),
+            "state": period_state(snap.period_sends) if settings.digest.to else "no email",
         }
         if settings.digest.channels:
             period["channels"] = {
@@ -216,7 +216,9 @@ def _jobs(snap: Snapshot) -> dict[str, str | None]:
 def _print_digest(digest: dict[str, Any], now: datetime, snap: Snapshot) -> None:
     to = ", ".join(digest["recipients"]) or "nobody (set [digest] to)"
     posts = ", ".join(digest.get("channels", []))
-    typer.echo(f"digest: {digest['schedule']} to {to}" + (f"; posted to {posts}" if posts else ""))
+    if posts:
+        to = f"{to}; posted to {posts}" if digest["recipients"] else f"channels {posts}"
+    typer.echo(f"digest: {digest['schedule']} to {to}")
     if digest["current_period"]:
         p = digest["current_period"]
         typer.echo(f"  current period {p['from']} -> {p['to']}: {p['state']}")

@@ -111,6 +111,7 @@ def test_failed_post_is_reported_and_retried(any_db_url: str, tmp_path: Path, ho
     failed = cli("digest", "send", code=1)
     assert f"digest for {PERIOD} not posted to flaky:" in failed.stderr
     status = cli.json("status")["digest"]
+    assert status["current_period"]["state"] == "no email"  # no `to`: channels only
     assert status["current_period"]["channels"]["flaky"].startswith("failed (1 attempt(s))")
     assert status["failed"][0]["recipients"] == ["channel:flaky"]
     assert "channel flaky: failed (1 attempt(s))" in cli("status").stdout
