@@ -23,6 +23,7 @@ from db.tables import COMPANY, DIGEST_SEND, POSTING, RUN, SCHEDULER_JOB, utcnow
 from tracker.domain import RoleFilter
 
 STATUSES = ("sending", "sent", "failed", "test-sending", "test-sent", "test-failed")
+CHANNEL = "channel:"  # recipients of a post to a channel: ``channel:NAME`` (never an address)
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,23 @@ class DigestSend:
     created_at: datetime
     sent_at: datetime | None
 
+    @property
+    def channel(self) -> str | None:
+        """The channel name of a post to a channel; None for an email."""
+        if len(self.recipients) == 1 and self.recipients[0].startswith(CHANNEL):
+            return self.recipients[0].removeprefix(CHANNEL)
+        return None
+
 
 def _iso(value: datetime) -> str:
     return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def claim_key(start: datetime, end: datetime) -> str:
-    """The unique claim of a period: ``2026-11-16T07:00:00Z/2026-11-23T07:00:00Z``."""
-    return f"{_iso(start)}/{_iso(end)}"
+def claim_key(start: datetime, end: datetime, channel: str | None = None) -> str:
+    """The unique claim of a period: ``2026-11-16T07:00:00Z/2026-11-23T07:00:00Z`` for the
+    email, with ``#channel:NAME`` after it for the post to a channel."""
+    key = f"{_iso(start)}/{_iso(end)}"
+    return f"{key}#{CHANNEL}{channel}" if channel else key
 
 
 def _send(row: Any) -> DigestSend:
@@ -77,8 +87,10 @@ def claim_send(
     message_id: str,
     forced: bool = False,
     test: bool = False,
+    channel: str | None = None,
 ) -> int:
-    """Record an attempt in status ``sending``; return its id.
+    """Record an attempt in status ``sending``; return its id (``channel``: a post to that
+    channel, recorded with recipients ``channel:NAME`` and its own claim of the period).
 
     A normal send claims the period (IntegrityError when it is already claimed: sent, or being
     sent by someone else); a forced one does not. A test send (``digest send --to``) is recorded
@@ -87,12 +99,12 @@ def claim_send(
     values = {
         "period_start": as_utc(start),
         "period_end": as_utc(end),
-        "recipients": ",".join(recipients),
+        "recipients": f"{CHANNEL}{channel}" if channel else ",".join(recipients),
         "subject": subject,
         "message_id": message_id,
         "status": "test-sending" if test else "sending",
         "forced": forced or test,
-        "claim": None if forced or test else claim_key(start, end),
+        "claim": None if forced or test else claim_key(start, end, channel),
         "created_at": utcnow(),
     }
     result = session.connection().execute(sa.insert(DIGEST_SEND).values(**values))

@@ -104,7 +104,10 @@ def build_digest(
 def check_recipients(recipients: Sequence[str]) -> list[str]:
     found = [r.strip() for r in recipients if r.strip()]
     if not found:
-        raise ConfigError("no recipients: set [digest] to = [...] in the config or pass --to")
+        raise ConfigError(
+            "no recipients: set [digest] to = [...] (or channels = [...]) in the config "
+            "or pass --to"
+        )
     bad = [r for r in found if "@" not in r or any(c in r for c in " ,<>")]
     if bad:
         raise ConfigError(f"bad recipient address(es): {', '.join(bad)}")
@@ -117,7 +120,7 @@ def check_recipients(recipients: Sequence[str]) -> list[str]:
 def _sent_or_sending(engine: Engine, start: datetime, end: datetime) -> DigestSend | None:
     with session_scope(engine) as session:
         attempts = digests.sends_for_period(session, start, end)
-    done = [a for a in attempts if a.status in ("sent", "sending")]
+    done = [a for a in attempts if a.status in ("sent", "sending") and a.channel is None]
     return done[-1] if done else None
 
 
@@ -219,8 +222,9 @@ def _deliver(
 
 
 def send_due(engine: Engine, settings: Settings, now: datetime | None = None) -> SendOutcome | None:
-    """The daemon's digest job: send the current period's digest if it is due and unsent."""
-    if not settings.digest.to:
+    """The daemon's digest job: post the current period's digest to each configured channel
+    and email it, each if it is due and not done yet. Returns the email's outcome."""
+    if not settings.digest.to and not settings.digest.channels:
         return None
     now = now or datetime.now(UTC)
     start, end = current_period(settings, now)
@@ -228,10 +232,15 @@ def send_due(engine: Engine, settings: Settings, now: datetime | None = None) ->
         digests.release_stale(session, now - STALE_SENDING)
         attempts = digests.sends_for_period(session, start, end)
         has_data = digests.had_runs_before(session, end)
-    if any(a.status in ("sent", "sending") for a in attempts):
-        return None
     if not attempts and not has_data:
         log.debug("digest period=%s status=skipped reason='no runs before its end'", end)
+        return None
+    if settings.digest.channels:
+        from jobs.digest_channels import post_due
+
+        post_due(engine, settings, start, end, attempts)
+    emails = [a for a in attempts if a.channel is None]
+    if not settings.digest.to or any(a.status in ("sent", "sending") for a in emails):
         return None
     return send_period(engine, settings, start, end, settings.digest.to, now=now)
 
@@ -239,15 +248,31 @@ def send_due(engine: Engine, settings: Settings, now: datetime | None = None) ->
 # ------------------------------------------------------------------------------------ CLI glue
 
 
-def send_now(engine: Engine, settings: Settings, to: Sequence[str], force: bool) -> bool:
+def send_now(
+    engine: Engine,
+    settings: Settings,
+    to: Sequence[str],
+    force: bool,
+    channels: Sequence[str] = (),
+) -> bool:
     """``tracker digest send``: the current period; prints what happened. False on failure.
 
-    With ``to`` it is a test send (see :func:`send_period`)."""
-    recipients = check_recipients(to or settings.digest.to)
+    With ``to`` or ``channels`` it is a test send to those (see :func:`send_period`); else
+    the email to ``[digest] to`` and the posts to ``[digest] channels``, each once."""
+    from jobs.digest_channels import check_channels, post_now
+
+    test = bool(to or channels)
+    names = check_channels(settings, channels) if test else list(settings.digest.channels)
+    emails = list(to) if test else list(settings.digest.to)
+    if not names or emails:
+        emails = check_recipients(emails)
     start, end = current_period(settings)
-    outcome = send_period(engine, settings, start, end, recipients, force=force, test=bool(to))
-    typer.echo(outcome.message, err=outcome.status == "failed")
-    return outcome.status != "failed"
+    outcomes = post_now(engine, settings, start, end, names, force=force, test=test)
+    if emails:
+        outcomes.append(send_period(engine, settings, start, end, emails, force=force, test=test))
+    for outcome in outcomes:
+        typer.echo(outcome.message, err=outcome.status == "failed")
+    return all(o.status != "failed" for o in outcomes)
 
 
 def inline_chart(html: str, cid: str, png: bytes) -> str:

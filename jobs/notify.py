@@ -24,9 +24,13 @@ def _redact(text: str, url: str) -> str:
     return text
 
 
-def send(channel: Channel, title: str, body: str) -> None:
-    """Deliver ``body`` (Markdown) with ``title``; raise :class:`DeliveryError` on failure."""
+def send(
+    channel: Channel, title: str, body: str, attach: tuple[str, bytes, str] | None = None
+) -> None:
+    """Deliver ``body`` (Markdown) with ``title`` and an optional ``(name, bytes, mimetype)``
+    attachment (dropped by services that take none); raise :class:`DeliveryError` on failure."""
     import apprise
+    from apprise.attachment.memory import AttachMemory
 
     try:
         url = channel.url()
@@ -36,7 +40,13 @@ def send(channel: Channel, title: str, body: str) -> None:
     if not notifier.add(url):
         raise DeliveryError(f"channel {channel.name!r}: not a URL Apprise can use")
     with apprise.LogCapture(level=logging.WARNING) as captured:
-        ok = notifier.notify(body=body, title=title, body_format=apprise.NotifyFormat.MARKDOWN)
+        files = None
+        if attach is not None:
+            name, content, mimetype = attach
+            files = apprise.AppriseAttachment(AttachMemory(content, name=name, mimetype=mimetype))
+        ok = notifier.notify(
+            body=body, title=title, body_format=apprise.NotifyFormat.MARKDOWN, attach=files
+        )
     if not ok:
         lines = [ln.strip() for ln in str(captured.getvalue()).splitlines() if ln.strip()]
         last = re.sub(r"^.*? - (?:WARNING|ERROR|CRITICAL) - ", "", lines[-1]) if lines else ""

@@ -298,7 +298,7 @@ def fixed_specs(settings: Settings, now: datetime) -> list[JobSpec]:
     from jobs.digest import schedule_of
 
     specs = []
-    if settings.digest.to:
+    if settings.digest.to or settings.digest.channels:
         sched = schedule_of(settings)
         cron = CronTrigger(
             day_of_week=sched.day, hour=sched.hour, minute=sched.minute, timezone=sched.zone
@@ -471,7 +471,7 @@ def _start_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
     sources = sum(1 for s in specs if s.id.startswith("scrape:"))
     if not sources:
         log.warning("no enabled sources: set `watchlist` in the config or `tracker sources add`")
-    digest = next((s.name for s in specs if s.id == "digest"), "off (no [digest] to)")
+    digest = next((s.name for s in specs if s.id == "digest"), "off (no [digest] to or channels)")
     log.info(
         "daemon started db=%s sources=%d %s", safe_url(engine), sources,
         digest if digest.startswith("digest") else f"digest {digest}",

@@ -43,7 +43,8 @@ class Snapshot:
 def read_snapshot(engine: Engine, settings: Settings, now: datetime) -> Snapshot:
     from jobs.digest import current_period
 
-    period = current_period(settings, now) if settings.digest.to else None
+    wanted = settings.digest.to or settings.digest.channels
+    period = current_period(settings, now) if wanted else None
     with session_scope(engine) as session:
         sources = queries.list_sources(session)
         failing = {
@@ -134,7 +135,9 @@ def send_dict(send: DigestSend | None) -> dict[str, Any] | None:
     }
 
 
-def period_state(sends: Sequence[DigestSend]) -> str:
+def period_state(sends: Sequence[DigestSend], channel: str | None = None) -> str:
+    """The state of the period's email (``channel``: of its post to that channel)."""
+    sends = [s for s in sends if s.channel == channel]
     if any(s.status == "sent" for s in sends):
         return "sent"
     if any(s.status == "sending" for s in sends):
@@ -146,13 +149,22 @@ def period_state(sends: Sequence[DigestSend]) -> str:
 def digest_dict(snap: Snapshot, settings: Settings) -> dict[str, Any]:
     from jobs.digest import schedule_of
 
-    period = None
+    period: dict[str, Any] | None = None
     if snap.period is not None:
         start, end = snap.period
-        period = {"from": iso(start), "to": iso(end), "state": period_state(snap.period_sends)}
+        period = {
+            "from": iso(start),
+            "to": iso(end),
+            "state": period_state(snap.period_sends) if settings.digest.to else "no email",
+        }
+        if settings.digest.channels:
+            period["channels"] = {
+                name: period_state(snap.period_sends, name) for name in settings.digest.channels
+            }
     return {
         "schedule": str(schedule_of(settings)),
         "recipients": list(settings.digest.to),
+        **({"channels": list(settings.digest.channels)} if settings.digest.channels else {}),
         "next": iso(snap.jobs.get("digest")),
         "current_period": period,
         "last_sent": send_dict(snap.last_sent),
@@ -203,10 +215,15 @@ def _jobs(snap: Snapshot) -> dict[str, str | None]:
 
 def _print_digest(digest: dict[str, Any], now: datetime, snap: Snapshot) -> None:
     to = ", ".join(digest["recipients"]) or "nobody (set [digest] to)"
+    posts = ", ".join(digest.get("channels", []))
+    if posts:
+        to = f"{to}; posted to {posts}" if digest["recipients"] else f"channels {posts}"
     typer.echo(f"digest: {digest['schedule']} to {to}")
     if digest["current_period"]:
         p = digest["current_period"]
         typer.echo(f"  current period {p['from']} -> {p['to']}: {p['state']}")
+        for name, state in p.get("channels", {}).items():
+            typer.echo(f"    channel {name}: {state}")
     if snap.jobs.get("digest"):
         typer.echo(f"  next digest: {next_run_text(snap.jobs['digest'], now)}")
     last = digest["last_sent"]

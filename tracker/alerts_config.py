@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,3 +148,13 @@ def parse_rules(data: Any, channels: Mapping[str, Channel]) -> tuple[AlertRule, 
             raise ConfigError(f"config: [[alert]] {name}: {exc}") from None
         rules.append(AlertRule(name, on, wanted, flt, min_count))
     return tuple(rules)
+
+
+def check_digest_channels(names: Sequence[str], channels: Mapping[str, Channel]) -> None:
+    """``[digest] channels``: every name must be defined in ``[channels]``."""
+    for name in names:
+        if name not in channels:
+            known = ", ".join(sorted(channels)) or "none defined in [channels]"
+            raise ConfigError(
+                f"config: [digest] channels: unknown channel {name!r} (known: {known})"
+            )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tracker.diff import role_changes
+from tracker.diff import Report, role_changes
 from tracker.domain import Role
 from tracker.report.money import band_text
 from tracker.report.serialize import format_places
@@ -33,11 +33,16 @@ class EventView:
     before: Role | None = None
 
 
-def _escape(text: str) -> str:
+def _escape(text: str, chars: str = "\\[]()*_`<>") -> str:
     """Keep board text from turning into Markdown (links, emphasis)."""
-    for char in "\\[]()*_`<>":
+    for char in chars:
         text = text.replace(char, "\\" + char)
     return text
+
+
+def _prose(text: str) -> str:
+    """Sentences: brackets and emphasis escaped, parentheses (no link without brackets) kept."""
+    return _escape(text, "\\[]*_`<>")
 
 
 def _value(field: str, value: Any) -> str:
@@ -95,3 +100,17 @@ def message(rule: str, views: Sequence[EventView]) -> tuple[str, str]:
         [f"**{len(views)} event{'s' if len(views) != 1 else ''}** for rule `{rule}`:", "", *lines]
     )
     return title, body
+
+
+def digest_post(report: Report, subject: str, chart: bool = True) -> tuple[str, str]:
+    """The weekly digest as a channel message: ``(title, markdown body)`` with the heading, the
+    headline sentences and what opened, closed and changed (the chart goes as an attachment)."""
+    from tracker.report.render import heading
+
+    lines = [f"**{_prose(heading(report))}**", ""]
+    lines += [f"- {_prose(sentence)}" for sentence in report.summary]
+    moves = (
+        f"{len(report.opened)} opened, {len(report.closed)} closed, {len(report.changed)} changed"
+    )
+    lines += ["", moves + (" · chart attached" if chart else "")]
+    return subject, "\n".join(lines)

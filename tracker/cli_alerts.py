@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -114,24 +113,24 @@ def trend(
     region: RegionOpt = None,
     source: SourceOpt = None,
     include_all: AllOpt = False,
-    fmt: Annotated[str, typer.Option("--format", help="text, csv or json.")] = "text",
+    metric: Annotated[
+        str, typer.Option("--metric", help="count (open roles) or pay (median yearly USD).")
+    ] = "count",
+    fmt: Annotated[str, typer.Option("--format", help="text, csv, json or png.")] = "text",
+    out: Annotated[Path | None, typer.Option("--out", help="The PNG file (png).")] = None,
+    theme: Annotated[str, typer.Option("--theme", help="light or dark (png).")] = "light",
 ) -> None:
-    """Open-role counts at the end of each week or month, by one dimension: the time series.
+    """Open-role counts (or the median pay: --metric pay) at the end of each week or month, by
+    one dimension: the time series, or its chart (--format png --out FILE.png).
 
     Example: tracker trend --by company --every month --from 2026-01-01 --format csv
     """
-    from datetime import timedelta
-
-    from jobs.trend import periods, print_trend, trend_rows
+    from jobs.trend import run_trend
     from tracker.counts import parse_dims
 
     dims = parse_dims(by)
     if len(dims) != 1:
         raise ConfigError(f"bad --by {by!r}: trend takes one dimension")
-    check_format(fmt, ("text", "csv", "json"))
+    fmt = check_format(fmt, ("text", "csv", "json", "png"))
     flt = role_filter(company, category, country, region, source, include_all)
-    now = datetime.now(UTC)
-    back = timedelta(weeks=11) if every == "week" else timedelta(days=334)
-    frm = parse_when(start, now=now, end_of_day=False) if start else now - back
-    rows = trend_rows(database(write=False), flt, dims[0], every, frm, now)
-    print_trend(rows, dims[0], fmt, [label for label, _ in periods(frm, now, every)])
+    run_trend(database(write=False), flt, dims[0], every, start, metric, fmt, out, theme)

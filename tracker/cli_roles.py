@@ -183,10 +183,18 @@ def salaries(
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     limit: LimitOpt = 100,
     bands: Annotated[str, typer.Option("--bands", help="primary or all.")] = "primary",
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Summarise per group (DIM,...): roles, with pay, quartiles."),
+    ] = None,
 ) -> None:
     """Pay bands of open roles, native currency and USD (ECB rate of the observation date).
+    With --by: per group, open roles, roles with pay and p25/p50/p75 of band minimum and
+    maximum, yearly (hour x 2080, day x 260, week x 52, month x 12), in USD and in the native
+    currency when the group has one (docs/json.md).
 
     Example: tracker salaries --region EMEA --currency EUR --bands all
+    Example: tracker salaries --by country --category dc_electrical --country JP
     """
     from jobs.views import print_salaries
 
@@ -194,6 +202,11 @@ def salaries(
     if bands not in ("primary", "all"):
         raise ConfigError(f"bad --bands {bands!r}: use primary or all")
     fmt = check_format(fmt, FMT3)
+    if by is not None:
+        from jobs.pay_summary import print_pay_summary, summary_dims
+
+        dims = summary_dims(by, currency, bands)
+        return print_pay_summary(database(write=False), flt, when(at), dims, fmt, limit)
     print_salaries(database(write=False), flt, when(at), currency, fmt, limit, bands == "all")
 
 

@@ -20,7 +20,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from tracker.alerts_config import AlertRule, Channel, parse_channels, parse_rules
+from tracker.alerts_config import (
+    AlertRule,
+    Channel,
+    check_digest_channels,
+    parse_channels,
+    parse_rules,
+)
 from tracker.errors import ConfigError
 
 __all__ = ["ConfigError"]
@@ -99,6 +105,7 @@ class DigestSettings:
     to: tuple[str, ...] = ()
     from_addr: str = "tracker@localhost"
     subject_prefix: str = "[DC hiring]"
+    channels: tuple[str, ...] = ()  # names from [channels]: the digest is posted there too
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,7 @@ def load_settings(config: str | None = None, db: str | None = None) -> Settings:
         settings = Settings(config_path=path)
     channels = parse_channels(alert_tables.get("channels"))
     alerts = parse_rules(alert_tables.get("alert"), channels)
+    check_digest_channels(settings.digest.channels, channels)
     settings = replace(settings, channels=channels, alerts=alerts)
     env_db = os.environ.get("TRACKER_DATABASE_URL")
     if db or env_db:
