@@ -104,7 +104,7 @@ def diff_page(request: Request) -> HTMLResponse:
         sections=[s for s in sections(report) if s.rows],
         form=form,
         include_all=flt.include_all,
-        json_link="/api/diff?" + params.with_params(query),
+        json_link=params.link("/api/diff", query),
     )
 
 

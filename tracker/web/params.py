@@ -157,6 +157,12 @@ def with_params(query: Query, **changes: str | int | None) -> str:
     return urlencode(kept)
 
 
+def link(path: str, query: Query, **changes: str | int | None) -> str:
+    """``path?query`` with :func:`with_params`'s changes (no ``?`` when nothing is left)."""
+    rest = with_params(query, **changes)
+    return f"{path}?{rest}" if rest else path
+
+
 def form_values(query: Query) -> Mapping[str, str]:
     """The filter form's fields as they were submitted (comma-joined)."""
     keys = (*FILTER_KEYS, "from", "to", "at", "by", "every")
