@@ -54,7 +54,6 @@ def trend_chart(
         "svg": line_chart(title, labels, series, f"chart-{dim}"),
         "labels": labels,
         "series": sorted(series.items(), key=lambda kv: (-kv[1][-1], kv[0])),
-        "trend_query": f"by={dim}",
     }
 
 
@@ -63,14 +62,17 @@ def pick(found: list[Section], prefix: str) -> Section | None:
 
 
 def home(request: Request) -> HTMLResponse:
-    """The last week: headline sentences, charts of open roles, what opened and closed."""
+    """The week up to ``?to=`` (now): headlines, charts of open roles, what opened and closed."""
     engine = engine_of(request)
     flt = params.role_filter(engine, request.query_params)
-    end = datetime.now(UTC)
+    end = params.moment(request.query_params, "to") or datetime.now(UTC)
     report = build_report(engine, end - timedelta(days=7), end, flt)
     names = company_names([*report.start_roles, *report.end_roles])
     chart_filter = replace(flt, include_all=False) if not flt.category else flt
     charts = [trend_chart(engine, chart_filter, dim, end, names) for dim in CHART_DIMS]
+    query = request.query_params
+    for chart, dim in zip(charts, CHART_DIMS, strict=True):
+        chart["trend_query"] = params.with_params(query, by=dim, to=None, all=None)
     found = sections(report)
     return page(
         request,
@@ -82,8 +84,10 @@ def home(request: Request) -> HTMLResponse:
         opened=pick(found, "New roles"),
         closed=pick(found, "Closed roles"),
         unverified=pick(found, "Unverified"),
-        form=params.form_values(request.query_params),
+        form=params.form_values(query),
         include_all=flt.include_all,
+        diff_link=params.link("/diff", query),
+        roles_link=params.link("/roles", query, to=None),
     )
 
 

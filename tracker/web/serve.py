@@ -37,6 +37,7 @@ def run(engine: Engine, settings: Settings, host: str, port: int, token: str | N
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
+        sock.listen(2048)  # connections wait in the backlog until Uvicorn serves them
     except OSError as exc:
         sock.close()
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

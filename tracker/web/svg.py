@@ -15,9 +15,9 @@ from markupsafe import Markup, escape
 
 from tracker.report.chart import nice_step, top_series
 
-WIDTH, HEIGHT = 760, 330
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
-LEGEND_ROW = 20
+WIDTH, HEIGHT = 760, 340
+LEFT, RIGHT, TOP, BOTTOM = 52, 44, 16, 44
+LEGEND_ROW = 24
 DASHES = ("", "8 4", "2 4", "10 4 2 4")
 MARKERS = ("circle", "square", "triangle", "diamond", "down")
 MAX_LINES = 7
@@ -113,7 +113,7 @@ def _axes(labels: Sequence[str], ymax: int, step: int, xy: Point) -> list[str]:
         if i % every and i != len(labels) - 1:
             continue
         x, _ = xy(i, 0)
-        y = HEIGHT - BOTTOM + 18
+        y = HEIGHT - BOTTOM + 22
         parts.append(f'<text x="{x:.1f}" y="{y}" text-anchor="middle">{escape(label)}</text>')
     parts.append("</g>")
     return parts
