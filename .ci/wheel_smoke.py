@@ -2,7 +2,8 @@
 
 Serves a shipped demo recording from a loopback HTTP server (port 0), then runs the installed
 ``tracker``: ``demo``, ``sources import`` of a watchlist pointing at the server, ``scrape``,
-``ingest`` and ``roles``. Standard library only; exits non-zero on the first failure.
+``ingest`` and ``roles``; then ``serve`` on a free port (templates and static files come from the
+wheel). Standard library only; exits non-zero on the first failure.
 """
 
 from __future__ import annotations
@@ -67,7 +68,32 @@ def main() -> None:
     server.shutdown()
     if not scraped or len(scraped) != len(ingested):
         sys.exit(f"scrape found {len(scraped)} compute roles, ingest {len(ingested)}")
-    print(f"wheel smoke test passed: {len(scraped)} compute roles scraped and ingested")
+    serve_smoke("ingested.db")
+    print(f"wheel smoke test passed: {len(scraped)} compute roles scraped and ingested; served")
+
+
+def serve_smoke(db: str) -> None:
+    """``tracker serve --port 0``: the roles page and the stylesheet answer, then SIGTERM."""
+    import re
+    import urllib.request
+
+    print(f"$ tracker --db {db} serve --port 0", flush=True)
+    proc = subprocess.Popen(
+        [TRACKER, "--db", db, "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        found = re.search(r"serving (http://\S+/)", line)
+        if not found:
+            sys.exit(f"tracker serve did not start: {line!r}")
+        for path in ("roles", "static/style.css"):
+            with urllib.request.urlopen(found.group(1) + path, timeout=30) as reply:
+                if reply.status != 200:
+                    sys.exit(f"tracker serve: /{path} answered {reply.status}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ that ``tracker --help`` starts fast. Bad input is one line on stderr and exit 2;
 failed somewhere exits 1.
 
 The shared ``app``, options and helpers live in ``tracker.cli_common``; the commands in
-``tracker.cli_sources``, ``tracker.cli_roles``, ``tracker.cli_digest`` and ``tracker.cli_alerts``.
+``tracker.cli_sources``, ``tracker.cli_roles``, ``tracker.cli_digest``, ``tracker.cli_alerts``
+and ``tracker.cli_web``.
 ``COMMAND_MODULES`` imports them, which registers their commands.
 """
 
@@ -21,7 +22,7 @@ from tracker.cli_common import app, database, handled, settings
 __all__ = ["app", "database", "handled", "main", "settings"]
 
 # Importing a command module registers its commands on ``app``; this order is the --help order.
-COMMAND_MODULES = ("cli_sources", "cli_roles", "cli_digest", "cli_alerts")
+COMMAND_MODULES = ("cli_sources", "cli_roles", "cli_digest", "cli_alerts", "cli_web")
 for _name in COMMAND_MODULES:
     importlib.import_module(f"tracker.{_name}")
 

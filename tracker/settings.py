@@ -122,6 +122,17 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token_env: str = "TRACKER_SERVE_TOKEN"  # env var holding the token any non-loopback bind needs
+
+    @property
+    def token(self) -> str | None:
+        return os.environ.get(self.token_env) or None
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DB
     watchlist: str | None = None
@@ -129,6 +140,7 @@ class Settings:
     scrape: ScrapeSettings = field(default_factory=ScrapeSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     channels: dict[str, Channel] = field(default_factory=dict)  # [channels], by name
     alerts: tuple[AlertRule, ...] = ()  # [[alert]] rules
 

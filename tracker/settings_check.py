@@ -163,6 +163,9 @@ def _check_values(s: Settings, where: str) -> None:
         ("[smtp] security", s.smtp.security, _choice("starttls", "ssl", "none")),
         ("[smtp] password_env", s.smtp.password_env, _env_name),
         ("[smtp] host", s.smtp.host, _one_line),
+        ("[serve] host", s.serve.host, _one_line),
+        ("[serve] port", s.serve.port, _port),
+        ("[serve] token_env", s.serve.token_env, _env_name),
     ]
     checks += [(f"[digest] to #{i + 1}", a, _address) for i, a in enumerate(s.digest.to)]
     for label, value, check in checks:
