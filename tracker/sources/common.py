@@ -26,6 +26,24 @@ _MONEY = re.compile(
     r"|\b(?:Rs\.?|INR)\s?\d",
     re.IGNORECASE,
 )
+# The same test anchored on the amount's first digit (what comes before it is looked behind):
+# a pattern that starts with a digit lets the regex engine skip ahead to the digits, where
+# ``_MONEY.search`` tries every alternative at every character (~20x slower on a description).
+_MONEY_AT_DIGIT = re.compile(
+    rf"\d(?:[\d.,]*\s?(?:k|K)?\s?(?:{_CODES})\b"
+    r"|\s?(?:€|円|万|億|만|억|원|元)|\s?(?:lakhs?|lacs?|crores?|LPA)\b"
+    r"|\s?(?:million|thousand)\s+(?:yen|won|rupees|euros?|pounds|dollars)\b"
+    r"|(?<=[$€£¥₹₩₱]\d)|(?<=[$€£¥₹₩₱]\s\d)"
+    rf"|(?<=\b(?:{_CODES}|Rs\.)\d)|(?<=\b(?:{_CODES}|Rs\.)\s\d)|(?<=\bRs\d)|(?<=\bRs\s\d))",
+    re.IGNORECASE,
+)
+
+
+def has_money(text: str) -> bool:
+    """True when ``text`` holds a money amount: ``bool(_MONEY.search(text))``, faster."""
+    return _MONEY_AT_DIGIT.search(text) is not None
+
+
 _PAY_WORDS = re.compile(
     r"salary|salaried|compensation|\bpay\b|\brange\b|wage|earnings|\bOTE\b|per hour|/hour|/hr\b"
     r"|/year"
@@ -187,13 +205,13 @@ def salary_lines(texts: Iterable[str | None]) -> list[str]:
     """
     found: list[str] = []
     for text in texts:
-        if not text or not _MONEY.search(text):
+        if not text or not has_money(text):
             continue  # cheap: most descriptions state no pay
         heading = ""
         for line in clean_text(text).splitlines():
             if not line:
                 continue
-            money = _MONEY.search(line)
+            money = has_money(line)
             if money and _PAY_WORDS.search(line):
                 candidate = line
             elif money and heading and _HEADING_WORDS.search(heading) and not _PERK.search(line):
@@ -224,14 +242,14 @@ def html_salary_lines(html: str | None) -> list[str]:
     cut at block tags and only blocks with an amount (and the short block before each, a
     possible heading) become text.
     """
-    if not html or not (_MONEY.search(html) or _ENTITY_MONEY.search(html)):
+    if not html or not (has_money(html) or _ENTITY_MONEY.search(html)):
         return []
     import html as entities
 
     blocks = _BLOCK_TAG.split(html)
     lines: list[str] = []
     for i, block in enumerate(blocks):
-        if not (_MONEY.search(block) or _ENTITY_MONEY.search(block)):
+        if not (has_money(block) or _ENTITY_MONEY.search(block)):
             continue
         text = " ".join(entities.unescape(_INLINE_TAG.sub(" ", block)).split())
         prev = next((b for b in reversed(blocks[max(0, i - 3) : i]) if b.strip()), "")

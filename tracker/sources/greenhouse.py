@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 DEFAULT_BASE = "https://boards-api.greenhouse.io"
 WORKPLACE_KEYS = ("location type", "workplace type")
+PAY_SECTION = "content-pay-transparency"  # the class of the pay-transparency block
 
 
 class Greenhouse:
@@ -148,7 +149,7 @@ def pay_input_bands(value: Any) -> tuple[SalaryBand, ...]:
 
 def salary_texts(content_html: str) -> tuple[str, ...]:
     """The pay-transparency blocks, then pay lines of the prose before them."""
-    cut = content_html.find("content-pay-transparency")
+    cut = content_html.find(PAY_SECTION)
     prose_html = content_html if cut < 0 else content_html[:cut]
     blocks = pay_transparency_texts(content_html)
     return common.unique((*blocks, *prose.html_pay_lines(prose_html)))
@@ -156,11 +157,13 @@ def salary_texts(content_html: str) -> tuple[str, ...]:
 
 def pay_transparency_texts(content_html: str) -> tuple[str, ...]:
     """Each ``pay-input`` block of the pay-transparency section as ``"title range"``."""
-    if "pay-transparency" not in content_html and "pay-range" not in content_html:
+    at = content_html.find(PAY_SECTION)
+    if at < 0:
         return ()
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = LexborHTMLParser(content_html)
+    # only the section and what follows it: the prose before it (most of the HTML) is not parsed
+    tree = LexborHTMLParser(content_html[max(0, content_html.rfind("<", 0, at)) :])
     texts = []
     for block in tree.css(".content-pay-transparency .pay-input"):
         title = " ".join(n.text(separator=" ", strip=True) for n in block.css(".title"))
