@@ -5,11 +5,13 @@
   URL's ``options``), dropped afterwards; skips unless ``TRACKER_TEST_POSTGRES_URL`` is set.
 - ``any_db_url``: parametrized over ``sqlite`` and ``postgres`` (the latter skips when unset).
 - ``engine``: ``any_db_url`` migrated to head; ``session``: a Session on it, closed afterwards.
+  On SQLite the migrated file is a copy of a template migrated once per test session.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +22,20 @@ from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
 PG_ENV = "TRACKER_TEST_POSTGRES_URL"
+WORKERS = 2  # plain ``pytest`` (the whole suite) runs on this many pytest-xdist workers
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """The whole suite (``pytest`` without paths) runs on ``WORKERS`` processes: most of its time
+    is spent waiting on subprocesses, sockets and schedules. Targeted runs (``pytest tests/x.py``)
+    stay in one process; ``-n N`` (``-n 0``: none) or ``-p no:xdist`` overrides."""
+    if hasattr(config, "workerinput") or getattr(config.option, "numprocesses", 0) is not None:
+        return
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS or config.getoption("usepdb"):
+        return
+    config.option.numprocesses = WORKERS
+    config.option.dist = "worksteal"
 
 
 @pytest.fixture
@@ -64,13 +80,32 @@ def any_db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session; copy it, never open it in a test."""
+    from db.session import make_engine, upgrade
+
+    path = tmp_path_factory.mktemp("template") / "tracker.db"
+    eng = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(eng)
+        with eng.connect() as conn:  # everything into the main file: the copy is complete
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        eng.dispose()
+    return path
+
+
 @pytest.fixture
-def engine(any_db_url: str) -> Iterator[Engine]:
+def engine(any_db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """An engine on a fresh database, migrated to head."""
     from db.session import make_engine, upgrade
 
+    if any_db_url.startswith("sqlite:///"):
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, any_db_url.removeprefix("sqlite:///"))
     eng = make_engine(any_db_url)
-    upgrade(eng)
+    upgrade(eng)  # a no-op on the copied template
     try:
         yield eng
     finally:
