@@ -5,21 +5,23 @@
   URL's ``options``), dropped afterwards; skips unless ``TRACKER_TEST_POSTGRES_URL`` is set.
 - ``any_db_url``: parametrized over ``sqlite`` and ``postgres`` (the latter skips when unset).
 - ``engine``: ``any_db_url`` migrated to head; ``session``: a Session on it, closed afterwards.
-  On SQLite the migrated file is a copy of a template migrated once per test session.
+  Not migrated per test: on SQLite a copy of a file migrated once per test session, on
+  PostgreSQL a schema migrated once per session and emptied before each test
+  (``tests/pg_schemas.py``).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine
 from sqlmodel import Session
+
+from tests.pg_schemas import MigratedSchema, create_schema, drop_schema, schema_url
 
 PG_ENV = "TRACKER_TEST_POSTGRES_URL"
 WORKERS = 2  # plain ``pytest`` (the whole suite) runs on this many pytest-xdist workers
@@ -57,26 +59,36 @@ def _pg_base_url() -> str:
 def pg_url() -> Iterator[str]:
     """A PostgreSQL URL whose ``search_path`` is a fresh schema, dropped after the test."""
     base = _pg_base_url()
-    schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        separator = "&" if "?" in base else "?"
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+        schema = create_schema(admin)
+        try:
+            yield schema_url(base, schema)
+        finally:
+            drop_schema(admin, schema)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_migrated() -> Iterator[MigratedSchema]:
+    migrated = MigratedSchema(_pg_base_url())
+    try:
+        yield migrated
+    finally:
+        migrated.close()
 
 
 @pytest.fixture(
     params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
 )
 def any_db_url(request: pytest.FixtureRequest) -> str:
-    """The test runs once per backend; PostgreSQL skips when not configured."""
+    """The test runs once per backend; PostgreSQL skips when not configured. A test that also
+    uses ``engine`` gets a database migrated to head (on PostgreSQL an emptied shared schema)."""
     if request.param == "sqlite":
         return str(request.getfixturevalue("db_url"))
+    if "engine" in request.fixturenames:
+        return request.getfixturevalue("_pg_migrated").url()
     return str(request.getfixturevalue("pg_url"))
 
 
