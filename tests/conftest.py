@@ -5,21 +5,39 @@
   URL's ``options``), dropped afterwards; skips unless ``TRACKER_TEST_POSTGRES_URL`` is set.
 - ``any_db_url``: parametrized over ``sqlite`` and ``postgres`` (the latter skips when unset).
 - ``engine``: ``any_db_url`` migrated to head; ``session``: a Session on it, closed afterwards.
+  Not migrated per test: on SQLite a copy of a file migrated once per test session, on
+  PostgreSQL a schema migrated once per session and emptied before each test
+  (``tests/pg_schemas.py``).
 """
 
 from __future__ import annotations
 
 import os
-import uuid
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine
 from sqlmodel import Session
 
+from tests.pg_schemas import MigratedSchema, create_schema, drop_schema, schema_url
+
 PG_ENV = "TRACKER_TEST_POSTGRES_URL"
+WORKERS = 2  # plain ``pytest`` (the whole suite) runs on this many pytest-xdist workers
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """The whole suite (``pytest`` without paths) runs on ``WORKERS`` processes: most of its time
+    is spent waiting on subprocesses, sockets and schedules. Targeted runs (``pytest tests/x.py``)
+    stay in one process; ``-n N`` (``-n 0``: none) or ``-p no:xdist`` overrides."""
+    if hasattr(config, "workerinput") or getattr(config.option, "numprocesses", 0) is not None:
+        return
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS or config.getoption("usepdb"):
+        return
+    config.option.numprocesses = WORKERS
+    config.option.dist = "worksteal"
 
 
 @pytest.fixture
@@ -41,36 +59,65 @@ def _pg_base_url() -> str:
 def pg_url() -> Iterator[str]:
     """A PostgreSQL URL whose ``search_path`` is a fresh schema, dropped after the test."""
     base = _pg_base_url()
-    schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        separator = "&" if "?" in base else "?"
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+        schema = create_schema(admin)
+        try:
+            yield schema_url(base, schema)
+        finally:
+            drop_schema(admin, schema)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_migrated() -> Iterator[MigratedSchema]:
+    migrated = MigratedSchema(_pg_base_url())
+    try:
+        yield migrated
+    finally:
+        migrated.close()
 
 
 @pytest.fixture(
     params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
 )
 def any_db_url(request: pytest.FixtureRequest) -> str:
-    """The test runs once per backend; PostgreSQL skips when not configured."""
+    """The test runs once per backend; PostgreSQL skips when not configured. A test that also
+    uses ``engine`` gets a database migrated to head (on PostgreSQL an emptied shared schema)."""
     if request.param == "sqlite":
         return str(request.getfixturevalue("db_url"))
+    if "engine" in request.fixturenames:
+        return request.getfixturevalue("_pg_migrated").url()
     return str(request.getfixturevalue("pg_url"))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session; copy it, never open it in a test."""
+    from db.session import make_engine, upgrade
+
+    path = tmp_path_factory.mktemp("template") / "tracker.db"
+    eng = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(eng)
+        with eng.connect() as conn:  # everything into the main file: the copy is complete
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        eng.dispose()
+    return path
+
+
 @pytest.fixture
-def engine(any_db_url: str) -> Iterator[Engine]:
+def engine(any_db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """An engine on a fresh database, migrated to head."""
     from db.session import make_engine, upgrade
 
+    if any_db_url.startswith("sqlite:///"):
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, any_db_url.removeprefix("sqlite:///"))
     eng = make_engine(any_db_url)
-    upgrade(eng)
+    upgrade(eng)  # a no-op on the copied template
     try:
         yield eng
     finally:

@@ -82,13 +82,13 @@ def test_slow_drip_board_fails_on_the_request_deadline(tmp_path: Path, board: Ho
     before = tracker.open_ids()
     assert len(before) == 5
 
-    tracker.configure({**FAST, "timeout": 10})
-    board.route(board_path("drip"), drip(gh_board(3), every=1.0))  # each byte well within 10 s
+    tracker.configure({**FAST, "timeout": 2})
+    board.route(board_path("drip"), drip(gh_board(3), every=0.25))  # each byte well within 2 s
     ran = tracker("scrape")
     assert ran.code == 1 and "Traceback" not in ran.stderr
     status = tracker.status()
     assert status["greenhouse:drip"]["status"] == "failed"
-    assert "timeout after 10s" in status["greenhouse:drip"]["error"]
+    assert "timeout after 2s" in status["greenhouse:drip"]["error"]
     assert status["greenhouse:fine"]["status"] == "ok"
     assert tracker.open_ids() == before  # a failed run closes nothing
 
@@ -98,12 +98,12 @@ def test_run_deadline_fails_the_run_and_closes_nothing(tmp_path: Path, board: Ho
     board.route(board_path("drip"), json_body(gh_board(3)))
     tracker.watch(board.base(), {"drip": "Drip"})
     assert tracker("scrape").code == 0
-    tracker.configure({**FAST, "timeout": 60, "run_timeout": "8s"})
-    board.route(board_path("drip"), drip(gh_board(3), every=1.0))
+    tracker.configure({**FAST, "timeout": 60, "run_timeout": "2s"})
+    board.route(board_path("drip"), drip(gh_board(3), every=0.25))
     ran = tracker("scrape")
     assert ran.code == 1 and "Traceback" not in ran.stderr
     error = tracker.status()["greenhouse:drip"]["error"]
-    assert "run deadline of 8s exceeded" in error
+    assert "run deadline of 2s exceeded" in error
     assert len(tracker.open_ids()) == 3
 
 
