@@ -17,7 +17,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -60,6 +60,7 @@ TITLE = "Open compute roles per company, last 12 weeks"
 
 
 Value = int | None  # None: no value at that point (a gap in the line), e.g. no pay published
+V = TypeVar("V", int, int | None)
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,8 @@ class ChartData:
 
 
 def top_series(
-    series: Mapping[str, Sequence[Value]], limit: int = MAX_LINES
-) -> list[tuple[str, list[Value]]]:
+    series: Mapping[str, Sequence[V]], limit: int = MAX_LINES
+) -> list[tuple[str, list[V]]]:
     """The ``limit`` series with the most roles at the last point (then overall), plus Others."""
     ranked = sorted(
         series.items(),
@@ -82,7 +83,7 @@ def top_series(
     rest = ranked[limit:]
     if rest:
         width = max(len(values) for _, values in rest)
-        others: list[Value] = [sum(v[i] or 0 for _, v in rest if i < len(v)) for i in range(width)]
+        others: list[V] = [sum(v[i] or 0 for _, v in rest if i < len(v)) for i in range(width)]
         shown.append((f"Others ({len(rest)})", others))
     return shown
 
