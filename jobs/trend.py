@@ -113,6 +113,11 @@ def print_trend(
         return
     key = VALUE[metric]
     table_rows, cols = wide(rows, dim, labels, key, other=metric == "count")
+    if metric == "pay":
+        from tracker.report.money import short_usd
+
+        for cells in table_rows:
+            cells.update({c: short_usd(v) for c, v in cells.items() if isinstance(v, float)})
     what = "median yearly pay (USD)" if metric == "pay" else "open roles"
     print_table(rows_table(table_rows, cols, f"{what} by {dim} at the end of each period"))
 
@@ -148,11 +153,10 @@ def wide(
 
 def chart_series(
     rows: list[dict[str, Any]], dim: str, labels: list[str], metric: str
-) -> dict[str, list[int]]:
-    """One value per period and group. A count missing from a period is 0; a median is not
-    (no role published pay then): the last known median is repeated (the first known before).
-    Medians do not add up, so for pay only the groups with the most roles are kept (no
-    "Others" line)."""
+) -> dict[str, list[int | None]]:
+    """One value per period and group. A count missing from a period is 0; a median is None
+    (no role published pay then: a gap in the line). Medians do not add up, so for pay only the
+    groups with the most roles are kept (no "Others" line)."""
     if metric == "pay":
         from tracker.report.chart import MAX_LINES
 
@@ -161,19 +165,11 @@ def chart_series(
             most[row[dim]] = max(most.get(row[dim], 0), row["roles"])
         kept = sorted(most, key=lambda v: (-most[v], str(v)))[:MAX_LINES]
         rows = [row for row in rows if row[dim] in kept]
-    found: dict[str, list[int | None]] = {}
+    series: dict[str, list[int | None]] = {}
     for row in rows:
         name = str(row[dim]) if row[dim] is not None else "(none)"
-        values = found.setdefault(name, [0 if metric == "count" else None] * len(labels))
+        values = series.setdefault(name, [0 if metric == "count" else None] * len(labels))
         values[labels.index(row["period"])] = int(row[VALUE[metric]] or 0)
-    series = {}
-    for name, values in found.items():
-        last = next((v for v in values if v is not None), 0)
-        filled = []
-        for value in values:
-            last = value if value is not None else last
-            filled.append(last)
-        series[name] = filled
     return series
 
 

@@ -60,13 +60,13 @@ def test_weekly_median_pay_by_country(engine: Engine) -> None:
     ]  # fmt: skip
 
 
-def test_chart_series_fill_gaps_and_keep_the_largest_pay_groups() -> None:
+def test_chart_series_gaps_and_the_largest_pay_groups() -> None:
     rows = [
         {"period": "W2", "country": "JP", "median_usd": 10.0, "count": 1, "roles": 9},
         {"period": "W3", "country": "JP", "median_usd": 30.0, "count": 2, "roles": 9},
     ]
     labels = ["W1", "W2", "W3", "W4"]
-    assert chart_series(rows, "country", labels, "pay") == {"JP": [10, 10, 30, 30]}
+    assert chart_series(rows, "country", labels, "pay") == {"JP": [None, 10, 30, None]}
     assert chart_series(rows, "country", labels, "count") == {"JP": [0, 1, 2, 0]}
     many = [{"period": "W1", "country": f"C{i}", "median_usd": 5.0, "roles": i} for i in range(9)]
     kept = chart_series(many, "country", labels, "pay")
@@ -95,7 +95,7 @@ def test_cli_pay_metric_formats(db_url: str, tmp_path: Path) -> None:
         "period,at,country,roles,with_pay,median_usd,median_min_usd,median_max_usd"
     )
     text = cli(*args).stdout
-    assert "median yearly pay (USD)" in text and "157200" in text.replace(",", "")
+    assert "median yearly pay (USD)" in text and "$157k" in text and "$150k" in text
     assert "use count or pay" in cli(*args, "--metric", "mean", code=2).stderr
 
 
@@ -133,3 +133,16 @@ def test_cli_png_needs_out_and_a_known_theme(db_url: str, tmp_path: Path) -> Non
     bad = cli("trend", "--by", "country", "--format", "png", "--out", str(tmp_path / "x.png"),
               "--theme", "pink", code=2)  # fmt: skip
     assert "use light or dark" in bad.stderr and not (tmp_path / "x.png").exists()
+
+
+def test_chart_draws_gaps_not_zeros() -> None:
+    from tracker.report.chart import ChartData, render_chart
+
+    labels = ("W1", "W2", "W3", "W4")
+    gaps = render_chart(ChartData(labels, {"JP": [None, 150_000, 160_000, None]}))
+    zeros = render_chart(ChartData(labels, {"JP": [0, 150_000, 160_000, 0]}))
+    with Image.open(io.BytesIO(gaps)) as a, Image.open(io.BytesIO(zeros)) as b:
+        assert a.size == b.size == (860, 360)
+        bottom_left = (60, 300, 200, 320)  # where a line down to zero would run
+        darkest = [i.convert("L").crop(bottom_left).getextrema()[0] for i in (a, b)]
+        assert darkest[0] >= 200 and darkest[1] < 200  # type: ignore[operator]

@@ -17,7 +17,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -59,26 +59,31 @@ SCALE = 2
 TITLE = "Open compute roles per company, last 12 weeks"
 
 
+Value = int | None  # None: no value at that point (a gap in the line), e.g. no pay published
+V = TypeVar("V", int, int | None)
+
+
 @dataclass(frozen=True)
 class ChartData:
-    """One x label per point; each series has one value per point."""
+    """One x label per point; each series has one value (or None) per point."""
 
     labels: tuple[str, ...]
-    series: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    series: Mapping[str, Sequence[Value]] = field(default_factory=dict)
 
 
 def top_series(
-    series: Mapping[str, Sequence[int]], limit: int = MAX_LINES
-) -> list[tuple[str, list[int]]]:
+    series: Mapping[str, Sequence[V]], limit: int = MAX_LINES
+) -> list[tuple[str, list[V]]]:
     """The ``limit`` series with the most roles at the last point (then overall), plus Others."""
     ranked = sorted(
-        series.items(), key=lambda kv: (-(kv[1][-1] if kv[1] else 0), -sum(kv[1]), kv[0])
+        series.items(),
+        key=lambda kv: (-((kv[1][-1] or 0) if kv[1] else 0), -sum(v or 0 for v in kv[1]), kv[0]),
     )
     shown = [(name, list(values)) for name, values in ranked[:limit]]
     rest = ranked[limit:]
     if rest:
         width = max(len(values) for _, values in rest)
-        others = [sum(v[i] for _, v in rest if i < len(v)) for i in range(width)]
+        others: list[V] = [sum(v[i] or 0 for _, v in rest if i < len(v)) for i in range(width)]
         shown.append((f"Others ({len(rest)})", others))
     return shown
 
@@ -182,6 +187,17 @@ def _marker(
     draw.polygon(points, fill=colour, outline=bg, width=SCALE)
 
 
+def _runs(values: Sequence[Value]) -> list[list[tuple[int, int]]]:
+    """``(index, value)`` runs between the gaps (None) of a series."""
+    runs: list[list[tuple[int, int]]] = [[]]
+    for index, value in enumerate(values):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append((index, value))
+    return [run for run in runs if run]
+
+
 @dataclass(frozen=True)
 class Style:
     colour: str
@@ -190,7 +206,7 @@ class Style:
     width: int
 
 
-def styles(shown: Sequence[tuple[str, list[int]]], theme: Theme) -> list[Style]:
+def styles(shown: Sequence[tuple[str, list[Value]]], theme: Theme) -> list[Style]:
     """One distinct style per series: colour, dash, marker; earlier series drawn wider."""
     out = []
     for rank, (name, _) in enumerate(shown):
@@ -205,18 +221,21 @@ def styles(shown: Sequence[tuple[str, list[int]]], theme: Theme) -> list[Style]:
 def _lines(
     draw: ImageDraw.ImageDraw,
     frame: _Frame,
-    shown: Sequence[tuple[str, list[int]]],
+    shown: Sequence[tuple[str, list[Value]]],
     theme: Theme,
 ) -> list[Style]:
     """Draw the series, the biggest first (and widest), so smaller ones stay on top."""
     found = styles(shown, theme)
     for (_, values), style in zip(shown, found, strict=True):
-        xy = [(frame.x(i), frame.y(v)) for i, v in enumerate(values)]
-        if len(xy) > 1:
-            _dashed(draw, xy, style.dash, fill=style.colour, width=style.width)
+        for run in _runs(values):  # a None value breaks the line
+            xy = [(frame.x(i), frame.y(v)) for i, v in run]
+            if len(xy) > 1:
+                _dashed(draw, xy, style.dash, fill=style.colour, width=style.width)
     for rank, ((_, values), style) in enumerate(zip(shown, found, strict=True)):
         size = max(3.0, 5.5 - 0.75 * rank)  # later markers smaller: coinciding ones stay visible
         for i, v in enumerate(values):
+            if v is None:
+                continue
             _marker(draw, frame.x(i), frame.y(v), style, theme.background, size)
     return found
 
@@ -225,7 +244,7 @@ def _legend(
     draw: ImageDraw.ImageDraw,
     left: int,
     top: int,
-    shown: Sequence[tuple[str, list[int]]],
+    shown: Sequence[tuple[str, list[Value]]],
     found: Sequence[Style],
     theme: Theme,
 ) -> None:
@@ -238,7 +257,8 @@ def _legend(
         _marker(draw, left + 13 * SCALE, middle, style, theme.background)
         text_x = left + 34 * SCALE
         draw.text((text_x, middle), _shorten(name, 22), fill=theme.ink, font=font, anchor="lm")
-        count = f"{values[-1] if values else 0:,}"
+        last = values[-1] if values else 0
+        count = f"{last:,}" if last is not None else "–"
         draw.text((left + 218 * SCALE, middle), count, fill=theme.ink, font=font, anchor="rm")
 
 
@@ -257,7 +277,7 @@ def render_chart(
     draw.text((16 * SCALE, 14 * SCALE), title, fill=colours.ink, font=_font(15))
     shown = top_series(data.series)
     legend_width = 236 * SCALE if shown else 0
-    top_value = max((max(v) for _, v in shown if v), default=0)
+    top_value = max((v for _, values in shown for v in values if v is not None), default=0)
     frame = _Frame(
         left=52 * SCALE,
         top=52 * SCALE,
