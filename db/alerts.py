@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal, or_, select, union_all, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.engine import Connection
 
 from db.queries import _base_from, _filtered, _places, _role, _role_columns
@@ -95,7 +108,7 @@ def _span_events(kind: str, flt: RoleFilter, since: datetime | None) -> Select[A
             SPAN.c.id.label("ref"),
             when.label("happened_at"),
             VERSION.c.id.label("version_id"),
-            literal(None).label("previous_version_id"),
+            cast(null(), Integer).label("previous_version_id"),
         )
         .select_from(
             _base()

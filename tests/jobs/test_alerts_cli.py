@@ -99,8 +99,8 @@ def test_test_message_and_unknown_rule(
     assert "unknown alert rule 'japn' (known: japan)" in result.stderr
 
 
-def test_feed_has_stable_entry_ids(db_url: str, tmp_path: Path) -> None:
-    cli = cli_for(db_url, tmp_path, "")
+def test_feed_has_stable_entry_ids(any_db_url: str, tmp_path: Path) -> None:
+    cli = cli_for(any_db_url, tmp_path, "")
     out = tmp_path / "feed.xml"
     cli("feed", "--country", "Japan", "--from", "2026-01-01", "--out", str(out))
     first = ET.parse(out).getroot()
