@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, exists, or_, select
+from sqlalchemy import Connection, Row, Select, and_, exists, or_, select, union
 from sqlmodel import Session
 
+from db import roleload
 from db.apply import ids_in
 from db.paycols import bands_from_text
 from db.status import (
@@ -184,14 +185,22 @@ def roles_stmt(at: datetime, flt: RoleFilter) -> Select[Any]:
     return _filtered(stmt, flt).order_by(COMPANY.c.slug, VERSION.c.title, POSTING.c.id)
 
 
+def _lean_at(at: datetime) -> Select[Any]:
+    """Lean role rows (:mod:`db.roleload`) with the version valid at ``at`` and its places."""
+    joined = (
+        _base_from()
+        .join(VERSION, _version_at(at))
+        .outerjoin(PLACE, PLACE.c.version_id == VERSION.c.id)
+    )
+    return select(*roleload.COLUMNS).select_from(joined)
+
+
 def roles_at(session: Session, at: datetime, flt: RoleFilter | None = None) -> list[Role]:
-    """Roles open at ``at`` matching ``flt``, sorted by company, title, id (two queries)."""
-    conn = session.connection()
-    stmt = roles_stmt(at, flt or RoleFilter())
-    rows = conn.execute(stmt).all()
-    version_ids = stmt.with_only_columns(VERSION.c.id).order_by(None)
-    places = _places(conn, PLACE.c.version_id.in_(version_ids)) if rows else {}
-    return [_role(row, places.get(row.v_id, ())) for row in rows]
+    """Roles open at ``at`` matching ``flt``, sorted by company, title, id (one query)."""
+    at = as_utc(at)
+    stmt = _filtered(_lean_at(at).where(_open_at(at)), flt or RoleFilter())
+    order = (COMPANY.c.slug, VERSION.c.title, POSTING.c.id, PLACE.c.position)
+    return roleload.roles_from_rows(session.connection().execute(stmt.order_by(*order)))
 
 
 def roles_by_ids(session: Session, at: datetime, ids: Sequence[int]) -> dict[int, Role]:
@@ -199,16 +208,10 @@ def roles_by_ids(session: Session, at: datetime, ids: Sequence[int]) -> dict[int
     conn = session.connection()
     at = as_utc(at)
     found: dict[int, Role] = {}
-    for start in range(0, len(ids), 2000):
-        chunk = list(ids[start : start + 2000])
-        stmt = (
-            select(*_role_columns())
-            .select_from(_base_from().join(VERSION, _version_at(at)))
-            .where(POSTING.c.id.in_(chunk))
-        )
-        rows = conn.execute(stmt).all()
-        places = _places(conn, PLACE.c.version_id.in_([r.v_id for r in rows])) if rows else {}
-        found.update((row.id, _role(row, places.get(row.v_id, ()))) for row in rows)
+    for start in range(0, len(ids), 5000):
+        stmt = _lean_at(at).where(ids_in(POSTING.c.id, ids[start : start + 5000]))
+        rows = conn.execute(stmt.order_by(POSTING.c.id, PLACE.c.position))
+        found.update((role.id, role) for role in roleload.roles_from_rows(rows))
     return found
 
 
@@ -261,15 +264,14 @@ def moved_between(session: Session, start: datetime, end: datetime) -> set[int]:
     """Postings that opened, closed or got a new version in ``(start, end]``: the only ones
     whose state at ``start`` can differ from their state at ``end``."""
     start, end = as_utc(start), as_utc(end)
-    in_window = (
+    in_window = union(
         select(SPAN.c.posting_id).where(SPAN.c.opened_at > start, SPAN.c.opened_at <= end),
         select(SPAN.c.posting_id).where(SPAN.c.closed_at > start, SPAN.c.closed_at <= end),
         select(VERSION.c.posting_id).where(
             VERSION.c.valid_from > start, VERSION.c.valid_from <= end
         ),
     )
-    conn = session.connection()
-    return {pid for stmt in in_window for (pid,) in conn.execute(stmt)}
+    return set(session.connection().execute(in_window).scalars())
 
 
 def snapshot_keys(
@@ -279,6 +281,8 @@ def snapshot_keys(
     moved in between (a week of history touches a small fraction of a year's postings)."""
     end_keys = role_keys_at(session, end, flt)
     moved = moved_between(session, start, end)
+    if len(moved) * 2 > len(end_keys):  # a long window: a second full snapshot is cheaper
+        return role_keys_at(session, start, flt), end_keys
     start_keys = [k for k in end_keys if k.id not in moved]
     if moved:
         start_keys += role_keys_at(session, start, flt, ids=sorted(moved))
