@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, exists, or_, select, union
+from sqlalchemy import Connection, Row, Select, and_, exists, func, or_, select, union
 from sqlmodel import Session
 
 from db import roleload
@@ -246,18 +246,7 @@ def role_keys_at(
     if ids is not None:
         stmt = stmt.where(ids_in(POSTING.c.id, ids))
     stmt = stmt.order_by(POSTING.c.id, PLACE.c.position)
-    interned: dict[tuple[Any, ...], Place] = {}
-    heads: dict[int, tuple[Any, ...]] = {}
-    places: dict[int, list[Place]] = defaultdict(list)
-    for pid, vid, key, slug, name, category, compute, *place in session.connection().execute(stmt):
-        if pid not in heads:
-            heads[pid] = (vid, key, slug, name, category, bool(compute))
-        if place[0] is not None:
-            places[pid].append(interned.setdefault(tuple(place), Place(*place)))
-    return [
-        RoleKey(pid, vid, key, slug, name, category, compute, tuple(places.get(pid, ())))
-        for pid, (vid, key, slug, name, category, compute) in heads.items()
-    ]
+    return roleload.keys_from_rows(session.connection().execute(stmt))
 
 
 def moved_between(session: Session, start: datetime, end: datetime) -> set[int]:
@@ -274,15 +263,21 @@ def moved_between(session: Session, start: datetime, end: datetime) -> set[int]:
     return set(session.connection().execute(in_window).scalars())
 
 
+def _opened_between(session: Session, start: datetime, end: datetime) -> int:
+    """How many spans opened in ``(start, end]`` (an index range): how long the window is."""
+    where = (SPAN.c.opened_at > as_utc(start), SPAN.c.opened_at <= as_utc(end))
+    return int(session.connection().execute(select(func.count()).where(*where)).scalar_one())
+
+
 def snapshot_keys(
     session: Session, start: datetime, end: datetime, flt: RoleFilter | None = None
 ) -> tuple[list[RoleKey], list[RoleKey]]:
     """Role keys open at ``start`` and at ``end``: one full snapshot plus the postings that
     moved in between (a week of history touches a small fraction of a year's postings)."""
     end_keys = role_keys_at(session, end, flt)
+    if _opened_between(session, start, end) * 4 > len(end_keys):
+        return role_keys_at(session, start, flt), end_keys  # a long window: a full snapshot
     moved = moved_between(session, start, end)
-    if len(moved) * 2 > len(end_keys):  # a long window: a second full snapshot is cheaper
-        return role_keys_at(session, start, flt), end_keys
     start_keys = [k for k in end_keys if k.id not in moved]
     if moved:
         start_keys += role_keys_at(session, start, flt, ids=sorted(moved))

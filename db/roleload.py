@@ -12,7 +12,7 @@ from sqlalchemy import String, type_coerce
 
 from db.paycols import bands_from_text
 from db.tables import COMPANY, PLACE, POSTING, SOURCE, VERSION
-from tracker.domain import Place, Role, SalaryBand
+from tracker.domain import Place, Role, RoleKey, SalaryBand
 
 _HEAD = (
     POSTING.c.id,
@@ -118,3 +118,31 @@ def _role(parts: list[Any], when: Callable[[Any], datetime | None]) -> Role:
         closed_at=when(closed_at),
         category_rule=category_rule,
     )
+
+
+def keys_from_rows(rows: Iterable[Sequence[Any]]) -> list[RoleKey]:
+    """Role keys from rows ``(posting id, version id, source key, company slug, company name,
+    category, compute, *place)``, a posting's rows consecutive, places in order and interned."""
+    interned: dict[tuple[Any, ...], Place] = {}
+    found: list[RoleKey] = []
+    head: tuple[Any, ...] | None = None
+    places: list[Place] = []
+    for row in rows:
+        if head is None or head[0] != row[0]:
+            if head is not None:
+                found.append(_key(head, places))
+            head, places = (*row[:6], bool(row[6])), []
+        if row[7] is not None:
+            place = tuple(row[7:])
+            known = interned.get(place)
+            if known is None:
+                known = interned[place] = Place(*place)
+            places.append(known)
+    if head is not None:
+        found.append(_key(head, places))
+    return found
+
+
+def _key(head: tuple[Any, ...], places: list[Place]) -> RoleKey:
+    pid, vid, key, slug, name, category, compute = head
+    return RoleKey(pid, vid, key, slug, name, category, compute, tuple(places))
