@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, exists, or_, select
+from sqlalchemy import Connection, Row, Select, and_, exists, func, or_, select, union
 from sqlmodel import Session
 
+from db import roleload
 from db.apply import ids_in
 from db.paycols import bands_from_text
 from db.status import (
@@ -184,14 +185,22 @@ def roles_stmt(at: datetime, flt: RoleFilter) -> Select[Any]:
     return _filtered(stmt, flt).order_by(COMPANY.c.slug, VERSION.c.title, POSTING.c.id)
 
 
+def _lean_at(at: datetime) -> Select[Any]:
+    """Lean role rows (:mod:`db.roleload`) with the version valid at ``at`` and its places."""
+    joined = (
+        _base_from()
+        .join(VERSION, _version_at(at))
+        .outerjoin(PLACE, PLACE.c.version_id == VERSION.c.id)
+    )
+    return select(*roleload.COLUMNS).select_from(joined)
+
+
 def roles_at(session: Session, at: datetime, flt: RoleFilter | None = None) -> list[Role]:
-    """Roles open at ``at`` matching ``flt``, sorted by company, title, id (two queries)."""
-    conn = session.connection()
-    stmt = roles_stmt(at, flt or RoleFilter())
-    rows = conn.execute(stmt).all()
-    version_ids = stmt.with_only_columns(VERSION.c.id).order_by(None)
-    places = _places(conn, PLACE.c.version_id.in_(version_ids)) if rows else {}
-    return [_role(row, places.get(row.v_id, ())) for row in rows]
+    """Roles open at ``at`` matching ``flt``, sorted by company, title, id (one query)."""
+    at = as_utc(at)
+    stmt = _filtered(_lean_at(at).where(_open_at(at)), flt or RoleFilter())
+    order = (COMPANY.c.slug, VERSION.c.title, POSTING.c.id, PLACE.c.position)
+    return roleload.roles_from_rows(session.connection().execute(stmt.order_by(*order)))
 
 
 def roles_by_ids(session: Session, at: datetime, ids: Sequence[int]) -> dict[int, Role]:
@@ -199,16 +208,10 @@ def roles_by_ids(session: Session, at: datetime, ids: Sequence[int]) -> dict[int
     conn = session.connection()
     at = as_utc(at)
     found: dict[int, Role] = {}
-    for start in range(0, len(ids), 2000):
-        chunk = list(ids[start : start + 2000])
-        stmt = (
-            select(*_role_columns())
-            .select_from(_base_from().join(VERSION, _version_at(at)))
-            .where(POSTING.c.id.in_(chunk))
-        )
-        rows = conn.execute(stmt).all()
-        places = _places(conn, PLACE.c.version_id.in_([r.v_id for r in rows])) if rows else {}
-        found.update((row.id, _role(row, places.get(row.v_id, ()))) for row in rows)
+    for start in range(0, len(ids), 5000):
+        stmt = _lean_at(at).where(ids_in(POSTING.c.id, ids[start : start + 5000]))
+        rows = conn.execute(stmt.order_by(POSTING.c.id, PLACE.c.position))
+        found.update((role.id, role) for role in roleload.roles_from_rows(rows))
     return found
 
 
@@ -243,33 +246,27 @@ def role_keys_at(
     if ids is not None:
         stmt = stmt.where(ids_in(POSTING.c.id, ids))
     stmt = stmt.order_by(POSTING.c.id, PLACE.c.position)
-    interned: dict[tuple[Any, ...], Place] = {}
-    heads: dict[int, tuple[Any, ...]] = {}
-    places: dict[int, list[Place]] = defaultdict(list)
-    for pid, vid, key, slug, name, category, compute, *place in session.connection().execute(stmt):
-        if pid not in heads:
-            heads[pid] = (vid, key, slug, name, category, bool(compute))
-        if place[0] is not None:
-            places[pid].append(interned.setdefault(tuple(place), Place(*place)))
-    return [
-        RoleKey(pid, vid, key, slug, name, category, compute, tuple(places.get(pid, ())))
-        for pid, (vid, key, slug, name, category, compute) in heads.items()
-    ]
+    return roleload.keys_from_rows(session.connection().execute(stmt))
 
 
 def moved_between(session: Session, start: datetime, end: datetime) -> set[int]:
     """Postings that opened, closed or got a new version in ``(start, end]``: the only ones
     whose state at ``start`` can differ from their state at ``end``."""
     start, end = as_utc(start), as_utc(end)
-    in_window = (
+    in_window = union(
         select(SPAN.c.posting_id).where(SPAN.c.opened_at > start, SPAN.c.opened_at <= end),
         select(SPAN.c.posting_id).where(SPAN.c.closed_at > start, SPAN.c.closed_at <= end),
         select(VERSION.c.posting_id).where(
             VERSION.c.valid_from > start, VERSION.c.valid_from <= end
         ),
     )
-    conn = session.connection()
-    return {pid for stmt in in_window for (pid,) in conn.execute(stmt)}
+    return set(session.connection().execute(in_window).scalars())
+
+
+def _opened_between(session: Session, start: datetime, end: datetime) -> int:
+    """How many spans opened in ``(start, end]`` (an index range): how long the window is."""
+    where = (SPAN.c.opened_at > as_utc(start), SPAN.c.opened_at <= as_utc(end))
+    return int(session.connection().execute(select(func.count()).where(*where)).scalar_one())
 
 
 def snapshot_keys(
@@ -278,6 +275,8 @@ def snapshot_keys(
     """Role keys open at ``start`` and at ``end``: one full snapshot plus the postings that
     moved in between (a week of history touches a small fraction of a year's postings)."""
     end_keys = role_keys_at(session, end, flt)
+    if _opened_between(session, start, end) * 4 > len(end_keys):
+        return role_keys_at(session, start, flt), end_keys  # a long window: a full snapshot
     moved = moved_between(session, start, end)
     start_keys = [k for k in end_keys if k.id not in moved]
     if moved:

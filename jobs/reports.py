@@ -52,6 +52,16 @@ def unverified(
     return found
 
 
+def shown_ids(a: Sequence[Any], b: Sequence[Any], include_all: bool) -> tuple[set[int], set[int]]:
+    """:func:`tracker.diff.ids_to_load` without the roles a compute-only report never shows
+    (opened or closed non-compute roles; changes where neither end is compute)."""
+    load_a, load_b = ids_to_load(a, b)
+    if include_all:
+        return load_a, load_b
+    compute = {k.id for k in (*a, *b) if k.compute}
+    return load_a & compute, load_b & compute
+
+
 def build_report(
     engine: Engine,
     start: datetime,
@@ -66,7 +76,7 @@ def build_report(
     snapshot_filter = replace(flt, include_all=True)
     with session_scope(engine) as session:
         keys_a, keys_b = queries.snapshot_keys(session, start, end, snapshot_filter)
-        load_a, load_b = ids_to_load(keys_a, keys_b)
+        load_a, load_b = shown_ids(keys_a, keys_b, flt.include_all)
         a = Snapshot(keys_a, queries.roles_by_ids(session, start, sorted(load_a)))
         b = Snapshot(keys_b, queries.roles_by_ids(session, end, sorted(load_b)))
         scope = [s for s in enabled_sources(session) if in_scope(flt, s.company, s.key)]

@@ -41,12 +41,34 @@ def values(role: Counted, dim: str) -> list[Any]:
     return found or [UNKNOWN]
 
 
+def count_values(roles: Iterable[Counted], dim: str) -> Counter[Any]:
+    """``{value: roles}`` for one dimension (what ``count_roles(roles, [dim])`` counts), in one
+    pass without per-role lists: diffs count whole snapshots by four dimensions."""
+    if dim in ("company", "category", "source"):
+        return Counter(getattr(role, dim) for role in roles)
+    if dim not in ("country", "region", "city"):
+        raise KeyError(dim)
+    counter: Counter[Any] = Counter()
+    for role in roles:
+        found = {getattr(p, dim) for p in role.locations}
+        found.discard(None)
+        found.discard("")
+        if found:
+            counter.update(found)
+        else:
+            counter[UNKNOWN] += 1
+    return counter
+
+
 def count_roles(roles: Iterable[Counted], dims: Sequence[str]) -> list[dict[str, Any]]:
     """``[{dim: value, ..., "count": n}]`` sorted by count desc, then values."""
     counter: Counter[tuple[Any, ...]] = Counter()
-    for role in roles:
-        for combo in itertools.product(*(values(role, d) for d in dims)):
-            counter[combo] += 1
+    if len(dims) == 1:
+        counter.update({(v,): n for v, n in count_values(roles, dims[0]).items()})
+    else:
+        for role in roles:
+            for combo in itertools.product(*(values(role, d) for d in dims)):
+                counter[combo] += 1
     rows = [{**dict(zip(dims, combo, strict=True)), "count": n} for combo, n in counter.items()]
     rows.sort(key=lambda r: (-r["count"], [str(r[d] or "~") for d in dims]))
     return rows

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tracker.counts import count_roles
+from tracker.counts import count_values
 from tracker.domain import Counted, Place, Role, RoleKey, SalaryBand
 
 REPORT_DIMS: tuple[str, ...] = ("company", "country", "region", "category")
@@ -145,8 +145,7 @@ def by_dims(
     """Counts per value of each dimension at both ends, with deltas; biggest moves first."""
     result: dict[str, list[DimDelta]] = {}
     for dim in dims:
-        a = {row[dim]: row["count"] for row in count_roles(start, [dim])}
-        b = {row[dim]: row["count"] for row in count_roles(end, [dim])}
+        a, b = count_values(start, dim), count_values(end, dim)
         rows = [DimDelta(k, a.get(k, 0), b.get(k, 0)) for k in set(a) | set(b)]
         rows.sort(key=lambda d: (-d.end, -abs(d.delta), str(d.key or "~")))
         result[dim] = rows

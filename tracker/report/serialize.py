@@ -6,8 +6,8 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from tracker.domain import Place, Role, SalaryBand
@@ -18,6 +18,11 @@ def iso(value: datetime | None) -> str | None:
     """ISO 8601 UTC with ``Z``."""
     if value is None:
         return None
+    return _iso(value)
+
+
+@lru_cache(maxsize=4096)  # roles share their run times: most calls repeat a recent value
+def _iso(value: datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -50,7 +55,8 @@ def band_dict(band: SalaryBand) -> dict[str, Any]:
 
 
 def place_dict(place: Place) -> dict[str, Any]:
-    return asdict(place)
+    """``asdict(place)``, without its deep copy (a year's diff has tens of thousands)."""
+    return {"raw": place.raw, "city": place.city, "country": place.country, "region": place.region}
 
 
 def role_dict(role: Role) -> dict[str, Any]:

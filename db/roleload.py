@@ -1,0 +1,148 @@
+"""Full roles in bulk, lean: one query with the places joined, positional columns, each distinct
+timestamp parsed once. What whole-year diffs and long listings need (tens of thousands of
+roles); the same :class:`Role` values as :func:`db.queries._role`. Read-only; never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import String, type_coerce
+
+from db.paycols import bands_from_text
+from db.tables import COMPANY, PLACE, POSTING, SOURCE, VERSION
+from tracker.domain import Place, Role, RoleKey, SalaryBand
+
+_HEAD = (
+    POSTING.c.id,
+    SOURCE.c.key,
+    POSTING.c.external_id,
+    COMPANY.c.slug,
+    COMPANY.c.name,
+    VERSION.c.title,
+    VERSION.c.department,
+    VERSION.c.team,
+    VERSION.c.compute,
+    VERSION.c.category,
+    VERSION.c.remote,
+    VERSION.c.url,
+    # raw values: parsed below, once per distinct timestamp
+    type_coerce(POSTING.c.first_seen, String()).label("first_seen"),
+    type_coerce(POSTING.c.last_seen, String()).label("last_seen"),
+    type_coerce(POSTING.c.closed_at, String()).label("closed_at"),
+    VERSION.c.category_rule,
+)
+_PAY = (
+    VERSION.c.salary_source,
+    VERSION.c.salary_min,
+    VERSION.c.salary_max,
+    VERSION.c.salary_currency,
+    VERSION.c.salary_period,
+    VERSION.c.salary_min_usd,
+    VERSION.c.salary_max_usd,
+    VERSION.c.salary_label,
+    VERSION.c.salary_bands,
+)
+_PLACE = (PLACE.c.raw, PLACE.c.city, PLACE.c.country, PLACE.c.region)
+COLUMNS = (*_HEAD, *_PAY, *_PLACE)
+
+
+def _when() -> Callable[[Any], datetime | None]:
+    """A converter of stored timestamps to aware UTC, caching each distinct value."""
+    seen: dict[Any, datetime] = {}
+
+    def convert(value: Any) -> datetime | None:
+        if value is None:
+            return None
+        found = seen.get(value)
+        if found is None:
+            when = datetime.fromisoformat(value) if isinstance(value, str) else value
+            found = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+            seen[value] = found
+        return found
+
+    return convert
+
+
+def _band(pay: Sequence[Any]) -> SalaryBand | None:
+    source, low, high, currency, period, low_usd, high_usd, label = pay[:8]
+    if source is None:
+        return None
+    return SalaryBand(low, high, currency, period or "year", source, low_usd, high_usd, label)
+
+
+def roles_from_rows(rows: Iterable[Sequence[Any]]) -> list[Role]:
+    """Roles from rows of :data:`COLUMNS`, a posting's rows consecutive, places in order."""
+    when = _when()
+    places: dict[tuple[Any, ...], Place] = {}
+    found: list[Role] = []
+    current: list[Any] | None = None
+    n_head, n_pay = len(_HEAD), len(_PAY)
+    for row in rows:
+        if current is None or current[0][0] != row[0]:
+            if current is not None:
+                found.append(_role(current, when))
+            current = [row[:n_head], row[n_head : n_head + n_pay], []]
+        place = tuple(row[n_head + n_pay :])
+        if place[0] is not None:
+            current[2].append(places.setdefault(place, Place(*place)))
+    if current is not None:
+        found.append(_role(current, when))
+    return found
+
+
+def _role(parts: list[Any], when: Callable[[Any], datetime | None]) -> Role:
+    head, pay, places = parts
+    (pid, key, external_id, slug, name, title, department, team, compute, category, remote, url,
+     first_seen, last_seen, closed_at, category_rule) = head  # fmt: skip
+    salary = _band(pay)
+    return Role(
+        id=pid,
+        source=key,
+        external_id=external_id,
+        company=slug,
+        company_name=name,
+        title=title,
+        department=department,
+        team=team,
+        compute=bool(compute),
+        category=category,
+        locations=tuple(places),
+        remote=bool(remote),
+        salary=salary,
+        salaries=bands_from_text(pay[8], salary),
+        url=url,
+        first_seen=when(first_seen),  # type: ignore[arg-type]
+        last_seen=when(last_seen),  # type: ignore[arg-type]
+        closed_at=when(closed_at),
+        category_rule=category_rule,
+    )
+
+
+def keys_from_rows(rows: Iterable[Sequence[Any]]) -> list[RoleKey]:
+    """Role keys from rows ``(posting id, version id, source key, company slug, company name,
+    category, compute, *place)``, a posting's rows consecutive, places in order and interned."""
+    interned: dict[tuple[Any, ...], Place] = {}
+    found: list[RoleKey] = []
+    head: tuple[Any, ...] | None = None
+    places: list[Place] = []
+    for row in rows:
+        if head is None or head[0] != row[0]:
+            if head is not None:
+                found.append(_key(head, places))
+            head, places = (*row[:6], bool(row[6])), []
+        if row[7] is not None:
+            place = tuple(row[7:])
+            known = interned.get(place)
+            if known is None:
+                known = interned[place] = Place(*place)
+            places.append(known)
+    if head is not None:
+        found.append(_key(head, places))
+    return found
+
+
+def _key(head: tuple[Any, ...], places: list[Place]) -> RoleKey:
+    pid, vid, key, slug, name, category, compute = head
+    return RoleKey(pid, vid, key, slug, name, category, compute, tuple(places))
