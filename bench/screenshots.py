@@ -27,7 +27,7 @@ from tests.web.live import (  # noqa: E402
 )
 
 SHOTS = (  # (file stem, path, schemes)
-    ("home", "/", ("light", "dark")),
+    ("home", "/?to=2026-11-21", ("light", "dark")),
     ("diff", "/diff?from=2026-04-01&to=2026-11-21", ("light", "dark")),
     ("roles", "/roles?all=1&sort=-pay&per=25", ("light", "dark")),
     ("role", "/roles/{id}", ("light",)),

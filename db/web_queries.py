@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, nulls_last, select
+from sqlalchemy import case, func, nulls_last, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from db.queries import _places, _role, roles_stmt
-from db.tables import COMPANY, PLACE, POSTING, VERSION
+from db.tables import COMPANY, PLACE, POSTING, RUN, SOURCE, VERSION
 from tracker.domain import Role, RoleFilter
 
 SORT_COLUMNS: dict[str, Any] = {
@@ -55,3 +56,12 @@ def roles_window(
     rows = conn.execute(stmt.limit(limit).offset(offset)).all()
     places = _places(conn, PLACE.c.version_id.in_([r.v_id for r in rows])) if rows else {}
     return RolesPage(int(total or 0), [_role(row, places.get(row.v_id, ())) for row in rows])
+
+
+def data_stamp(conn: Connection) -> tuple[int, int, int]:
+    """Changes whenever what the pages show can change: a new run (every write of postings is
+    one), a source added, removed, enabled or disabled. (last run id, sources, enabled)."""
+    last_run = conn.execute(select(func.max(RUN.c.id))).scalar()
+    enabled = func.sum(case((SOURCE.c.enabled.is_(True), 1), else_=0))
+    sources, on = conn.execute(select(func.count(), enabled).select_from(SOURCE)).one()
+    return int(last_run or 0), int(sources or 0), int(on or 0)

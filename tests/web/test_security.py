@@ -28,7 +28,7 @@ def test_loopback_needs_no_token(client: TestClient) -> None:
     assert client.get("/roles").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/", "/roles", "/api/roles", "/feed.xml", "/static/style.css"])
+@pytest.mark.parametrize("path", ["/", "/roles", "/api/roles", "/roles.csv", "/static/style.css"])
 def test_every_path_needs_the_token(locked: TestClient, path: str) -> None:
     missing = locked.get(path)
     assert missing.status_code == 401

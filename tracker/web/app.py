@@ -24,7 +24,9 @@ from starlette.types import ASGIApp
 from tracker.errors import ConfigError
 from tracker.settings import Settings
 from tracker.web import api, pages, roles
+from tracker.web.cache import PageCache, new_entry
 from tracker.web.guard import Guard
+from tracker.web.params import with_params
 from tracker.web.render import page
 
 log = logging.getLogger("tracker.web")
@@ -47,20 +49,38 @@ PAGES: tuple[tuple[str, Handler], ...] = (
 
 
 def guarded(handler: Handler) -> Handler:
-    """Bad input -> 400 with its one line; any other failure -> one line, never a traceback."""
+    """Bad input -> 400 with its one line; any other failure -> one line, never a traceback.
+    Pages (not ``/api/*``) are reused from the cache while the data is unchanged."""
 
     @functools.wraps(handler)
     def run(request: Request) -> Response:
-        try:
-            return handler(request)
-        except ConfigError as exc:
-            return error_response(request, 400, str(exc))
-        except HTTPException as exc:
-            return error_response(request, exc.status_code, str(exc.detail))
-        except Exception as exc:
-            return server_error(request, exc)
+        cache: PageCache | None = request.app.state.cache
+        if cache is None or request.url.path.startswith("/api/"):
+            return answer(handler, request)
+        key = (request.url.path, with_params(request.query_params))
+        stamp = cache.stamp()  # before building: a run landing meanwhile makes it stale
+        hit = cache.get(key, stamp)
+        if hit is not None:
+            return Response(hit.body, media_type=hit.media_type, headers=dict(hit.headers))
+        response = answer(handler, request)
+        if response.status_code == 200:
+            kept = {k: v for k, v in response.headers.items() if k == "content-disposition"}
+            media = response.media_type or "text/html"
+            cache.put(key, new_entry(stamp, bytes(response.body), media, kept))
+        return response
 
     return run
+
+
+def answer(handler: Handler, request: Request) -> Response:
+    try:
+        return handler(request)
+    except ConfigError as exc:
+        return error_response(request, 400, str(exc))
+    except HTTPException as exc:
+        return error_response(request, exc.status_code, str(exc.detail))
+    except Exception as exc:
+        return server_error(request, exc)
 
 
 def routes() -> list[BaseRoute]:
@@ -96,10 +116,14 @@ def server_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, "internal error (see the server's log)")
 
 
-def create_app(engine: Engine, settings: Settings, token: str | None = None) -> ASGIApp:
-    """The web view over ``engine``; ``token`` (when set) is required on every request."""
+def create_app(
+    engine: Engine, settings: Settings, token: str | None = None, *, cache: bool = True
+) -> ASGIApp:
+    """The web view over ``engine``; ``token`` (when set) is required on every request;
+    ``cache`` reuses built pages until the data changes (:mod:`tracker.web.cache`)."""
     handlers: dict[Any, Any] = {HTTPException: http_error}
     app = Starlette(routes=routes(), exception_handlers=handlers)
     app.state.engine = engine
     app.state.settings = settings
+    app.state.cache = PageCache(engine) if cache else None
     return Guard(app, token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,14 +37,17 @@ def engine_of(request: Request) -> Engine:
     return engine
 
 
+def chart_rows(engine: Engine, flt: RoleFilter, dim: str, end: datetime) -> list[dict[str, Any]]:
+    """``tracker trend --by DIM`` over the 12 weeks up to ``end``."""
+    return trend_rows(engine, flt, dim, "week", end - timedelta(weeks=CHART_WEEKS - 1), end)
+
+
 def trend_chart(
-    engine: Engine, flt: RoleFilter, dim: str, end: datetime, names: dict[str, str]
+    rows: list[dict[str, Any]], dim: str, end: datetime, names: dict[str, str]
 ) -> dict[str, Any]:
-    """One chart (``tracker trend --by DIM`` over the last 12 weeks) as inline SVG."""
-    start = end - timedelta(weeks=CHART_WEEKS - 1)
-    points = periods(start, end, "week")
+    """One chart of :func:`chart_rows` as inline SVG (companies by their display names)."""
+    points = periods(end - timedelta(weeks=CHART_WEEKS - 1), end, "week")
     labels = [label for label, _ in points]
-    rows = trend_rows(engine, flt, dim, "week", start, end)
     series: dict[str, list[int]] = {}
     for row in rows:
         name = clean(dim_label(dim, row[dim], names))
@@ -66,10 +70,15 @@ def home(request: Request) -> HTMLResponse:
     engine = engine_of(request)
     flt = params.role_filter(engine, request.query_params)
     end = params.moment(request.query_params, "to") or datetime.now(UTC)
-    report = build_report(engine, end - timedelta(days=7), end, flt)
-    names = company_names([*report.start_roles, *report.end_roles])
     chart_filter = replace(flt, include_all=False) if not flt.category else flt
-    charts = [trend_chart(engine, chart_filter, dim, end, names) for dim in CHART_DIMS]
+    with ThreadPoolExecutor(max_workers=len(CHART_DIMS) + 1) as pool:  # own connection each
+        series = [pool.submit(chart_rows, engine, chart_filter, d, end) for d in CHART_DIMS]
+        report = build_report(engine, end - timedelta(days=7), end, flt)
+        found_rows = [f.result() for f in series]
+    names = company_names([*report.start_roles, *report.end_roles])
+    charts = [
+        trend_chart(rows, dim, end, names) for rows, dim in zip(found_rows, CHART_DIMS, strict=True)
+    ]
     query = request.query_params
     for chart, dim in zip(charts, CHART_DIMS, strict=True):
         chart["trend_query"] = params.with_params(query, by=dim, to=None, all=None)

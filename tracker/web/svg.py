@@ -110,7 +110,7 @@ def _axes(labels: Sequence[str], ymax: int, step: int, xy: Point) -> list[str]:
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
     every = max(1, -(-len(labels) // 8))
     for i, label in enumerate(labels):
-        if i % every and i != len(labels) - 1:
+        if (len(labels) - 1 - i) % every:  # evenly spaced, ending on the latest
             continue
         x, _ = xy(i, 0)
         y = HEIGHT - BOTTOM + 22
