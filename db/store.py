@@ -210,11 +210,13 @@ def record_run(
     started_at: datetime | None = None,
     finished_at: datetime | None = None,
     same: Collection[str] = (),
+    body_hash: str | None = None,
 ) -> RunResult:
     """Record one run of a source (docs/concepts.md lifecycle rules 1-5) and return its counts.
 
     ``same``: external ids seen with an unchanged raw fingerprint, not normalized again (see
-    :func:`db.plan.plan_run`).
+    :func:`db.plan.plan_run`). ``body_hash``: the digest of the whole board read, kept on an
+    ``ok`` run (see :func:`previous_body_hash`).
 
     ``postings=None`` or an ``error`` records a ``failed`` run that changes no posting.
     Otherwise the payload is applied: new postings, ``last_seen`` refreshes, new versions,
@@ -234,7 +236,7 @@ def record_run(
         message = error or "no postings: the board was not fetched"
         run_id = _insert_run(conn, source_id, times, "failed", message, counts={})
         return RunResult(source.key, "failed", observed_at, error=message, run_id=run_id)
-    return _record_ok(conn, source, times, postings, same)
+    return _record_ok(conn, source, times, postings, same, body_hash)
 
 
 def _record_ok(
@@ -243,6 +245,7 @@ def _record_ok(
     times: dict[str, datetime],
     postings: Sequence[Posting],
     same: Collection[str] = (),
+    body_hash: str | None = None,
 ) -> RunResult:
     """Plan and apply a run whose whole board was fetched (``ok`` or ``suspect``)."""
     source_id = int(source.id or 0)
@@ -253,7 +256,8 @@ def _record_ok(
     status: RunStatus = "suspect" if plan.suspect else "ok"
     message = _suspect_message(plan) if plan.suspect else None
     counts = _counts(plan)
-    run_id = _insert_run(conn, source_id, times, status, message, counts)
+    kept = body_hash if status == "ok" else None  # a suspect board stands for nothing
+    run_id = _insert_run(conn, source_id, times, status, message, counts, kept)
     apply_plan(
         conn,
         plan,
@@ -296,7 +300,7 @@ _EXISTING = select(
     POSTING.c.current_version_id,
 ).where(POSTING.c.source_id == _SID)
 _LATEST_NON_FAILED = (
-    select(RUN.c.status, RUN.c.observed_at)
+    select(RUN.c.status, RUN.c.observed_at, RUN.c.body_hash)
     .where(RUN.c.source_id == _SID, RUN.c.status != "failed")
     .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
     .limit(1)
@@ -309,10 +313,9 @@ def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:
     return {row.external_id: Existing(*row) for row in conn.execute(_EXISTING, {"sid": source_id})}
 
 
-def _latest_non_failed(conn: Connection, source_id: int) -> tuple[str, datetime] | None:
-    """``(status, observed_at)`` of the source's latest run that did not fail."""
-    row = conn.execute(_LATEST_NON_FAILED, {"sid": source_id}).first()
-    return (row.status, row.observed_at) if row is not None else None
+def _latest_non_failed(conn: Connection, source_id: int) -> Any:
+    """``(status, observed_at, body_hash)`` of the source's latest run that did not fail."""
+    return conn.execute(_LATEST_NON_FAILED, {"sid": source_id}).first()
 
 
 def _previous_suspect_at(conn: Connection, source_id: int) -> datetime | None:
@@ -346,10 +349,12 @@ def _insert_run(
     status: str,
     error: str | None,
     counts: dict[str, int],
+    body_hash: str | None = None,
 ) -> int:
     zero = dict.fromkeys(("seen", "new", "changed", "unchanged", "closed", "reopened"), 0)
     values = {"source_id": source_id, "status": status, "error": error, **times, **zero, **counts}
     values["writer"] = writer_id()
+    values["body_hash"] = body_hash
     return insert_run(conn, values)
 
 
@@ -359,18 +364,24 @@ def record_not_modified(
     observed_at: datetime,
     *,
     started_at: datetime | None = None,
+    body_hash: str | None = None,
 ) -> RunResult:
-    """Record an ``ok`` run for a board that answered 304 Not Modified.
+    """Record an ``ok`` run for a board that answered 304 Not Modified, or whose body has the
+    ``body_hash`` of the previous ``ok`` run (the same board).
 
     The board is what the previous ``ok`` run saw, so exactly the postings that run saw
     (``last_seen`` = its ``observed_at``) get their ``last_seen`` refreshed; nothing opens,
-    changes or closes. Callers only send validators when the latest non-failed run was ``ok``.
+    changes or closes. Callers only send validators (or compare digests) when the latest
+    non-failed run was ``ok``. A 304 run keeps that run's body digest.
     """
     observed_at = as_utc(observed_at)
     session.flush()
     conn = session.connection()
     source = _checked_source(session, conn, source_id, observed_at)
-    previous = _previous_ok_at(conn, source_id)
+    latest = _latest_non_failed(conn, source_id)
+    previous = latest.observed_at if latest is not None and latest.status == "ok" else None
+    if body_hash is None and previous is not None:
+        body_hash = latest.body_hash
     seen_ids: list[int] = []
     if previous is not None:
         stmt = select(POSTING.c.id).where(
@@ -385,7 +396,7 @@ def record_not_modified(
         "finished_at": utcnow(),
     }
     counts = {"seen": len(seen_ids), "unchanged": len(seen_ids)}
-    run_id = _insert_run(conn, source_id, times, "ok", None, counts)
+    run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
     touch_postings(conn, seen_ids, observed_at)
     return RunResult(
         source.key, "ok", observed_at, seen=len(seen_ids), unchanged=len(seen_ids), run_id=run_id
@@ -401,6 +412,16 @@ def _previous_ok_at(conn: Connection, source_id: int) -> datetime | None:
 def can_revalidate(session: Session, source_id: int) -> bool:
     """True when a 304 may stand for the board: the latest non-failed run was ``ok``."""
     return _previous_ok_at(session.connection(), source_id) is not None
+
+
+def previous_body_hash(session: Session, source_id: int) -> tuple[bool, str | None]:
+    """``(can_revalidate, body digest)``: whether the latest non-failed run was ``ok``, and the
+    digest of the board it read (None when unknown). A fetched body with that digest is the
+    same board, recorded like a 304."""
+    latest = _latest_non_failed(session.connection(), source_id)
+    if latest is None or latest.status != "ok":
+        return False, None
+    return True, latest.body_hash
 
 
 def known_signatures(session: Session, source_id: int) -> dict[str, str | None]:
