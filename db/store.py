@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlmodel import Session
 from sqlmodel import select as sm_select
 
-from db.apply import apply_plan, insert_run, touch_postings
+from db.apply import apply_plan, insert_run
 from db.leases import hold_for_write, writer_id
 from db.plan import Existing, RunPlan, plan_run
 from db.settle import settle_derived
@@ -24,6 +24,7 @@ from db.tables import (
     PLACE,
     POSTING,
     RUN,
+    SOURCE,
     SPAN,
     VERSION,
     CompanyRow,
@@ -151,11 +152,10 @@ def set_http_cache(
     session: Session, source_id: int, etag: str | None, last_modified: str | None
 ) -> None:
     """Remember a board's HTTP validators (``ETag`` / ``Last-Modified``) for the next fetch."""
-    row = session.get(SourceRow, source_id)
-    if row is None:
-        raise StoreError(f"no source with id {source_id}")
-    row.etag, row.last_modified = etag, last_modified
     session.flush()
+    params = {"sid": source_id, "etag": etag, "last_modified": last_modified}
+    if not session.connection().execute(_SET_SOURCE_CACHE, params).rowcount:
+        raise StoreError(f"no source with id {source_id}")
 
 
 def remove_source(session: Session, key: str) -> RemovedSource | None:
@@ -241,7 +241,7 @@ def record_run(
 
 def _record_ok(
     conn: Connection,
-    source: SourceRow,
+    source: Any,
     times: dict[str, datetime],
     postings: Sequence[Posting],
     same: Collection[str] = (),
@@ -271,9 +271,10 @@ def _record_ok(
 
 def _checked_source(
     session: Session, conn: Connection, source_id: int, observed_at: datetime
-) -> SourceRow:
-    """The source row, after checking that ``observed_at`` is not older than its last run."""
-    source = session.get(SourceRow, source_id)
+) -> Any:
+    """The source's ``(id, key, company_id)``, after taking the write lock, checking the lease
+    and that ``observed_at`` is not older than its last run."""
+    source = conn.execute(_SOURCE, {"sid": source_id}).first()
     if source is None:
         raise StoreError(f"no source with id {source_id}")
     busy = hold_for_write(conn, source.key)  # rule 7: write lock up front, and the lease
@@ -291,6 +292,22 @@ def _checked_source(
 # Hot statements of every run, built once: no per-run construction or cache-key work.
 _SID: Any = bindparam("sid")
 _LATEST_RUN = select(func.max(RUN.c.observed_at)).where(RUN.c.source_id == _SID)
+_SOURCE = select(SOURCE.c.id, SOURCE.c.key, SOURCE.c.company_id).where(SOURCE.c.id == _SID)
+_SOURCE_CACHE = select(SOURCE.c.etag, SOURCE.c.last_modified).where(SOURCE.c.id == _SID)
+_SET_SOURCE_CACHE = (
+    update(SOURCE)
+    .where(SOURCE.c.id == _SID)
+    .values(etag=bindparam("etag"), last_modified=bindparam("last_modified"))
+)
+_TOUCH_SEEN = (  # the postings the previous ok run saw: open, last seen by it
+    update(POSTING)
+    .where(
+        POSTING.c.source_id == _SID,
+        POSTING.c.closed_at.is_(None),
+        POSTING.c.last_seen == bindparam("previous"),
+    )
+    .values(last_seen=bindparam("now"))
+)
 _EXISTING = select(
     POSTING.c.id,
     POSTING.c.external_id,
@@ -382,25 +399,18 @@ def record_not_modified(
     previous = latest.observed_at if latest is not None and latest.status == "ok" else None
     if body_hash is None and previous is not None:
         body_hash = latest.body_hash
-    seen_ids: list[int] = []
+    seen = 0
     if previous is not None:
-        stmt = select(POSTING.c.id).where(
-            POSTING.c.source_id == source_id,
-            POSTING.c.closed_at.is_(None),
-            POSTING.c.last_seen == previous,
-        )
-        seen_ids = [row.id for row in conn.execute(stmt)]
+        params = {"sid": source_id, "previous": previous, "now": observed_at}
+        seen = int(conn.execute(_TOUCH_SEEN, params).rowcount or 0)
     times = {
         "observed_at": observed_at,
         "started_at": as_utc(started_at) if started_at else observed_at,
         "finished_at": utcnow(),
     }
-    counts = {"seen": len(seen_ids), "unchanged": len(seen_ids)}
+    counts = {"seen": seen, "unchanged": seen}
     run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
-    touch_postings(conn, seen_ids, observed_at)
-    return RunResult(
-        source.key, "ok", observed_at, seen=len(seen_ids), unchanged=len(seen_ids), run_id=run_id
-    )
+    return RunResult(source.key, "ok", observed_at, seen=seen, unchanged=seen, run_id=run_id)
 
 
 def _previous_ok_at(conn: Connection, source_id: int) -> datetime | None:
@@ -422,6 +432,12 @@ def previous_body_hash(session: Session, source_id: int) -> tuple[bool, str | No
     if latest is None or latest.status != "ok":
         return False, None
     return True, latest.body_hash
+
+
+def http_cache(session: Session, source_id: int) -> tuple[str | None, str | None] | None:
+    """The source's stored ``(etag, last_modified)``, or None when there is no such source."""
+    row = session.connection().execute(_SOURCE_CACHE, {"sid": source_id}).first()
+    return (row.etag, row.last_modified) if row is not None else None
 
 
 def known_signatures(session: Session, source_id: int) -> dict[str, str | None]:

@@ -62,13 +62,11 @@ def prepared(engine: Engine, target: Target) -> SourceRef:
         raise SourceError(f"{target.ref.key}: {problem}")
     with session_scope(engine) as session:
         known = store.known_signatures(session, target.source_id)
-        row = store.get_source_row(session, target.ref.key)
+        stored = store.http_cache(session, target.source_id)
         validators = None
-        has_cache = row is not None and bool(row.etag or row.last_modified)
         revalidate, body_hash = store.previous_body_hash(session, target.source_id)
-        if row is not None and has_cache and revalidate:
-            validators = {"etag": row.etag, "last_modified": row.last_modified}
-    stored = (row.etag, row.last_modified) if row is not None else None
+        if stored is not None and any(stored) and revalidate:
+            validators = {"etag": stored[0], "last_modified": stored[1]}
     options: dict[str, Any] = {**target.ref.options, "_known": known, "_stored_validators": stored}
     if validators:
         options["_validators"] = validators
