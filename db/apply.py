@@ -34,9 +34,12 @@ def ids_in(column: ColumnElement[Any], ids: Sequence[int]) -> ColumnElement[bool
     return column.in_(id_list(ids))
 
 
+_INSERT_RUN = insert(RUN).returning(RUN.c.id)  # built once: values go in as parameters
+
+
 def insert_run(conn: Connection, values: dict[str, Any]) -> int:
     """Insert one run row and return its id."""
-    return int(conn.execute(insert(RUN).values(**values).returning(RUN.c.id)).scalar_one())
+    return int(conn.execute(_INSERT_RUN, values).scalar_one())
 
 
 def insert_postings(

@@ -23,6 +23,7 @@ held leases are remembered (:func:`remember` / :func:`forget`) so that the store
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import uuid
@@ -31,7 +32,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, bindparam, select, text, update
 
 from db.tables import LEASE, SOURCE, utcnow
 
@@ -137,11 +138,28 @@ def _live(row: Any, now: datetime) -> bool:
     )
 
 
-def _ensure_row(conn: Connection, key: str) -> None:
+_KEY: Any = bindparam("lease_key")
+_SELECT = select(LEASE).where(LEASE.c.key == _KEY)
+_SELECT_FOR_UPDATE = _SELECT.with_for_update()
+_SOURCE_FOR_UPDATE = select(SOURCE.c.id).where(SOURCE.c.key == _KEY).with_for_update()
+_RELEASE = (
+    update(LEASE)
+    .where(LEASE.c.key == _KEY, LEASE.c.token == bindparam("lease_token"))
+    .values(holder=None, token=None, expires_at=None)
+)
+
+
+@functools.cache
+def _ensure_stmt(dialect_name: str) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` of a lease row, built once per dialect."""
     from sqlalchemy.dialects import postgresql, sqlite  # only writers need them
 
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(LEASE).values(key=key).on_conflict_do_nothing())
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(LEASE).values(key=_KEY).on_conflict_do_nothing()
+
+
+def _ensure_row(conn: Connection, key: str) -> None:
+    conn.execute(_ensure_stmt(conn.dialect.name), {"lease_key": key})
 
 
 def try_acquire(
@@ -160,13 +178,14 @@ def try_acquire(
     payload) leaves ``claimed_at`` alone. Call in a short transaction of its own.
     """
     me = writer_id()
-    seen = conn.execute(select(LEASE).where(LEASE.c.key == key)).first()
+    seen = conn.execute(_SELECT, {"lease_key": key}).first()
     if seen is not None and fresh_for is None and _live(seen, db_now(conn)):
         _queue(conn, key, me)  # cheap path: no lease write; a daemon lets this writer go next
         return Busy(key, seen.holder, seen.expires_at)
     lock_for_write(conn)
-    _ensure_row(conn, key)
-    row = conn.execute(select(LEASE).where(LEASE.c.key == key).with_for_update()).one()
+    if seen is None:  # lease rows are never deleted: one seen is still there
+        _ensure_row(conn, key)
+    row = conn.execute(_SELECT_FOR_UPDATE, {"lease_key": key}).one()
     now = db_now(conn)
     if _live(row, now):
         if fresh_for is None:
@@ -213,12 +232,7 @@ def renew(conn: Connection, lease: Lease, ttl: timedelta) -> bool:
 def release(conn: Connection, lease: Lease) -> None:
     """Free the lease (only if still ours); ``claimed_at`` stays for the daemons' schedule."""
     forget(conn, lease)
-    stmt = (
-        update(LEASE)
-        .where(LEASE.c.key == lease.key, LEASE.c.token == lease.token)
-        .values(holder=None, token=None, expires_at=None)
-    )
-    conn.execute(stmt)
+    conn.execute(_RELEASE, {"lease_key": lease.key, "lease_token": lease.token})
 
 
 def hold_for_write(conn: Connection, key: str) -> str | None:
@@ -226,8 +240,8 @@ def hold_for_write(conn: Connection, key: str) -> str | None:
     check this writer may write it; else say why not (the caller writes nothing)."""
     lock_for_write(conn)
     if conn.dialect.name == "postgresql":
-        conn.execute(select(SOURCE.c.id).where(SOURCE.c.key == key).with_for_update())
-    row = conn.execute(select(LEASE).where(LEASE.c.key == key).with_for_update()).first()
+        conn.execute(_SOURCE_FOR_UPDATE, {"lease_key": key})
+    row = conn.execute(_SELECT_FOR_UPDATE, {"lease_key": key}).first()
     mine = _HELD.get((_database(conn), key))
     if row is None or (row.token is not None and row.token == mine):
         return None

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlmodel import Session
 from sqlmodel import select as sm_select
 
-from db.apply import apply_plan, insert_run, touch_postings
+from db.apply import apply_plan, insert_run
 from db.leases import hold_for_write, writer_id
 from db.plan import Existing, RunPlan, plan_run
 from db.settle import settle_derived
@@ -24,6 +24,7 @@ from db.tables import (
     PLACE,
     POSTING,
     RUN,
+    SOURCE,
     SPAN,
     VERSION,
     CompanyRow,
@@ -151,11 +152,10 @@ def set_http_cache(
     session: Session, source_id: int, etag: str | None, last_modified: str | None
 ) -> None:
     """Remember a board's HTTP validators (``ETag`` / ``Last-Modified``) for the next fetch."""
-    row = session.get(SourceRow, source_id)
-    if row is None:
-        raise StoreError(f"no source with id {source_id}")
-    row.etag, row.last_modified = etag, last_modified
     session.flush()
+    params = {"sid": source_id, "etag": etag, "last_modified": last_modified}
+    if not session.connection().execute(_SET_SOURCE_CACHE, params).rowcount:
+        raise StoreError(f"no source with id {source_id}")
 
 
 def remove_source(session: Session, key: str) -> RemovedSource | None:
@@ -210,11 +210,13 @@ def record_run(
     started_at: datetime | None = None,
     finished_at: datetime | None = None,
     same: Collection[str] = (),
+    body_hash: str | None = None,
 ) -> RunResult:
     """Record one run of a source (docs/concepts.md lifecycle rules 1-5) and return its counts.
 
     ``same``: external ids seen with an unchanged raw fingerprint, not normalized again (see
-    :func:`db.plan.plan_run`).
+    :func:`db.plan.plan_run`). ``body_hash``: the digest of the whole board read, kept on an
+    ``ok`` run (see :func:`previous_body_hash`).
 
     ``postings=None`` or an ``error`` records a ``failed`` run that changes no posting.
     Otherwise the payload is applied: new postings, ``last_seen`` refreshes, new versions,
@@ -234,15 +236,16 @@ def record_run(
         message = error or "no postings: the board was not fetched"
         run_id = _insert_run(conn, source_id, times, "failed", message, counts={})
         return RunResult(source.key, "failed", observed_at, error=message, run_id=run_id)
-    return _record_ok(conn, source, times, postings, same)
+    return _record_ok(conn, source, times, postings, same, body_hash)
 
 
 def _record_ok(
     conn: Connection,
-    source: SourceRow,
+    source: Any,
     times: dict[str, datetime],
     postings: Sequence[Posting],
     same: Collection[str] = (),
+    body_hash: str | None = None,
 ) -> RunResult:
     """Plan and apply a run whose whole board was fetched (``ok`` or ``suspect``)."""
     source_id = int(source.id or 0)
@@ -253,7 +256,8 @@ def _record_ok(
     status: RunStatus = "suspect" if plan.suspect else "ok"
     message = _suspect_message(plan) if plan.suspect else None
     counts = _counts(plan)
-    run_id = _insert_run(conn, source_id, times, status, message, counts)
+    kept = body_hash if status == "ok" else None  # a suspect board stands for nothing
+    run_id = _insert_run(conn, source_id, times, status, message, counts, kept)
     apply_plan(
         conn,
         plan,
@@ -267,9 +271,10 @@ def _record_ok(
 
 def _checked_source(
     session: Session, conn: Connection, source_id: int, observed_at: datetime
-) -> SourceRow:
-    """The source row, after checking that ``observed_at`` is not older than its last run."""
-    source = session.get(SourceRow, source_id)
+) -> Any:
+    """The source's ``(id, key, company_id)``, after taking the write lock, checking the lease
+    and that ``observed_at`` is not older than its last run."""
+    source = conn.execute(_SOURCE, {"sid": source_id}).first()
     if source is None:
         raise StoreError(f"no source with id {source_id}")
     busy = hold_for_write(conn, source.key)  # rule 7: write lock up front, and the lease
@@ -287,6 +292,22 @@ def _checked_source(
 # Hot statements of every run, built once: no per-run construction or cache-key work.
 _SID: Any = bindparam("sid")
 _LATEST_RUN = select(func.max(RUN.c.observed_at)).where(RUN.c.source_id == _SID)
+_SOURCE = select(SOURCE.c.id, SOURCE.c.key, SOURCE.c.company_id).where(SOURCE.c.id == _SID)
+_SOURCE_CACHE = select(SOURCE.c.etag, SOURCE.c.last_modified).where(SOURCE.c.id == _SID)
+_SET_SOURCE_CACHE = (
+    update(SOURCE)
+    .where(SOURCE.c.id == _SID)
+    .values(etag=bindparam("etag"), last_modified=bindparam("last_modified"))
+)
+_TOUCH_SEEN = (  # the postings the previous ok run saw: open, last seen by it
+    update(POSTING)
+    .where(
+        POSTING.c.source_id == _SID,
+        POSTING.c.closed_at.is_(None),
+        POSTING.c.last_seen == bindparam("previous"),
+    )
+    .values(last_seen=bindparam("now"))
+)
 _EXISTING = select(
     POSTING.c.id,
     POSTING.c.external_id,
@@ -296,7 +317,7 @@ _EXISTING = select(
     POSTING.c.current_version_id,
 ).where(POSTING.c.source_id == _SID)
 _LATEST_NON_FAILED = (
-    select(RUN.c.status, RUN.c.observed_at)
+    select(RUN.c.status, RUN.c.observed_at, RUN.c.body_hash)
     .where(RUN.c.source_id == _SID, RUN.c.status != "failed")
     .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
     .limit(1)
@@ -309,10 +330,9 @@ def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:
     return {row.external_id: Existing(*row) for row in conn.execute(_EXISTING, {"sid": source_id})}
 
 
-def _latest_non_failed(conn: Connection, source_id: int) -> tuple[str, datetime] | None:
-    """``(status, observed_at)`` of the source's latest run that did not fail."""
-    row = conn.execute(_LATEST_NON_FAILED, {"sid": source_id}).first()
-    return (row.status, row.observed_at) if row is not None else None
+def _latest_non_failed(conn: Connection, source_id: int) -> Any:
+    """``(status, observed_at, body_hash)`` of the source's latest run that did not fail."""
+    return conn.execute(_LATEST_NON_FAILED, {"sid": source_id}).first()
 
 
 def _previous_suspect_at(conn: Connection, source_id: int) -> datetime | None:
@@ -346,10 +366,12 @@ def _insert_run(
     status: str,
     error: str | None,
     counts: dict[str, int],
+    body_hash: str | None = None,
 ) -> int:
     zero = dict.fromkeys(("seen", "new", "changed", "unchanged", "closed", "reopened"), 0)
     values = {"source_id": source_id, "status": status, "error": error, **times, **zero, **counts}
     values["writer"] = writer_id()
+    values["body_hash"] = body_hash
     return insert_run(conn, values)
 
 
@@ -359,37 +381,36 @@ def record_not_modified(
     observed_at: datetime,
     *,
     started_at: datetime | None = None,
+    body_hash: str | None = None,
 ) -> RunResult:
-    """Record an ``ok`` run for a board that answered 304 Not Modified.
+    """Record an ``ok`` run for a board that answered 304 Not Modified, or whose body has the
+    ``body_hash`` of the previous ``ok`` run (the same board).
 
     The board is what the previous ``ok`` run saw, so exactly the postings that run saw
     (``last_seen`` = its ``observed_at``) get their ``last_seen`` refreshed; nothing opens,
-    changes or closes. Callers only send validators when the latest non-failed run was ``ok``.
+    changes or closes. Callers only send validators (or compare digests) when the latest
+    non-failed run was ``ok``. A 304 run keeps that run's body digest.
     """
     observed_at = as_utc(observed_at)
     session.flush()
     conn = session.connection()
     source = _checked_source(session, conn, source_id, observed_at)
-    previous = _previous_ok_at(conn, source_id)
-    seen_ids: list[int] = []
+    latest = _latest_non_failed(conn, source_id)
+    previous = latest.observed_at if latest is not None and latest.status == "ok" else None
+    if body_hash is None and previous is not None:
+        body_hash = latest.body_hash
+    seen = 0
     if previous is not None:
-        stmt = select(POSTING.c.id).where(
-            POSTING.c.source_id == source_id,
-            POSTING.c.closed_at.is_(None),
-            POSTING.c.last_seen == previous,
-        )
-        seen_ids = [row.id for row in conn.execute(stmt)]
+        params = {"sid": source_id, "previous": previous, "now": observed_at}
+        seen = int(conn.execute(_TOUCH_SEEN, params).rowcount or 0)
     times = {
         "observed_at": observed_at,
         "started_at": as_utc(started_at) if started_at else observed_at,
         "finished_at": utcnow(),
     }
-    counts = {"seen": len(seen_ids), "unchanged": len(seen_ids)}
-    run_id = _insert_run(conn, source_id, times, "ok", None, counts)
-    touch_postings(conn, seen_ids, observed_at)
-    return RunResult(
-        source.key, "ok", observed_at, seen=len(seen_ids), unchanged=len(seen_ids), run_id=run_id
-    )
+    counts = {"seen": seen, "unchanged": seen}
+    run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
+    return RunResult(source.key, "ok", observed_at, seen=seen, unchanged=seen, run_id=run_id)
 
 
 def _previous_ok_at(conn: Connection, source_id: int) -> datetime | None:
@@ -401,6 +422,22 @@ def _previous_ok_at(conn: Connection, source_id: int) -> datetime | None:
 def can_revalidate(session: Session, source_id: int) -> bool:
     """True when a 304 may stand for the board: the latest non-failed run was ``ok``."""
     return _previous_ok_at(session.connection(), source_id) is not None
+
+
+def previous_body_hash(session: Session, source_id: int) -> tuple[bool, str | None]:
+    """``(can_revalidate, body digest)``: whether the latest non-failed run was ``ok``, and the
+    digest of the board it read (None when unknown). A fetched body with that digest is the
+    same board, recorded like a 304."""
+    latest = _latest_non_failed(session.connection(), source_id)
+    if latest is None or latest.status != "ok":
+        return False, None
+    return True, latest.body_hash
+
+
+def http_cache(session: Session, source_id: int) -> tuple[str | None, str | None] | None:
+    """The source's stored ``(etag, last_modified)``, or None when there is no such source."""
+    row = session.connection().execute(_SOURCE_CACHE, {"sid": source_id}).first()
+    return (row.etag, row.last_modified) if row is not None else None
 
 
 def known_signatures(session: Session, source_id: int) -> dict[str, str | None]:

@@ -126,6 +126,7 @@ class RunRow(SQLModel, table=True):
     reopened: int = Field(default=0, nullable=False)
     unchanged: int = Field(default=0, nullable=False)
     writer: str | None = Field(default=None, sa_type=sa.String(), nullable=True)  # host:pid
+    body_hash: str | None = Field(default=None, sa_type=sa.String(40), nullable=True)
 
 
 class PostingRow(SQLModel, table=True):

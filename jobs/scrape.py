@@ -27,7 +27,7 @@ from jobs.writers import one_writer
 from tracker.domain import Posting, RawPosting, RunResult, SourceRef
 from tracker.normalize import normalize
 from tracker.settings import Settings, parse_duration
-from tracker.sources import get_source
+from tracker.sources import fingerprint, get_source
 from tracker.sources.base import NotModified, SourceError
 from tracker.sources.common import capped
 from tracker.sources.guard import check_token
@@ -54,22 +54,24 @@ def record(engine: Engine, target: Target, observed_at: datetime, **kwargs: Any)
 
 def prepared(engine: Engine, target: Target) -> SourceRef:
     """The source's reference with what incremental fetching needs: ``_known`` (every posting
-    ever seen -> its list signature) and ``_validators`` (ETag/Last-Modified of the last ok
-    fetch, only when that fetch's result is what a 304 would stand for)."""
+    ever seen -> its list signature), ``_validators`` (ETag/Last-Modified of the last ok
+    fetch) and ``_body_hash`` (the digest of the board the last ok run read), the last two only
+    when that run's result is what a 304 would stand for."""
     problem = check_token(target.ref.ats, target.ref.token, target.ref.options)
     if problem:  # stored before tokens were checked: never let it steer a request path
         raise SourceError(f"{target.ref.key}: {problem}")
     with session_scope(engine) as session:
         known = store.known_signatures(session, target.source_id)
-        row = store.get_source_row(session, target.ref.key)
+        stored = store.http_cache(session, target.source_id)
         validators = None
-        has_cache = row is not None and bool(row.etag or row.last_modified)
-        if row is not None and has_cache and store.can_revalidate(session, target.source_id):
-            validators = {"etag": row.etag, "last_modified": row.last_modified}
-    stored = (row.etag, row.last_modified) if row is not None else None
+        revalidate, body_hash = store.previous_body_hash(session, target.source_id)
+        if stored is not None and any(stored) and revalidate:
+            validators = {"etag": stored[0], "last_modified": stored[1]}
     options: dict[str, Any] = {**target.ref.options, "_known": known, "_stored_validators": stored}
     if validators:
         options["_validators"] = validators
+    if body_hash:
+        options["_body_hash"] = body_hash
     return replace(target.ref, options=options)
 
 
@@ -106,12 +108,18 @@ def record_payload(
     engine: Engine, target: Target, ref: SourceRef, payload: Any, at: datetime, scope: Any
 ) -> RunResult:
     """Parse, normalize and record a fetched board, its signatures and validators: one
-    transaction."""
+    transaction. A board with the digest of the one the last ``ok`` run read is that same
+    board: recorded like a 304, without parsing it again."""
+    body_hash = fingerprint.body_digest(payload, ref)
+    if body_hash is not None and body_hash == ref.options.get("_body_hash"):
+        return record_not_modified(engine, target, at, scope, ref, body_hash)
     raws = capped(get_source(ref.ats).parse(payload, ref))
     postings, same, signatures = carry_forward(raws, ref, at)
     del raws
     with session_scope(engine) as session:
-        result = store.record_run(session, target.source_id, at, postings, started_at=at, same=same)
+        result = store.record_run(
+            session, target.source_id, at, postings, started_at=at, same=same, body_hash=body_hash
+        )
         store.set_signatures(session, target.source_id, signatures)
         remember_validators(session, target, scope, ref)
         return result
@@ -131,10 +139,18 @@ def remember_validators(
 
 
 def record_not_modified(
-    engine: Engine, target: Target, at: datetime, scope: Any, ref: SourceRef | None = None
+    engine: Engine,
+    target: Target,
+    at: datetime,
+    scope: Any,
+    ref: SourceRef | None = None,
+    body_hash: str | None = None,
 ) -> RunResult:
+    """An ``ok`` run standing for the board of the last ``ok`` run (a 304, or the same body)."""
     with session_scope(engine) as session:
-        result = store.record_not_modified(session, target.source_id, at, started_at=at)
+        result = store.record_not_modified(
+            session, target.source_id, at, started_at=at, body_hash=body_hash
+        )
         remember_validators(session, target, scope, ref)
         return result
 

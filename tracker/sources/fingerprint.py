@@ -60,6 +60,26 @@ def of(item: Any, seed: bytes) -> str:
     return digest.hexdigest()
 
 
+# ATSs whose one GET returns the whole board, fetched the same whatever the database holds:
+# the same body (digest) means the same board as the run that stored the digest.
+WHOLE_BODY = frozenset({"greenhouse", "lever"})
+
+
+def body_digest(payload: Any, ref: SourceRef) -> str | None:
+    """A digest of a whole fetched board, salted like the item fingerprints (so an edited
+    rule or parser version changes it); None for ATSs outside :data:`WHOLE_BODY`."""
+    if ref.ats not in WHOLE_BODY:
+        return None
+    try:
+        data = orjson.dumps(payload)
+    except TypeError:  # an integer beyond 64 bits: the slow encoder copes
+        data = json.dumps(payload, default=str).encode()
+    digest = hashlib.blake2b(salt(ref), digest_size=16)
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
 def parse_items(
     items: list[tuple[str, Any]],
     ref: SourceRef,
