@@ -24,20 +24,6 @@ from sqlmodel import Session
 from tests.pg_schemas import MigratedSchema, create_schema, drop_schema, schema_url
 
 PG_ENV = "TRACKER_TEST_POSTGRES_URL"
-WORKERS = 2  # plain ``pytest`` (the whole suite) runs on this many pytest-xdist workers
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_cmdline_main(config: pytest.Config) -> None:
-    """The whole suite (``pytest`` without paths) runs on ``WORKERS`` processes: most of its time
-    is spent waiting on subprocesses, sockets and schedules. Targeted runs (``pytest tests/x.py``)
-    stay in one process; ``-n N`` (``-n 0``: none) or ``-p no:xdist`` overrides."""
-    if hasattr(config, "workerinput") or getattr(config.option, "numprocesses", 0) is not None:
-        return
-    if config.args_source != pytest.Config.ArgsSource.TESTPATHS or config.getoption("usepdb"):
-        return
-    config.option.numprocesses = WORKERS
-    config.option.dist = "worksteal"
 
 
 @pytest.fixture

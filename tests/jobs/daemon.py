@@ -16,6 +16,7 @@ from sqlalchemy import text
 from db.session import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
+GUARD = 60.0  # seconds: only a hung daemon takes this long (a loaded 2-core machine: ~20 s)
 
 
 class Daemon:
@@ -68,13 +69,13 @@ class Daemon:
         if self._out is not None:
             self._out.close()
 
-    def wait_for(self, needle: str, timeout: float = 20.0, count: int = 1) -> None:
+    def wait_for(self, needle: str, timeout: float = GUARD, count: int = 1) -> None:
         wait_until(lambda: self.output().count(needle) >= count, timeout, self, needle)
 
 
 def wait_until(
     predicate: Callable[[], bool],
-    timeout: float = 20.0,
+    timeout: float = GUARD,
     daemon: Daemon | None = None,
     what: str = "condition",
 ) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from tests.helpers import Cli
 from tests.jobs.boards import board_path, gh_board, write_config, write_watchlist
-from tests.jobs.daemon import Daemon, query, wait_until
+from tests.jobs.daemon import GUARD, Daemon, query, wait_until
 from tests.jobs.smtp import SmtpServer
 from tests.loopback import LoopbackServer, Reply
 from tracker.schedule import DAYS
@@ -72,7 +72,9 @@ def test_scrapes_every_source_repeatedly_and_sigterm_exits_0(
     watch = write_watchlist(tmp_path / "w.toml", server.base_url, {"acme": "Acme", "slow": "Slo"})
     config = write_config(tmp_path / "tracker.toml", watchlist=str(watch), scrape=FAST)
     daemon = daemons(any_db_url, config)
-    wait_until(lambda: server.count(ACME) >= 3 and server.count(SLOW) >= 3, 20, daemon, "scrapes")
+    wait_until(
+        lambda: server.count(ACME) >= 3 and server.count(SLOW) >= 3, GUARD, daemon, "scrapes"
+    )
 
     status = Cli(any_db_url, config).json("status")
     by_key = {s["key"]: s for s in status["sources"]}
@@ -102,9 +104,9 @@ def test_sigkill_mid_run_then_restart_carries_on(
     watch = write_watchlist(tmp_path / "w.toml", server.base_url, {"acme": "Acme", "slow": "Slo"})
     config = write_config(tmp_path / "tracker.toml", watchlist=str(watch), scrape=FAST)
     first = daemons(any_db_url, config)
-    wait_until(lambda: server.count(SLOW) >= 2, 20, first, "two slow scrapes")
+    wait_until(lambda: server.count(SLOW) >= 2, GUARD, first, "two slow scrapes")
     seen = server.count(SLOW)
-    wait_until(lambda: server.count(SLOW) > seen, 10, first, "a slow request in flight")
+    wait_until(lambda: server.count(SLOW) > seen, GUARD, first, "a slow request in flight")
     first.kill()  # SIGKILL while the slow board's reply is still on its way
 
     killed_at = server.count(SLOW)
@@ -114,13 +116,13 @@ def test_sigkill_mid_run_then_restart_carries_on(
     jobs_before = job_ids(any_db_url)
 
     second = daemons(any_db_url, config)
-    wait_until(lambda: server.count(SLOW) >= killed_at + 2, 20, second, "scrapes resume")
+    wait_until(lambda: server.count(SLOW) >= killed_at + 2, GUARD, second, "scrapes resume")
     assert job_ids(any_db_url) == jobs_before
     assert postings(any_db_url) == before  # no duplicates after the restart
 
     server.add(SLOW, Reply(json=gh_board(2, start=500), delay=30))
     asked = server.count(SLOW)
-    wait_until(lambda: server.count(SLOW) > asked, 10, second, "a stuck slow request")
+    wait_until(lambda: server.count(SLOW) > asked, GUARD, second, "a stuck slow request")
     clock = time.monotonic()
     assert second.stop(signal.SIGTERM) == 0
     assert time.monotonic() - clock < 25  # the stuck reply would take 30 s: it was not awaited
@@ -167,7 +169,7 @@ def test_missed_digest_is_sent_once_after_restarts(
             daemon = daemons(any_db_url, config, env)
             daemon.wait_for("daemon started")
             if attempt == 0:
-                wait_until(lambda: len(smtp.messages) == 1, 20, daemon, "the missed digest")
+                wait_until(lambda: len(smtp.messages) == 1, GUARD, daemon, "the missed digest")
             time.sleep(1.0)  # the retry job runs at start; give it time to (not) send again
             assert daemon.stop(signal.SIGTERM) == 0
             logs.append(daemon.output())

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,10 +60,27 @@ def ingest_demo(cli: Cli) -> None:
         cli("ingest", str(path), "--source", f"{ats}:{token}", "--observed-at", path.stem[-10:])
 
 
+@pytest.fixture(scope="module")
+def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo story ingested once per module into a SQLite file (copied per test)."""
+    folder = tmp_path_factory.mktemp("demo")
+    with time_machine.travel(NOW, tick=True):
+        ingest_demo(Cli(f"sqlite:///{folder / 'tracker.db'}", config_for(folder, free_port())))
+    with closing(sqlite3.connect(folder / "tracker.db")) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy holds every row
+    return folder / "tracker.db"
+
+
 @pytest.fixture
-def demo_cli(any_db_url: str, tmp_path: Path, inbox: SmtpServer) -> Cli:
+def demo_cli(
+    any_db_url: str, tmp_path: Path, inbox: SmtpServer, request: pytest.FixtureRequest
+) -> Cli:
     cli = Cli(any_db_url, config_for(tmp_path, inbox.port))
-    ingest_demo(cli)
+    if any_db_url.startswith("sqlite:///"):
+        demo: Path = request.getfixturevalue("demo_sqlite")
+        shutil.copyfile(demo, any_db_url.removeprefix("sqlite:///"))
+    else:
+        ingest_demo(cli)
     return cli
 
 

@@ -5,7 +5,7 @@ whole board); the next run that fetches a board with the same digest records it 
 304 Not Modified, without parsing it again.
 
 Revision ID: 0007_bodyhash
-Revises: 0006_lock
+Revises: 0007_views
 Create Date: 2026-11-29
 """
 
