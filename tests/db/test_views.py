@@ -1,4 +1,4 @@
-"""Migration 0007_views: open_roles, role_events and source_health on a small history."""
+"""Migration 0008_views: open_roles, role_events and source_health on a small history."""
 
 from __future__ import annotations
 

@@ -20,8 +20,8 @@ them after (call :func:`drop_views` and :func:`create_views` of this module). Ad
 with ``batch.add_column`` does not rebuild the table; dropping or altering one does. The
 ``renormalize`` path rewrites rows in place and never rebuilds tables.
 
-Revision ID: 0007_views
-Revises: 0006_lock
+Revision ID: 0008_views
+Revises: 0007_bodyhash
 Create Date: 2026-11-29
 """
 
@@ -31,8 +31,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0007_views"
-down_revision: str | None = "0006_lock"
+revision: str = "0008_views"
+down_revision: str | None = "0007_bodyhash"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

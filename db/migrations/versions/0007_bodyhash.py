@@ -5,7 +5,7 @@ whole board); the next run that fetches a board with the same digest records it 
 304 Not Modified, without parsing it again.
 
 Revision ID: 0007_bodyhash
-Revises: 0007_views
+Revises: 0006_lock
 Create Date: 2026-11-29
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision: str = "0007_bodyhash"
-down_revision: str | None = "0007_views"
+down_revision: str | None = "0006_lock"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
