@@ -31,6 +31,7 @@ def run(engine: Engine, settings: Settings, host: str, port: int, token: str | N
     import uvicorn
 
     from tracker.web.app import create_app
+    from tracker.web.warm import keep_warm
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -44,8 +45,10 @@ def run(engine: Engine, settings: Settings, host: str, port: int, token: str | N
     bound = sock.getsockname()[1]
     note = f" (token required: {settings.serve.token_env})" if token else ""
     typer.echo(f"serving {display_url(host, bound)}{note}; Ctrl-C stops", err=False)
-    config = uvicorn.Config(
-        create_app(engine, settings, token), log_level="warning", access_log=False,
-        server_header=False,
-    )  # fmt: skip
-    uvicorn.Server(config).run(sockets=[sock])
+    app = create_app(engine, settings, token)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False)
+    stop = keep_warm(app, token)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        stop.set()
