@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
-from typing import Literal
+from collections.abc import Iterator
+from typing import Any, Literal
 
 import typer
 from sqlalchemy.engine import Engine
@@ -49,6 +52,28 @@ def run(engine: Engine, settings: Settings, host: str, port: int, token: str | N
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False)
     stop = keep_warm(app, token)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        quiet_server(config).run(sockets=[sock])
     finally:
         stop.set()
+
+
+def quiet_server(config: Any) -> Any:
+    """Uvicorn's Server whose SIGINT/SIGTERM end the serve loop and return (exit 0, like the
+    daemon) instead of being raised again once it has stopped."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            def handle(signum: int, frame: Any) -> None:
+                self.force_exit = self.should_exit  # a second signal: stop now
+                self.should_exit = True
+
+            saved = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, previous in saved.items():
+                    signal.signal(sig, previous)
+
+    return Server(config)
