@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -133,7 +132,3 @@ def _report_context(report: Report) -> dict[str, Any]:
         "start": report.start,
         "end": report.end,
     }
-
-
-def more_text(more: int) -> Markup:
-    return Markup("… {:,} more: see the JSON").format(more)
