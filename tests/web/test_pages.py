@@ -122,12 +122,7 @@ def test_sources_page_shows_health(client: TestClient) -> None:
     assert "Acme Cloud" in html and "daemon is not running" in html
 
 
-def test_feed_is_atom_with_the_events(
-    client: TestClient, any_db_url: str, request: pytest.FixtureRequest
-) -> None:
-    if any_db_url.startswith("postgresql"):  # `tracker feed` fails the same way there
-        reason = "db/alerts.py: literal(None) in the events UNION is text on PostgreSQL"
-        request.node.add_marker(pytest.mark.xfail(strict=True, reason=reason))
+def test_feed_is_atom_with_the_events(client: TestClient) -> None:
     got = client.get("/feed.xml?company=anthropic")
     assert got.headers["content-type"].startswith("application/atom+xml")
     assert got.text.count("<entry>") == 3  # one opened, two closed
