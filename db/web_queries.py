@@ -65,3 +65,8 @@ def data_stamp(conn: Connection) -> tuple[int, int, int]:
     enabled = func.sum(case((SOURCE.c.enabled.is_(True), 1), else_=0))
     sources, on = conn.execute(select(func.count(), enabled).select_from(SOURCE)).one()
     return int(last_run or 0), int(sources or 0), int(on or 0)
+
+
+def company_names(conn: Connection) -> dict[str, str]:
+    """Every company's slug -> display name (chart legends name companies no role shows)."""
+    return {slug: name for slug, name in conn.execute(select(COMPANY.c.slug, COMPANY.c.name))}

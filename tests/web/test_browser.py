@@ -117,3 +117,25 @@ def test_light_and_dark_screenshots_differ(server: str, driver: Any) -> None:
         assert any(low != high for low, high in extrema), "a blank screenshot"
     light, dark = (ImageStat.Stat(shots[s].convert("L")).mean[0] for s in ("light", "dark"))
     assert light > 180 > 80 > dark  # mostly white vs mostly dark background
+
+
+def test_sigterm_and_sigint_stop_serve_cleanly(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+
+    from tests.web.live import SERVING, TRACKER
+
+    url = demo_database(tmp_path)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        proc = subprocess.Popen(
+            [TRACKER, "--db", url, "serve", "--port", "0"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        found = SERVING.search(proc.stdout.readline())
+        assert found, proc.stderr.read() if proc.stderr else ""
+        assert httpx.get(found.group(1) + "roles").status_code == 200
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, (sig, err)
+        assert "Traceback" not in err

@@ -77,3 +77,20 @@ def test_no_cache_when_turned_off(
         plain.get("/roles")
         plain.get("/roles")
     assert len(calls) == 2
+
+
+def test_serve_keeps_the_main_pages_built(seeded: Engine, any_db_url: str) -> None:
+    import time
+
+    from tracker.web.warm import PATHS, keep_warm
+
+    app = create_app(seeded, Settings(database_url=any_db_url), "tok")
+    cache = app.app.state.cache  # type: ignore[attr-defined]
+    stop = keep_warm(app, "tok", every=3600)
+    try:
+        deadline = time.monotonic() + 120  # a wait for the thread, not a speed requirement
+        while len(cache.entries) < len(PATHS) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    assert {path for path, _ in cache.entries} == set(PATHS)  # built with the token, all 200

@@ -137,3 +137,18 @@ def test_serve_settings_are_checked(tmp_path: Path, text: str, message: str) -> 
     config.write_text(text)
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_settings(str(config))
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("127.0.0.1:8000", 200), ("localhost", 200), ("[::1]:8000", 200), ("LOCALHOST:1", 200),
+     ("evil.example.com", 400), ("evil.example.com:8000", 400), ("", 400)],
+)  # fmt: skip
+def test_without_a_token_only_loopback_host_names(
+    client: TestClient, locked: TestClient, host: str, status: int
+) -> None:
+    """DNS rebinding: a page on evil.example.com resolving to 127.0.0.1 gets nothing."""
+    got = client.get("/roles", headers={"host": host})
+    assert got.status_code == status
+    auth = {"host": host, "authorization": f"Bearer {TOKEN}"}
+    assert locked.get("/roles", headers=auth).status_code == 200  # the token is the gate there

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -68,6 +68,3 @@ class PageCache:
 
 def new_entry(stamp: Hashable, body: bytes, media_type: str, headers: dict[str, str]) -> Entry:
     return Entry(stamp, time.monotonic(), body, media_type, tuple(headers.items()))
-
-
-Build = Callable[[], object]

@@ -5,6 +5,8 @@
   is set), each request must carry it: ``Authorization: Bearer TOKEN``, ``?token=TOKEN`` (which
   also sets an HttpOnly cookie for the pages that follow) or that cookie. Missing: 401; wrong:
   403. Compared in constant time (:func:`hmac.compare_digest`).
+- Without a token (a loopback bind), only requests whose ``Host`` is a loopback name are
+  answered (400 otherwise): a web page cannot reach the view through DNS rebinding.
 - Every response forbids scripts, frames and sniffing and sends no Referer.
 """
 
@@ -20,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "tracker_token"
 METHODS = ("GET", "HEAD")
+LOOPBACK_ONLY = "400 without a token this view answers to 127.0.0.1 and localhost only\n"
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -39,6 +42,14 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def host_name(scope: Scope) -> str:
+    """The name in the request's ``Host`` header, without the port (``[::1]:8000`` -> ``::1``)."""
+    host = Headers(scope=scope).get("host", "").strip()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def token_matches(given: str, expected: str) -> bool:
@@ -77,6 +88,12 @@ class Guard:
         if scope["method"] not in METHODS:
             reply = PlainTextResponse("405 method not allowed: this view is read-only\n", 405)
             reply.headers["allow"] = ", ".join(METHODS)
+            await reply(scope, receive, secured)
+            return
+        if self.token is None and not is_loopback(host_name(scope)):
+            reply = PlainTextResponse(
+                "400 this view answers to 127.0.0.1 and localhost only\n", 400
+            )
             await reply(scope, receive, secured)
             return
         cookie = None

@@ -7,17 +7,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from db.web_queries import company_names
 from jobs.reports import build_report
 from jobs.trend import periods, trend_rows
 from tracker.diff import Report
 from tracker.domain import RoleFilter
 from tracker.report.inert import clean
-from tracker.report.labels import company_names
 from tracker.report.render import Section, dim_label, heading, sections
 from tracker.web import params
 from tracker.web.render import page
@@ -75,7 +74,8 @@ def home(request: Request) -> HTMLResponse:
         series = [pool.submit(chart_rows, engine, chart_filter, d, end) for d in CHART_DIMS]
         report = build_report(engine, end - timedelta(days=7), end, flt)
         found_rows = [f.result() for f in series]
-    names = company_names([*report.start_roles, *report.end_roles])
+    with engine.connect() as conn:
+        names = company_names(conn)
     charts = [
         trend_chart(rows, dim, end, names) for rows, dim in zip(found_rows, CHART_DIMS, strict=True)
     ]
@@ -132,7 +132,3 @@ def _report_context(report: Report) -> dict[str, Any]:
         "start": report.start,
         "end": report.end,
     }
-
-
-def more_text(more: int) -> Markup:
-    return Markup("… {:,} more: see the JSON").format(more)

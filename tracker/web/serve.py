@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
-from typing import Literal
+from collections.abc import Iterator
+from typing import Any, Literal
 
 import typer
 from sqlalchemy.engine import Engine
@@ -31,6 +34,7 @@ def run(engine: Engine, settings: Settings, host: str, port: int, token: str | N
     import uvicorn
 
     from tracker.web.app import create_app
+    from tracker.web.warm import keep_warm
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -44,8 +48,32 @@ def run(engine: Engine, settings: Settings, host: str, port: int, token: str | N
     bound = sock.getsockname()[1]
     note = f" (token required: {settings.serve.token_env})" if token else ""
     typer.echo(f"serving {display_url(host, bound)}{note}; Ctrl-C stops", err=False)
-    config = uvicorn.Config(
-        create_app(engine, settings, token), log_level="warning", access_log=False,
-        server_header=False,
-    )  # fmt: skip
-    uvicorn.Server(config).run(sockets=[sock])
+    app = create_app(engine, settings, token)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False)
+    stop = keep_warm(app, token)
+    try:
+        quiet_server(config).run(sockets=[sock])
+    finally:
+        stop.set()
+
+
+def quiet_server(config: Any) -> Any:
+    """Uvicorn's Server whose SIGINT/SIGTERM end the serve loop and return (exit 0, like the
+    daemon) instead of being raised again once it has stopped."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            def handle(signum: int, frame: Any) -> None:
+                self.force_exit = self.should_exit  # a second signal: stop now
+                self.should_exit = True
+
+            saved = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, previous in saved.items():
+                    signal.signal(sig, previous)
+
+    return Server(config)
