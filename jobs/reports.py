@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db import digests, queries
+from db import digests, queries, streaks
 from db.scope import enabled_sources
 from db.session import session_scope
 from tracker.diff import REPORT_DIMS, Report, Snapshot, Unverified, diff, ids_to_load
@@ -23,14 +23,7 @@ CHART_WEEKS = 12
 
 def failing_since(session: Session, key: str, end: datetime) -> datetime | None:
     """The first run of the current non-ok streak up to ``end``, or None."""
-    since = None
-    for run in queries.runs_for_source(session, key, limit=200):
-        if run.observed_at > end:
-            continue
-        if run.status == "ok":
-            break
-        since = run.observed_at
-    return since
+    return streaks.failing_since(session.connection(), [key], end).get(key)
 
 
 def in_scope(flt: RoleFilter, company: str, key: str) -> bool:
@@ -43,13 +36,16 @@ def in_scope(flt: RoleFilter, company: str, key: str) -> bool:
 def unverified(
     session: Session, start: datetime, end: datetime, flt: RoleFilter, names: dict[str, str]
 ) -> list[Any]:
-    found = []
-    for u in queries.unverified_sources(session, start, end):
-        if not in_scope(flt, u.company, u.source):
-            continue
-        since = failing_since(session, u.source, end)
-        found.append(Unverified(u.source, u.last_ok, u.error, since, names.get(u.source)))
-    return found
+    shown = [
+        u
+        for u in queries.unverified_sources(session, start, end)
+        if in_scope(flt, u.company, u.source)
+    ]
+    since = streaks.failing_since(session.connection(), [u.source for u in shown], end)
+    return [
+        Unverified(u.source, u.last_ok, u.error, since.get(u.source), names.get(u.source))
+        for u in shown
+    ]
 
 
 def shown_ids(a: Sequence[Any], b: Sequence[Any], include_all: bool) -> tuple[set[int], set[int]]:

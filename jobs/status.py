@@ -11,12 +11,11 @@ from typing import Any
 import typer
 from sqlalchemy.engine import Engine
 
-from db import digests, queries
+from db import digests, queries, streaks
 from db.digests import DigestSend
 from db.leases import DAEMON_KEY, live_leases
 from db.session import session_scope
 from db.status import SourceInfo
-from jobs.reports import failing_since
 from tracker.report.inert import clean
 from tracker.report.serialize import dumps, iso
 from tracker.report.tables import print_table, rows_table
@@ -47,9 +46,9 @@ def read_snapshot(engine: Engine, settings: Settings, now: datetime) -> Snapshot
     period = current_period(settings, now) if wanted else None
     with session_scope(engine) as session:
         sources = queries.list_sources(session)
-        failing = {
-            s.key: failing_since(session, s.key, now) for s in sources if s.last_status == "failed"
-        }
+        failed = [s.key for s in sources if s.last_status == "failed"]
+        since = streaks.failing_since(session.connection(), failed, now)
+        failing = {key: since.get(key) for key in failed}
         sent = digests.recent_sends(session, limit=1, status="sent")
         return Snapshot(
             sources=sources,
