@@ -4,8 +4,8 @@ printing) on a database made by ``bench/make_history.py``.
     python bench/trend_bench.py --db sqlite:///bench.db [--repeat 3] [--check]
 
 ``--check`` also compares every result with the per-point reference (``roles_at`` at each
-point, counted in Python: slow). Prints the median wall time of each dimension and its CPU time (close to what an idle machine
-shows on SQLite); no assertion.
+point, counted in Python: slow). Prints the median wall time of each dimension and its CPU
+time (close to what an idle machine shows, on SQLite); no assertion.
 """
 
 from __future__ import annotations
