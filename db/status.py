@@ -205,33 +205,6 @@ def runs_for_source(session: Session, key: str, limit: int | None = None) -> lis
     return [_run_info(row) for row in session.connection().execute(stmt)]
 
 
-def recent_statuses(
-    session: Session, keys: Sequence[str], limit: int
-) -> dict[str, list[tuple[datetime, str]]]:
-    """``(observed_at, status)`` of each source's latest ``limit`` runs, newest first: what
-    :func:`runs_for_source` gives for each key, in one query."""
-    if not keys:
-        return {}
-    rank = func.row_number().over(
-        partition_by=RUN.c.source_id, order_by=(RUN.c.observed_at.desc(), RUN.c.id.desc())
-    )
-    ranked = (
-        select(SOURCE.c.key, RUN.c.observed_at, RUN.c.status, RUN.c.id, rank.label("n"))
-        .join(SOURCE, SOURCE.c.id == RUN.c.source_id)
-        .where(SOURCE.c.key.in_(list(keys)))
-        .subquery()
-    )
-    stmt = (
-        select(ranked.c.key, ranked.c.observed_at, ranked.c.status)
-        .where(ranked.c.n <= limit)
-        .order_by(ranked.c.key, ranked.c.observed_at.desc(), ranked.c.id.desc())
-    )
-    found: dict[str, list[tuple[datetime, str]]] = {key: [] for key in keys}
-    for key, observed_at, status in session.connection().execute(stmt):
-        found[key].append((as_utc(observed_at), status))
-    return found
-
-
 def unverified_sources(session: Session, start: datetime, end: datetime) -> list[UnverifiedSource]:
     """Enabled sources whose latest run up to ``end`` is not ``ok`` or with no ok run in
     ``[start, end]`` (rule 4), sorted by key."""

@@ -12,7 +12,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db import digests, queries
-from db import status as statuses
 from db.scope import enabled_sources
 from db.session import session_scope
 from tracker.diff import REPORT_DIMS, Report, Snapshot, Unverified, diff, ids_to_load
@@ -24,24 +23,14 @@ CHART_WEEKS = 12
 
 def failing_since(session: Session, key: str, end: datetime) -> datetime | None:
     """The first run of the current non-ok streak up to ``end``, or None."""
-    return failing_since_all(session, [key], end)[key]
-
-
-def failing_since_all(
-    session: Session, keys: Sequence[str], end: datetime
-) -> dict[str, datetime | None]:
-    """:func:`failing_since` of each key (among its latest 200 runs), in one query."""
-    found: dict[str, datetime | None] = {}
-    for key, runs in statuses.recent_statuses(session, keys, limit=200).items():
-        since = None
-        for observed_at, status in runs:
-            if observed_at > end:
-                continue
-            if status == "ok":
-                break
-            since = observed_at
-        found[key] = since
-    return found
+    since = None
+    for run in queries.runs_for_source(session, key, limit=200):
+        if run.observed_at > end:
+            continue
+        if run.status == "ok":
+            break
+        since = run.observed_at
+    return since
 
 
 def in_scope(flt: RoleFilter, company: str, key: str) -> bool:
@@ -54,15 +43,13 @@ def in_scope(flt: RoleFilter, company: str, key: str) -> bool:
 def unverified(
     session: Session, start: datetime, end: datetime, flt: RoleFilter, names: dict[str, str]
 ) -> list[Any]:
-    listed = [
-        u for u in queries.unverified_sources(session, start, end)
-        if in_scope(flt, u.company, u.source)
-    ]  # fmt: skip
-    since = failing_since_all(session, [u.source for u in listed], end)
-    return [
-        Unverified(u.source, u.last_ok, u.error, since[u.source], names.get(u.source))
-        for u in listed
-    ]
+    found = []
+    for u in queries.unverified_sources(session, start, end):
+        if not in_scope(flt, u.company, u.source):
+            continue
+        since = failing_since(session, u.source, end)
+        found.append(Unverified(u.source, u.last_ok, u.error, since, names.get(u.source)))
+    return found
 
 
 def shown_ids(a: Sequence[Any], b: Sequence[Any], include_all: bool) -> tuple[set[int], set[int]]:

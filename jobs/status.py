@@ -16,7 +16,7 @@ from db.digests import DigestSend
 from db.leases import DAEMON_KEY, live_leases
 from db.session import session_scope
 from db.status import SourceInfo
-from jobs.reports import failing_since_all
+from jobs.reports import failing_since
 from tracker.report.inert import clean
 from tracker.report.serialize import dumps, iso
 from tracker.report.tables import print_table, rows_table
@@ -46,8 +46,9 @@ def read_snapshot(engine: Engine, settings: Settings, now: datetime) -> Snapshot
     period = current_period(settings, now) if settings.digest.to else None
     with session_scope(engine) as session:
         sources = queries.list_sources(session)
-        failed = [s.key for s in sources if s.last_status == "failed"]
-        failing = failing_since_all(session, failed, now)
+        failing = {
+            s.key: failing_since(session, s.key, now) for s in sources if s.last_status == "failed"
+        }
         sent = digests.recent_sends(session, limit=1, status="sent")
         return Snapshot(
             sources=sources,
