@@ -12,6 +12,7 @@ the same run and interleaved, ``python -c "import sqlite3"`` and ``tracker roles
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,10 +25,15 @@ REFERENCE_BARE = 0.02  # seconds: `python -c "import sqlite3"` on an idle machin
 GOAL = 0.4  # seconds for `tracker roles --country JP` on that machine (issue 12)
 
 
-def timed(argv: list[str]) -> float:
+def timed(argv: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run; the child's CPU time (user + system) varies far less
+    than its wall time on a busy machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     clock = time.perf_counter()
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - clock
+    wall = time.perf_counter() - clock
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -55,16 +61,21 @@ def main() -> None:
         ],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.repeat):  # interleaved: load changes hit every command alike
         for name, argv in commands.items():
-            times[name].append(timed(argv))
+            wall, own = timed(argv)
+            times[name].append(wall)
+            cpu[name].append(own)
     bare = statistics.median(times["bare: python -c 'import sqlite3'"])
+    bare_cpu = statistics.median(cpu["bare: python -c 'import sqlite3'"])
     limit = GOAL / REFERENCE_BARE
     print(f"median of {args.repeat}; goal: roles <= {limit:.0f}x the bare start "
           f"({GOAL} s where the bare start takes {REFERENCE_BARE} s)")  # fmt: skip
     for name, values in times.items():
-        med = statistics.median(values)
-        print(f"  {name:34} {med * 1000:7.0f} ms  {med / bare:6.1f}x bare")
+        med, own = statistics.median(values), statistics.median(cpu[name])
+        print(f"  {name:34} {med * 1000:7.0f} ms  {med / bare:6.1f}x bare"
+              f"   cpu {own * 1000:6.0f} ms  {own / bare_cpu:6.1f}x bare")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -54,12 +54,14 @@ def _segments(dim: str, flt: RoleFilter, last: datetime) -> Any:
         or_(SPAN.c.closed_at.is_(None), VERSION.c.valid_from < SPAN.c.closed_at),
         or_(VERSION.c.valid_to.is_(None), VERSION.c.valid_to > SPAN.c.opened_at),
     )
-    joined = (
-        SPAN.join(VERSION, overlap)
-        .join(POSTING, POSTING.c.id == SPAN.c.posting_id)
-        .join(SOURCE, SOURCE.c.id == POSTING.c.source_id)
-        .join(COMPANY, COMPANY.c.id == POSTING.c.company_id)
-    )
+    joined = SPAN.join(VERSION, overlap)
+    company, source = dim == "company" or bool(flt.company), dim == "source" or bool(flt.source)
+    if company or source:  # only the joins the dimension and the filters need
+        joined = joined.join(POSTING, POSTING.c.id == SPAN.c.posting_id)
+    if company:
+        joined = joined.join(COMPANY, COMPANY.c.id == POSTING.c.company_id)
+    if source:
+        joined = joined.join(SOURCE, SOURCE.c.id == POSTING.c.source_id)
     if dim in _PLACE_DIMS:
         joined = joined.outerjoin(PLACE, PLACE.c.version_id == VERSION.c.id)
     ids = (SPAN.c.id.label("span_id"), VERSION.c.id.label("version_id"))

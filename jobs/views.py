@@ -79,7 +79,8 @@ def print_counts(
     fmt: str,
     limit: int | None = DEFAULT_LIMIT,
 ) -> None:
-    found = fetch_roles(engine, flt, at)
+    with session_scope(engine) as session:  # counting needs light keys, not full roles
+        found = queries.role_keys_at(session, at, flt)
     rows = count_roles(found, dims)
     if fmt == "json":
         typer.echo(dumps(rows))
