@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from db.queries import _filtered
 from db.store import as_utc
 from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION, UTCDateTime
+from db.trend import known_place_value
 from tracker.domain import RoleFilter, SalaryBand
 
 _COLUMNS: dict[str, Any] = {
@@ -48,7 +49,8 @@ def pay_bands(
         .join(VERSION, and_(VERSION.c.posting_id == POSTING.c.id, VERSION.c.valid_from <= pts.c.at,
                             or_(VERSION.c.valid_to.is_(None), VERSION.c.valid_to > pts.c.at)))
     )  # fmt: skip
-    if dim in ("country", "region", "city"):
+    place_dim = dim in ("country", "region", "city")
+    if place_dim:
         joined = joined.outerjoin(PLACE, PLACE.c.version_id == VERSION.c.id)
     v = VERSION.c
     stmt = (
@@ -57,6 +59,8 @@ def pay_bands(
         .select_from(joined)
         .distinct()
     )  # fmt: skip
+    if place_dim:
+        stmt = stmt.where(known_place_value(dim))
     stmt = _filtered(stmt, flt)
     found: dict[tuple[datetime, str | None], list[SalaryBand | None]] = {}
     for row in conn.execute(stmt):

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import and_, case, exists, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.engine import Connection
 
 from db.queries import _filtered
@@ -35,6 +35,16 @@ _COLUMNS: dict[str, Any] = {
     "city": PLACE.c.city,
 }
 _PLACE_DIMS = ("country", "region", "city")
+
+
+def known_place_value(dim: str) -> Any:
+    """Where-clause for a place dimension, as ``tracker count`` counts: a version's places
+    without a value (no country, say) count under "none" only when none of its places has one."""
+    value = _COLUMNS[dim]
+    other = PLACE.alias("other_place")
+    known = other.c[dim]
+    has_known = exists().where(other.c.version_id == VERSION.c.id, known.is_not(None), known != "")
+    return or_(and_(value.is_not(None), value != ""), ~has_known)
 
 
 def _segments(dim: str, flt: RoleFilter, last: datetime) -> Any:
@@ -71,7 +81,7 @@ def _segments(dim: str, flt: RoleFilter, last: datetime) -> Any:
         .where(or_(end.is_(None), end > start), start <= last)
     )
     if dim in _PLACE_DIMS:  # a version with two places in one country counts once there
-        stmt = stmt.distinct()
+        stmt = stmt.where(known_place_value(dim)).distinct()
     return _filtered(stmt, flt).cte("segment")
 
 

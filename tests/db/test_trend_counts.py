@@ -12,7 +12,8 @@ from sqlmodel import Session
 from db.queries import roles_at
 from db.trend import open_counts
 from tests.db.factories import AUSTIN, DUBLIN, SYDNEY, TOKYO, at, make_source, posting, run
-from tracker.domain import Place, Role, RoleFilter
+from tracker.counts import values
+from tracker.domain import Place, RoleFilter
 
 NOWHERE = Place("Somewhere", None, None, None)
 PLACES = (TOKYO, SYDNEY, DUBLIN, AUSTIN, NOWHERE, Place("Osaka, Japan", "Osaka", "JP", "APAC"))
@@ -53,20 +54,12 @@ def random_history(session: Session, seed: int) -> list[float]:
     return hours
 
 
-def trend_values(role: Role, dim: str) -> set[str | None]:
-    """A role's values as ``trend`` counts them: every place's value, None for a place without
-    one (``tracker count`` skips those when the role has other values) or for no place."""
-    if dim in ("company", "category", "source"):
-        return {getattr(role, dim)}
-    return {getattr(p, dim) for p in role.locations} or {None}
-
-
 def naive(session: Session, points: list, dim: str, flt: RoleFilter) -> set:
     found = set()
     for point in points:
         counter: Counter = Counter()
         for role in roles_at(session, point, flt):
-            counter.update(trend_values(role, dim))
+            counter.update(values(role, dim))  # as `tracker count` counts
         found |= {(point, value, n) for value, n in counter.items()}
     return found
 
