@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import and_, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
@@ -17,17 +16,8 @@ from sqlalchemy.engine import Connection
 from db.queries import _filtered
 from db.store import as_utc
 from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION, UTCDateTime
-from db.trend import known_place_value
+from db.trend import DIM_COLUMNS, known_place_value
 from tracker.domain import RoleFilter, SalaryBand
-
-_COLUMNS: dict[str, Any] = {
-    "company": COMPANY.c.slug,
-    "category": VERSION.c.category,
-    "source": SOURCE.c.key,
-    "country": PLACE.c.country,
-    "region": PLACE.c.region,
-    "city": PLACE.c.city,
-}
 
 
 def pay_bands(
@@ -39,7 +29,7 @@ def pay_bands(
     pts = union_all(
         *(select(literal(as_utc(p), UTCDateTime()).label("at")) for p in points)
     ).subquery("pt")
-    value = _COLUMNS[dim]
+    value = DIM_COLUMNS[dim]
     joined = (
         pts.join(SPAN, and_(SPAN.c.opened_at <= pts.c.at,
                             or_(SPAN.c.closed_at.is_(None), SPAN.c.closed_at > pts.c.at)))

@@ -26,7 +26,7 @@ from db.store import as_utc
 from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION, UTCDateTime
 from tracker.domain import RoleFilter
 
-_COLUMNS: dict[str, Any] = {
+DIM_COLUMNS: dict[str, Any] = {  # the column each DIM counts by (trend and pay trend)
     "company": COMPANY.c.slug,
     "category": VERSION.c.category,
     "source": SOURCE.c.key,
@@ -40,7 +40,7 @@ _PLACE_DIMS = ("country", "region", "city")
 def known_place_value(dim: str) -> Any:
     """Where-clause for a place dimension, as ``tracker count`` counts: a version's places
     without a value (no country, say) count under "none" only when none of its places has one."""
-    value = _COLUMNS[dim]
+    value = DIM_COLUMNS[dim]
     other = PLACE.alias("other_place")
     known = other.c[dim]
     has_known = exists().where(other.c.version_id == VERSION.c.id, known.is_not(None), known != "")
@@ -49,7 +49,7 @@ def known_place_value(dim: str) -> Any:
 
 def _segments(dim: str, flt: RoleFilter, last: datetime) -> Any:
     """CTE ``(start, end, value)``: one row per segment starting by ``last`` and value."""
-    value = _COLUMNS[dim]
+    value = DIM_COLUMNS[dim]
     start = case(
         (VERSION.c.valid_from > SPAN.c.opened_at, VERSION.c.valid_from), else_=SPAN.c.opened_at
     )
