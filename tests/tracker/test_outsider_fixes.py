@@ -1,0 +1,51 @@
+"""Bugs found by following the README as a new user: help text, wide text reports."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from typer.testing import CliRunner
+
+from tests.factories import MELBOURNE, SYDNEY, T0, T1, TOKYO, make_role
+from tracker.cli import app
+from tracker.diff import diff
+from tracker.domain import SalaryBand
+from tracker.report.render import render_text
+
+YEN = SalaryBand(30_000_000, 42_000_000, "JPY", "year", "text", 191_000, 267_000)
+
+
+def help_of(*args: str) -> str:
+    result = CliRunner().invoke(app, [*args, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_help_keeps_config_section_names() -> None:
+    """Rich markup must not eat ``[serve]``, ``[digest]``, ``[channels]`` or ``[[alert]]``."""
+    assert "([serve] host: 127.0.0.1)" in help_of("serve")
+    assert "env var [serve] token_env" in " ".join(help_of("serve").split())
+    send = " ".join(help_of("digest", "send").split())
+    assert "the [digest] channels" in send and "this [channels] name" in send
+    assert "Watch rules ([[alert]])" in help_of("alerts")
+
+
+def wide_report():
+    """A report whose role tables are wider than 110 columns at their natural width."""
+    title = "Data Center Deal Sourcing Lead, Japan and Asia Pacific"
+    opened = [
+        make_role(i, title, SYDNEY, MELBOURNE, TOKYO, salary=YEN, category="deal_sourcing")
+        for i in range(1, 4)
+    ]
+    return diff([], [replace(r, first_seen=T1) for r in opened], T0, T1)
+
+
+def test_text_report_tables_fit_their_width() -> None:
+    """Every table line of the text report (terminal, email text part) is whole: no cropped
+    right-hand column, and the pay band is never split."""
+    text = render_text(wide_report(), width=110)
+    lines = text.splitlines()
+    top = [line for line in lines if line.startswith("┏")]
+    assert top and all(line.endswith("┓") for line in top)
+    assert all(len(line) <= 110 for line in lines)
+    assert "¥30,000,000–¥42,000,000" in text
