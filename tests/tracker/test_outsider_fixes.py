@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -49,3 +50,27 @@ def test_text_report_tables_fit_their_width() -> None:
     assert top and all(line.endswith("┓") for line in top)
     assert all(len(line) <= 110 for line in lines)
     assert "¥30,000,000–¥42,000,000" in text
+
+
+def test_a_watchlist_that_imports_nothing_is_bad_input(tmp_path: Path) -> None:
+    """A typo (``[[sources]]``), a config file given by mistake, an empty file or a folder is
+    one line and exit 2, not a silent exit 0 that imported nothing."""
+    typo = tmp_path / "typo.toml"
+    typo.write_text('[[sources]]\ncompany = "Acme"\nats = "greenhouse"\ntoken = "acme"\n')
+    config = tmp_path / "tracker.toml"
+    config.write_text("[scrape]\nconcurrency = 2\n")
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    expected = {
+        typo: "unknown key(s) sources; use [[source]]",
+        config: "unknown key(s) scrape; use [[source]]",
+        empty: "has no [[source]] entries",
+        folder: "cannot read watchlist",
+    }
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    for path, message in expected.items():
+        result = CliRunner().invoke(app, ["--db", db, "sources", "import", str(path)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
