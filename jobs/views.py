@@ -105,7 +105,8 @@ def print_sources(engine: Engine, fmt: str) -> None:
         return
     cols = ["key", "company", "enabled", "open", "last_run", "status", "last_ok", "error"]
     shown = [{**row, "company": row["company_name"]} for row in rows]  # display names
-    table = rows_table(shown, cols, f"{len(rows)} sources")
+    drop = ("last_ok", "last_run", "company")  # on a narrow terminal, never a cropped table
+    table = rows_table(shown, cols, f"{len(rows)} sources", terminal_width(), drop)
     print_table(table)
     for ats in sorted({r["ats"] for r in rows}):
         typer.echo(f"{ats}: {describe(ats)}")
@@ -313,7 +314,7 @@ def print_history(engine: Engine, posting_id: int, fmt: str) -> None:
         for v in hist.versions
     ]
     cols = ["from", "to", "title", "category", "places", "salary", "changed"]
-    print_table(rows_table(rows, cols, "Versions"))
+    print_table(rows_table(rows, cols, "Versions", terminal_width(), ("to", "places", "category")))
 
 
 def print_diff(

@@ -74,3 +74,19 @@ def test_a_watchlist_that_imports_nothing_is_bad_input(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, ["--db", db, "sources", "import", str(path)])
         assert result.exit_code == 2, result.output
         assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def test_terminal_tables_drop_columns_instead_of_cropping(tmp_path: Path) -> None:
+    """On an 80-column terminal `sources list` and `history` tables are whole (every border
+    closes), dropping optional columns first; they used to lose their right-hand columns."""
+    db = tmp_path / "demo.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--out", str(db)]).exit_code == 0
+    env = {"COLUMNS": "80"}
+    for args in (["sources", "list"], ["history", "12"]):
+        result = runner.invoke(app, ["--db", str(db), *args], env=env)
+        assert result.exit_code == 0, result.output
+        table = [line for line in result.stdout.splitlines() if line[:1] in "┏┃┡│└"]
+        borders = [line for line in table if line[:1] in "┏┡└"]
+        assert borders and all(line[-1] in "┓┩┘" for line in borders), result.stdout
+        assert all(len(line) <= 80 for line in table)
