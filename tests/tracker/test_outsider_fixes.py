@@ -90,3 +90,19 @@ def test_terminal_tables_drop_columns_instead_of_cropping(tmp_path: Path) -> Non
         borders = [line for line in table if line[:1] in "┏┡└"]
         assert borders and all(line[-1] in "┓┩┘" for line in borders), result.stdout
         assert all(len(line) <= 80 for line in table)
+
+
+def test_an_unwritable_out_file_names_it(tmp_path: Path) -> None:
+    """`feed --out` and `digest preview --out` into a missing folder or onto a folder: one line
+    naming the file the user gave (not a temp file, not an errno), exit 2."""
+    db = tmp_path / "demo.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--out", str(db)]).exit_code == 0
+    missing = tmp_path / "no-such-folder" / "out.xml"
+    for args in (["feed", "--out", str(missing)], ["digest", "preview", "--out", str(tmp_path)]):
+        result = runner.invoke(app, ["--db", str(db), *args])
+        assert result.exit_code == 2, result.output
+        target = args[-1]
+        assert result.stderr.startswith(f"error: cannot write {target}: "), result.stderr
+        assert result.stderr.count("\n") == 1 and "Errno" not in result.stderr
+    assert not missing.parent.exists()
