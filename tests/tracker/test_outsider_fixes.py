@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -106,3 +108,18 @@ def test_an_unwritable_out_file_names_it(tmp_path: Path) -> None:
         assert result.stderr.startswith(f"error: cannot write {target}: "), result.stderr
         assert result.stderr.count("\n") == 1 and "Errno" not in result.stderr
     assert not missing.parent.exists()
+
+
+def test_a_failed_scrape_is_one_line_on_stderr(tmp_path: Path) -> None:
+    """Without -v a failed board is the one ``KEY failed: ...`` line, not also a raw log line
+    (``run source=... status=failed ...``) from Python's last-resort log handler."""
+    config = tmp_path / "tracker.toml"
+    config.write_text("[scrape]\nretries = 1\nbackoff = 0.01\ntimeout = 1\n")
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    base = [sys.executable, "-m", "tracker.cli", "--db", db, "--config", str(config)]
+    add = [*base, "sources", "add", "greenhouse", "acme", "--company", "Acme"]
+    subprocess.run([*add, "--api-base", "http://127.0.0.1:9"], check=True, capture_output=True)
+    ran = subprocess.run([*base, "scrape"], capture_output=True, text=True, check=False)
+    assert ran.returncode == 1, ran.stderr
+    lines = [line for line in ran.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("greenhouse:acme failed: "), ran.stderr
