@@ -90,7 +90,8 @@ def print_counts(
         shown = [
             {**r, **{d: dim_value(d, r[d], names) for d in dims}} for r in limited(rows, limit)
         ]
-        title = f"{len(found):,} open roles at {iso(at)}"
+        kind = "roles" if flt.include_all else "compute roles"  # as `roles` says it
+        title = f"{len(found):,} open {kind} at {iso(at)}"
         print_table(rows_table(shown, [*dims, "count"], title), more_line(len(shown), len(rows)))
 
 

@@ -123,3 +123,16 @@ def test_a_failed_scrape_is_one_line_on_stderr(tmp_path: Path) -> None:
     assert ran.returncode == 1, ran.stderr
     lines = [line for line in ran.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("greenhouse:acme failed: "), ran.stderr
+
+
+def test_count_title_says_compute_roles_unless_all(tmp_path: Path) -> None:
+    """`count` counts compute roles by default: its title says so, as `roles` does."""
+    db = tmp_path / "demo.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--out", str(db)]).exit_code == 0
+    env = {"COLUMNS": "200"}
+    base = ["--db", str(db), "count", "--by", "company", "--at", "2026-04-20"]
+    compute = " ".join(runner.invoke(app, base, env=env).stdout.split())
+    everything = " ".join(runner.invoke(app, [*base, "--all"], env=env).stdout.split())
+    assert "9 open compute roles at 2026-04-20T23:59:59Z" in compute
+    assert "18 open roles at 2026-04-20T23:59:59Z" in everything
