@@ -14,14 +14,14 @@ from tracker.settings import ConfigError
 @handled
 def serve(
     host: Annotated[
-        str | None, typer.Option("--host", help="Address to bind (\\[serve] host: 127.0.0.1).")
+        str | None, typer.Option("--host", help="Address to bind (config serve.host; 127.0.0.1).")
     ] = None,
     port: Annotated[
-        int | None, typer.Option("--port", min=0, max=65535, help="Port (\\[serve] port: 8000).")
+        int | None, typer.Option("--port", min=0, max=65535, help="Port (config serve.port; 8000).")
     ] = None,
 ) -> None:
     """Serve the read-only web view. Any address beyond loopback needs the token from the env
-    var \\[serve] token_env names (TRACKER_SERVE_TOKEN), sent as `Authorization: Bearer`.
+    var named by the config's serve.token_env (TRACKER_SERVE_TOKEN): `Authorization: Bearer`.
 
     Example: tracker serve --port 8000
     """

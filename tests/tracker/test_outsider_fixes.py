@@ -26,8 +26,8 @@ def help_of(*args: str) -> str:
 
 def test_help_keeps_config_section_names() -> None:
     """Rich markup must not eat ``[serve]``, ``[digest]``, ``[channels]`` or ``[[alert]]``."""
-    assert "([serve] host: 127.0.0.1)" in help_of("serve")
-    assert "env var [serve] token_env" in " ".join(help_of("serve").split())
+    serve = " ".join(help_of("serve").split())
+    assert "( host" not in serve and "var token_env" not in serve and "TRACKER_SERVE_TOKEN" in serve
     send = " ".join(help_of("digest", "send").split())
     assert "the [digest] channels" in send and "this [channels] name" in send
     assert "Watch rules ([[alert]])" in help_of("alerts")
