@@ -79,19 +79,20 @@ def test_a_watchlist_that_imports_nothing_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_terminal_tables_drop_columns_instead_of_cropping(tmp_path: Path) -> None:
-    """On an 80-column terminal `sources list` and `history` tables are whole (every border
-    closes), dropping optional columns first; they used to lose their right-hand columns."""
+    """On a 60-column terminal the `sources list`, `history` and `status` tables are whole
+    (every border closes), dropping optional columns first; they used to lose their right-hand
+    columns."""
     db = tmp_path / "demo.db"
     runner = CliRunner()
     assert runner.invoke(app, ["demo", "--out", str(db)]).exit_code == 0
-    env = {"COLUMNS": "80"}
-    for args in (["sources", "list"], ["history", "12"]):
+    env = {"COLUMNS": "60"}
+    for args in (["sources", "list"], ["history", "12"], ["status"]):
         result = runner.invoke(app, ["--db", str(db), *args], env=env)
         assert result.exit_code == 0, result.output
         table = [line for line in result.stdout.splitlines() if line[:1] in "┏┃┡│└"]
         borders = [line for line in table if line[:1] in "┏┡└"]
         assert borders and all(line[-1] in "┓┩┘" for line in borders), result.stdout
-        assert all(len(line) <= 80 for line in table)
+        assert all(len(line) <= 60 for line in table)
 
 
 def test_an_unwritable_out_file_names_it(tmp_path: Path) -> None:
