@@ -41,6 +41,7 @@ class Outcome:
     events: int
     status: str  # sent | failed | baseline | waiting (below min_count) | none
     error: str | None = None
+    test: bool = False  # `alerts test`: a test message, no events
 
 
 def kinds(rule: AlertRule) -> list[str]:
@@ -163,9 +164,9 @@ def send_test(settings: Settings, name: str) -> list[Outcome]:
         try:
             send(settings.channels[channel], title, body)
         except DeliveryError as exc:
-            outcomes.append(Outcome(rule.name, channel, 0, "failed", str(exc)))
+            outcomes.append(Outcome(rule.name, channel, 0, "failed", str(exc), test=True))
         else:
-            outcomes.append(Outcome(rule.name, channel, 0, "sent"))
+            outcomes.append(Outcome(rule.name, channel, 0, "sent", test=True))
     return outcomes
 
 
@@ -175,7 +176,8 @@ def print_outcomes(outcomes: Sequence[Outcome]) -> None:
 
     shown = [o for o in outcomes if o.status != "none"]
     for o in shown:
-        line = f"{o.rule} -> {o.channel}: {o.events} event(s) {o.status}"
+        what = "test message" if o.test else f"{o.events} event(s)"
+        line = f"{o.rule} -> {o.channel}: {what} {o.status}"
         typer.echo(line + (f" ({o.error})" if o.error else ""), err=o.status == "failed")
     if not shown:
         typer.echo("no new events")

@@ -313,5 +313,8 @@ def preview(
     typer.echo(f"Period: {iso(start)} to {iso(end)}" + (f" ({note})" if note else "") + "\n")
     typer.echo(digest.text, nl=False)
     if out is not None:
-        out.write_text(inline_chart(digest.html, cid, digest.chart_png), encoding="utf-8")
+        try:
+            out.write_text(inline_chart(digest.html, cid, digest.chart_png), encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write {out}: {exc.strerror or exc}") from None
         typer.echo(f"\nwrote {out}")

@@ -86,5 +86,11 @@ def write_feed(xml: bytes, out: Path | None) -> None:
         sys.stdout.flush()
         return
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(xml)
-    tmp.replace(out)
+    try:
+        tmp.write_bytes(xml)
+        tmp.replace(out)
+    except OSError as exc:  # a missing folder or a folder as --out: one line naming --out
+        from tracker.settings import ConfigError
+
+        tmp.unlink(missing_ok=True)
+        raise ConfigError(f"cannot write {out}: {exc.strerror or exc}") from None

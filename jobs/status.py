@@ -18,7 +18,7 @@ from db.session import session_scope
 from db.status import SourceInfo
 from tracker.report.inert import clean
 from tracker.report.serialize import dumps, iso
-from tracker.report.tables import print_table, rows_table
+from tracker.report.tables import print_table, rows_table, terminal_width
 from tracker.settings import Settings, parse_duration
 
 OVERDUE = timedelta(minutes=2)  # a next run this far in the past: the daemon is not running
@@ -194,7 +194,8 @@ def print_status(engine: Engine, settings: Settings, fmt: str) -> None:
         for row, info in zip(rows, snap.sources, strict=True)
     ]
     cols = ["key", "open", "last run", "status", "ran by", "next run", "health"]
-    print_table(rows_table(table, cols, f"{len(rows)} sources (times UTC)"))
+    title, drop = f"{len(rows)} sources (times UTC)", ("ran by", "next run", "open")
+    print_table(rows_table(table, cols, title, terminal_width(), drop))
     for row in rows:
         if row["error"]:
             typer.echo(clean(f"{row['key']}: {row['error']}"))

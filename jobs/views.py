@@ -91,7 +91,8 @@ def print_counts(
         shown = [
             {**r, **{d: dim_value(d, r[d], names) for d in dims}} for r in limited(rows, limit)
         ]
-        title = f"{len(found):,} open roles at {iso(at)}"
+        kind = "roles" if flt.include_all else "compute roles"  # as `roles` says it
+        title = f"{len(found):,} open {kind} at {iso(at)}"
         print_table(rows_table(shown, [*dims, "count"], title), more_line(len(shown), len(rows)))
 
 
@@ -106,7 +107,8 @@ def print_sources(engine: Engine, fmt: str) -> None:
         return
     cols = ["key", "company", "enabled", "open", "last_run", "status", "last_ok", "error"]
     shown = [{**row, "company": row["company_name"]} for row in rows]  # display names
-    table = rows_table(shown, cols, f"{len(rows)} sources")
+    drop = ("last_ok", "last_run", "company")  # on a narrow terminal, never a cropped table
+    table = rows_table(shown, cols, f"{len(rows)} sources", terminal_width(), drop)
     print_table(table)
     for ats in sorted({r["ats"] for r in rows}):
         typer.echo(f"{ats}: {describe(ats)}")
@@ -314,7 +316,7 @@ def print_history(engine: Engine, posting_id: int, fmt: str) -> None:
         for v in hist.versions
     ]
     cols = ["from", "to", "title", "category", "places", "salary", "changed"]
-    print_table(rows_table(rows, cols, "Versions"))
+    print_table(rows_table(rows, cols, "Versions", terminal_width(), ("to", "places", "category")))
 
 
 def print_diff(

@@ -23,7 +23,7 @@ from tracker.cli_common import (
 )
 from tracker.settings import ConfigError, parse_when
 
-alerts_app = typer.Typer(help="Watch rules ([[alert]]) sent to channels.", no_args_is_help=True)
+alerts_app = typer.Typer(help="Watch rules (\\[\\[alert]]) sent to channels.", no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
 
 

@@ -125,10 +125,15 @@ def main_options(
     """Global options."""
     STATE.clear()
     STATE.update(db=db, config=config)
-    if verbose:
-        import logging
+    import logging
 
+    if verbose:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    elif not logging.getLogger("tracker").handlers:
+        # Without -v a command's own lines say what happened; Python's last-resort handler
+        # would print each WARNING log record as a second, raw line on stderr. The daemon's
+        # handlers (on the root logger) still get every record.
+        logging.getLogger("tracker").addHandler(logging.NullHandler())
 
 
 # ---------------------------------------------------------------- filters and formats

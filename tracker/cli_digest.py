@@ -77,13 +77,13 @@ def digest_send(
     force: Annotated[bool, typer.Option("--force", help="Send even if already sent.")] = False,
     channel: Annotated[
         list[str] | None,
-        typer.Option("--channel", help="Test post to this [channels] name (repeatable)."),
+        typer.Option("--channel", help="Test post to this \\[channels] name (repeatable)."),
     ] = None,
 ) -> None:
     """Send the digest of the current period (the week ending at the last scheduled time),
     once: a period already sent is not sent again unless --force. With --to it is a test send:
     it always goes and does not use up the period; --channel NAME likewise posts a test to a
-    channel. Without them it also posts to the [digest] channels (once each). Exit 1 if
+    channel. Without them it also posts to the \\[digest] channels (once each). Exit 1 if
     sending failed.
 
     Example: tracker digest send --to analyst@example.com

@@ -94,7 +94,8 @@ def sources_check(
 ) -> None:
     """One polite request per source: does its token answer, how many postings it holds.
 
-    Example: tracker sources check amazon:dc eightfold:microsoft-dc
+    Example: tracker sources check greenhouse:anthropic
+    Example: tracker sources check --file seeds/watchlist.toml
     """
     from jobs.sources_check import check_sources, refs_to_check, render
 
@@ -110,7 +111,7 @@ def sources_check(
 def sources_remove(key: Annotated[str, typer.Argument(help="Source key, e.g. lever:acme")]) -> None:
     """Remove a source and its history.
 
-    Example: tracker sources remove lever:acme
+    Example: tracker sources remove lever:examplecloud
     """
     from jobs.sources import remove_source
 

@@ -101,9 +101,16 @@ def load_watchlist(path: str | Path, known_ats: set[str]) -> list[WatchEntry]:
         raise ConfigError(f"watchlist not found: {path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"watchlist {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read watchlist {path}: {exc.strerror or exc}") from None
+    unknown = sorted(set(data) - {"source"})
+    if unknown:  # a typo such as [[sources]] must not import nothing, silently
+        raise ConfigError(f"watchlist {path}: unknown key(s) {', '.join(unknown)}; use [[source]]")
     sources = data.get("source", [])
     if not isinstance(sources, list):
         raise ConfigError(f"watchlist {path}: [[source]] must be an array of tables")
+    if not sources:
+        raise ConfigError(f"watchlist {path} has no [[source]] entries")
     entries = [
         build_entry(item, f"{path}: source #{i + 1}", known_ats) for i, item in enumerate(sources)
     ]

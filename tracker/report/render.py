@@ -190,7 +190,7 @@ def render_text(report: Report, width: int = 110) -> str:
         if not section.rows:
             continue
         rows = [[str(cell) for cell in row] for row in section.rows]
-        table = make_table(section.title, section.columns, rows, title_justify="left")
+        table = make_table(section.title, section.columns, rows, title_justify="left", width=width)
         console.print("")
         console.print(table)
         if section.more:
