@@ -118,7 +118,14 @@ def record_payload(
     del raws
     with session_scope(engine) as session:
         result = store.record_run(
-            session, target.source_id, at, postings, started_at=at, same=same, body_hash=body_hash
+            session,
+            target.source_id,
+            at,
+            postings,
+            started_at=at,
+            same=same,
+            body_hash=body_hash,
+            signatures=signatures,  # new postings get theirs in the INSERT
         )
         store.set_signatures(session, target.source_id, signatures)
         remember_validators(session, target, scope, ref)
