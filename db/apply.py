@@ -8,7 +8,7 @@ inline (no bind-parameter limit).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -43,11 +43,18 @@ def insert_run(conn: Connection, values: dict[str, Any]) -> int:
 
 
 def insert_postings(
-    conn: Connection, source_id: int, company_id: int, plan: RunPlan, observed_at: datetime
+    conn: Connection,
+    source_id: int,
+    company_id: int,
+    plan: RunPlan,
+    observed_at: datetime,
+    signatures: Mapping[str, str | None] | None = None,
 ) -> dict[str, int]:
-    """Insert the plan's new postings; return ``{external_id: posting id}``."""
+    """Insert the plan's new postings (with their list signatures, when given); return
+    ``{external_id: posting id}``."""
     if not plan.new:
         return {}
+    signatures = signatures or {}
     rows = [
         {
             "source_id": source_id,
@@ -57,6 +64,7 @@ def insert_postings(
             "last_seen": observed_at,
             "closed_at": None,
             "content_hash": digest,
+            "signature": signatures.get(posting.external_id),
         }
         for posting, digest in plan.new
     ]
@@ -184,9 +192,10 @@ def apply_plan(
     company_id: int,
     run_id: int,
     observed_at: datetime,
+    signatures: Mapping[str, str | None] | None = None,
 ) -> None:
     """Write a planned run: inserts, versions, places, spans, reopen/close, ``last_seen``."""
-    new_ids = insert_postings(conn, source_id, company_id, plan, observed_at)
+    new_ids = insert_postings(conn, source_id, company_id, plan, observed_at, signatures)
     items: list[VersionItem] = [(new_ids[p.external_id], p, h) for p, h in plan.new]
     versioned = [c for c in plan.versioned if c.posting is not None]
     items += [(c.existing.id, c.posting, c.content_hash) for c in versioned if c.posting]

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -211,8 +211,12 @@ def record_run(
     finished_at: datetime | None = None,
     same: Collection[str] = (),
     body_hash: str | None = None,
+    signatures: Mapping[str, str | None] | None = None,
 ) -> RunResult:
     """Record one run of a source (docs/concepts.md lifecycle rules 1-5) and return its counts.
+
+    ``signatures``: list signatures of the payload's items, written with the new postings
+    (:func:`set_signatures` stores the others).
 
     ``same``: external ids seen with an unchanged raw fingerprint, not normalized again (see
     :func:`db.plan.plan_run`). ``body_hash``: the digest of the whole board read, kept on an
@@ -236,7 +240,7 @@ def record_run(
         message = error or "no postings: the board was not fetched"
         run_id = _insert_run(conn, source_id, times, "failed", message, counts={})
         return RunResult(source.key, "failed", observed_at, error=message, run_id=run_id)
-    return _record_ok(conn, source, times, postings, same, body_hash)
+    return _record_ok(conn, source, times, postings, same, body_hash, signatures)
 
 
 def _record_ok(
@@ -246,6 +250,7 @@ def _record_ok(
     postings: Sequence[Posting],
     same: Collection[str] = (),
     body_hash: str | None = None,
+    signatures: Mapping[str, str | None] | None = None,
 ) -> RunResult:
     """Plan and apply a run whose whole board was fetched (``ok`` or ``suspect``)."""
     source_id = int(source.id or 0)
@@ -265,6 +270,7 @@ def _record_ok(
         company_id=source.company_id,
         run_id=run_id,
         observed_at=observed_at,
+        signatures=signatures,
     )
     return RunResult(source.key, status, observed_at, error=message, run_id=run_id, **counts)
 

@@ -48,6 +48,7 @@ from sqlalchemy.exc import IntegrityError
 from db import queries
 from db.session import safe_url, session_scope
 from jobs.scrape import Target, log_run, record, scrape_one
+from jobs.writer import Writer
 from jobs.writers import Lease, busy_line, claim_due, hold_daemon, release
 from tracker.settings import ConfigError, Settings, parse_duration
 
@@ -75,6 +76,7 @@ class Runtime:
     settings: Settings
     client: Any  # tracker.sources.http.HttpClient
     limit: asyncio.Semaphore
+    writer: Writer | None = None  # parse and writes off the event loop
     scheduler: AsyncIOScheduler | None = None
     stopping: bool = False
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -143,7 +145,7 @@ async def scrape_job(key: str) -> None:
                 return
             started, clock = datetime.now(UTC), time.monotonic()
             try:
-                await scrape_one(rt.engine, rt.client, target)
+                await scrape_one(rt.engine, rt.client, target, rt.writer)
                 await alerts_check(rt)
             except asyncio.CancelledError:  # shutdown: the run ends here, recorded as failed
                 _abandon(rt.engine, target, started, clock)
@@ -449,6 +451,7 @@ async def _serve(engine: Engine, settings: Settings) -> int:
         rt = Runtime(
             engine, settings, client, asyncio.Semaphore(max(1, settings.scrape.concurrency))
         )
+        rt.writer = Writer()
         _RUNTIME.append(rt)
         try:
             rt.scheduler = _start_scheduler(engine, settings)
@@ -456,6 +459,7 @@ async def _serve(engine: Engine, settings: Settings) -> int:
             await _stop(rt)
         finally:
             _RUNTIME.remove(rt)
+            await asyncio.to_thread(rt.writer.close)
     log.info("daemon stopped")
     return 0
 

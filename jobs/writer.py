@@ -32,10 +32,21 @@ class Writer:
         self._slots = asyncio.Semaphore(max(1, depth))
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``fn(*args, **kwargs)`` on the writer thread; wait for a queue slot first."""
+        """Run ``fn(*args, **kwargs)`` on the writer thread; wait for a queue slot first.
+
+        Cancelled while waiting: the work is dropped (CancelledError). Cancelled once the work
+        has started on the thread (a run being recorded): it is let finish and its result
+        returned, so a stopping daemon never records a run twice (written, then "abandoned").
+        """
         async with self._slots:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+            started = self._executor.submit(partial(fn, *args, **kwargs))
+            future = asyncio.wrap_future(started)
+            try:
+                return await asyncio.shield(future)
+            except asyncio.CancelledError:
+                if started.cancel():  # still queued: nothing was written
+                    raise
+                return await future
 
     def close(self) -> None:
         """Wait for queued work to finish and stop the thread."""

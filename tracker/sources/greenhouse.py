@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tracker.domain import Place, RawPosting, SalaryBand, SourceRef
@@ -47,7 +48,7 @@ class Greenhouse:
 
 def parse_job(job: dict[str, Any], index: int, ref: SourceRef) -> RawPosting:
     """One Greenhouse job object -> RawPosting."""
-    content = unescape_content(job.get("content"))
+    content = job.get("content")
     department, team = departments(job.get("departments"))
     return RawPosting(
         external_id=common.required_id(job, index, ref),
@@ -59,7 +60,7 @@ def parse_job(job: dict[str, Any], index: int, ref: SourceRef) -> RawPosting:
         structured_places=offices(job.get("offices")),
         remote=remote_from_metadata(job.get("metadata")),
         salaries=pay_input_bands(job.get("pay_input_ranges")),
-        salary_texts=salary_texts(content) if content else (),
+        salary_texts=escaped_salary_texts(content) if isinstance(content, str) else (),
         description=None,  # nothing reads it for Greenhouse: no HTML->text (issue 12)
         posted_at=common.parse_iso(job.get("first_published")),
         extra=_extra(job),
@@ -145,6 +146,51 @@ def pay_input_bands(value: Any) -> tuple[SalaryBand, ...]:
             )
         )
     return tuple(bands)
+
+
+# The entities Greenhouse escapes its HTML with; "&amp;" last ("&amp;lt;" is the text "&lt;").
+_ESCAPES = (
+    ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&amp;", "&"),
+)  # fmt: skip
+_ESCAPED_ENTITY_MONEY = re.compile(
+    r"&amp;(?:euro|pound|yen|#36|#x24|#8364|#163|#165);", re.IGNORECASE
+)  # common._ENTITY_MONEY as it reads before the unescape
+
+
+def plainly_escaped(value: str) -> bool:
+    """True when every ``&`` of ``value`` starts one of :data:`_ESCAPES`: then unescaping is
+    replacing each of them, piece by piece (a slice cut between two entities unescapes alone)."""
+    ampersands = value.count("&")
+    return ampersands == sum(value.count(entity) for entity, _ in _ESCAPES)
+
+
+def unescape_plain(value: str) -> str:
+    """``html.unescape`` of a :func:`plainly_escaped` string, without a callback per entity."""
+    for entity, char in _ESCAPES:
+        value = value.replace(entity, char)
+    return value
+
+
+def escaped_salary_texts(content: str) -> tuple[str, ...]:
+    """``salary_texts(unescape_content(content))``, unescaping only the parts that can hold pay
+    when the escaping is the plain one (the usual case: most of a description is prose
+    without an amount, and unescaping it is the costliest step of a parse)."""
+    if not content.strip():
+        return ()
+    if not plainly_escaped(content):
+        return salary_texts(html.unescape(content))
+    cut = content.find(PAY_SECTION)
+    prose_part = content if cut < 0 else content[:cut]
+    blocks: tuple[str, ...] = ()
+    if cut >= 0:  # from the tag that holds the section: its "<", escaped or not
+        start = max(0, content.rfind("&lt;", 0, cut), content.rfind("<", 0, cut))
+        blocks = pay_transparency_texts(unescape_plain(content[start:]))
+    lines: tuple[str, ...] = ()
+    # the amount and entity tests read the same before and after a plain unescape: entities
+    # start with "&" and end with ";", which no amount pattern takes in, next to a word or not
+    if common.has_money(prose_part) or _ESCAPED_ENTITY_MONEY.search(prose_part):
+        lines = prose.html_pay_lines(unescape_plain(prose_part))
+    return common.unique((*blocks, *lines))
 
 
 def salary_texts(content_html: str) -> tuple[str, ...]:
