@@ -47,8 +47,10 @@ def known_place_value(dim: str) -> Any:
     return or_(and_(value.is_not(None), value != ""), ~has_known)
 
 
-def _segments(dim: str, flt: RoleFilter, last: datetime) -> Any:
-    """CTE ``(start, end, value)``: one row per segment starting by ``last`` and value."""
+def _segments(dim: str, flt: RoleFilter, first: datetime, last: datetime) -> Any:
+    """CTE ``(start, end, value)``: one row per value of each segment that starts by ``last``
+    and is still open at ``first`` (one that ended by ``first`` adds +1 and -1 before the
+    first point: nothing)."""
     value = DIM_COLUMNS[dim]
     start = case(
         (VERSION.c.valid_from > SPAN.c.opened_at, VERSION.c.valid_from), else_=SPAN.c.opened_at
@@ -78,16 +80,18 @@ def _segments(dim: str, flt: RoleFilter, last: datetime) -> Any:
     stmt = (
         select(*ids, start.label("start"), end.label("end"), value.label("value"))
         .select_from(joined)
-        .where(or_(end.is_(None), end > start), start <= last)
+        .where(or_(end.is_(None), and_(end > start, end > first)), start <= last)
     )
     if dim in _PLACE_DIMS:  # a version with two places in one country counts once there
         stmt = stmt.where(known_place_value(dim)).distinct()
     return _filtered(stmt, flt).cte("segment")
 
 
-def _changes(conn: Connection, dim: str, flt: RoleFilter, last: datetime) -> list[Any]:
+def _changes(
+    conn: Connection, dim: str, flt: RoleFilter, first: datetime, last: datetime
+) -> list[Any]:
     """``(time, value, change)`` rows, the changes summed per time and value, up to ``last``."""
-    seg = _segments(dim, flt, last)
+    seg = _segments(dim, flt, first, last)
     moves = union_all(
         select(seg.c.start.label("t"), seg.c.value, literal(1).label("d")),
         select(seg.c.end.label("t"), seg.c.value, literal(-1).label("d")).where(
@@ -108,7 +112,7 @@ def open_counts(
         return []
     ordered = sorted({as_utc(p) for p in points})
     per_point: dict[str | None, list[int]] = defaultdict(lambda: [0] * len(ordered))
-    for when, value, change in _changes(conn, dim, flt, ordered[-1]):
+    for when, value, change in _changes(conn, dim, flt, ordered[0], ordered[-1]):
         index = bisect.bisect_left(ordered, as_utc(when))  # first point >= the change
         if index < len(ordered):
             per_point[value][index] += int(change)

@@ -75,6 +75,17 @@ def test_open_counts_match_a_naive_count(session: Session, seed: int) -> None:
             assert set(got) == naive(session, points, dim, flt), (dim, flt)
 
 
+@pytest.mark.parametrize("seed", [4])
+def test_open_counts_of_a_window_late_in_the_history(session: Session, seed: int) -> None:
+    """Points from the middle on: segments closed before the first point are left out."""
+    hours = random_history(session, seed)
+    points = [at(hours[6] + 0.5), at(hours[7]), *(at(h) for h in hours[9:]), at(999)]
+    for flt in FILTERS:
+        for dim in DIMS:
+            got = open_counts(session.connection(), points, dim, flt)
+            assert set(got) == naive(session, points, dim, flt), (dim, flt)
+
+
 def test_open_counts_nothing_before_the_first_run(session: Session) -> None:
     random_history(session, 3)
     assert open_counts(session.connection(), [at(-5), at(-1)], "company", RoleFilter()) == []
