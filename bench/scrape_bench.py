@@ -181,6 +181,8 @@ def make_world(work: Path, boards: int, per_board: int, churn: float, seed: int)
         return Churn(**cached["expected"])
     for old in ("cold", "churn"):
         shutil.rmtree(work / old, ignore_errors=True)
+    for other in work.glob("world-*.json"):  # the world those stamps describe is gone now
+        other.unlink()
     clock = time.perf_counter()
     rng = random.Random(seed)
     events = round(boards * per_board * churn)

@@ -8,6 +8,7 @@ work in :func:`session_scope` (one transaction; helpers in ``db.store`` never co
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlmodel import Session
 
 if TYPE_CHECKING:  # Alembic is imported only when a schema check needs it (start-up time)
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # Alembic is imported only when a schema check needs it (star
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PING_AFTER_IDLE_S = 5.0  # a pooled server connection idle this long is pinged before reuse
 MIGRATION_LOCK = 0x7472_6B72  # PostgreSQL advisory lock serializing schema upgrades ("trkr")
 
 
@@ -53,7 +55,7 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout, FK checks and its parent dir."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        return _ping_when_idle(create_engine(parsed))
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         parent = Path(database).expanduser().parent
@@ -66,6 +68,33 @@ def make_engine(url: str) -> Engine:
             ) from None
     engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> Engine:
+    """Pre-ping a pooled connection only when it sat idle ``PING_AFTER_IDLE_S`` or longer.
+
+    A dead connection (server restarted, idle connection dropped) is replaced before use, as
+    ``pool_pre_ping`` would do, without a round trip on each of a scrape's quick checkouts.
+    """
+
+    def stamp(_dbapi_connection: Any, record: Any) -> None:
+        record.info["tracker_idle_since"] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("tracker_idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the driver's own error type: the connection is unusable
+            raise DisconnectionError(str(exc)) from exc
+        if not alive:
+            raise DisconnectionError("connection failed its ping")
+
+    event.listen(engine, "connect", stamp)
+    event.listen(engine, "checkin", stamp)
+    event.listen(engine, "checkout", checkout)
     return engine
 
 

@@ -149,8 +149,28 @@ def summary_rows(results: Sequence[RunResult]) -> list[dict[str, Any]]:
     ]
 
 
+SUMMARY_ALL_UP_TO = 20  # a summary of more sources lists only those that failed or changed
+
+
+def summary_shown(results: Sequence[RunResult], show_all: bool) -> tuple[list[RunResult], str]:
+    """The runs worth a summary row, and a line saying how many unchanged ones were left out.
+
+    Small runs (and ``show_all``) list every source; larger ones list the sources that failed,
+    were skipped or found anything new, changed, closed or reopened.
+    """
+    if show_all or len(results) <= SUMMARY_ALL_UP_TO:
+        return list(results), ""
+    shown = [r for r in results if r.status != "ok" or r.new or r.changed or r.closed or r.reopened]
+    hidden = len(results) - len(shown)
+    return shown, f"{hidden} unchanged sources not shown (--all lists all)" if hidden else ""
+
+
 def scrape_with_progress(
-    engine: Engine, settings: Settings, keys: Sequence[str], company: str | None
+    engine: Engine,
+    settings: Settings,
+    keys: Sequence[str],
+    company: str | None,
+    show_all: bool = False,
 ) -> bool:
     """Scrape, with a progress bar on a TTY; print a summary table. True when none failed."""
     from jobs.sources import select_targets
@@ -166,7 +186,8 @@ def scrape_with_progress(
         typer.echo(r.error, err=True)
     title = f"scraped {len(results)} source(s): {len(results) - failed - len(skips)} ok, "
     title += f"{failed} failed" + (f", {len(skips)} skipped" if skips else "")
-    print_table(rows_table(summary_rows(results), cols, title))
+    shown, hidden = summary_shown(results, show_all)
+    print_table(rows_table(summary_rows(shown), cols, title), hidden or None)
     return failed == 0
 
 

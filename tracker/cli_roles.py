@@ -55,14 +55,17 @@ def redact(url: str) -> str:
 def scrape(
     keys: Annotated[list[str] | None, typer.Argument(help="Source keys (default: all).")] = None,
     company: Annotated[str | None, typer.Option("--company", help="Company slug.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="List unchanged sources too.")] = False,
 ) -> None:
     """Scrape sources once now; prints a summary. Exit 1 if any source failed.
+
+    Over 20 sources, the summary lists only those that failed or changed (--all lists all).
 
     Example: tracker scrape greenhouse:anthropic
     """
     from jobs.views import scrape_with_progress
 
-    ok = scrape_with_progress(database(), settings(), keys or [], company)
+    ok = scrape_with_progress(database(), settings(), keys or [], company, show_all)
     if not ok:
         raise typer.Exit(1)
 

@@ -7,7 +7,9 @@ one before its start the first. A few currencies the ECB does not publish but th
 to the US dollar by their central banks (Gulf dirhams and riyals) convert through the peg.
 
 The converter is slow to build (about half a second), so it is built on first use and kept for
-the process; conversions of the same (currency, day) are cached.
+the process; conversions of the same (currency, day) are cached. A built converter is also kept
+on disk next to the rates file (``converter-<key>.pickle``, keyed by the rates file's path, size
+and time and the library's version), so the next process loads it in a tenth of the time.
 
 **Fresher rates.** The daemon downloads the ECB history file daily (``jobs.fxrates``) to
 ``rates_file()`` (env ``TRACKER_FX_FILE``, else ``$XDG_CACHE_HOME/dc-hiring-tracker/
@@ -18,13 +20,16 @@ Amounts in US dollars are derived values: a rate change never changes a posting'
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import pickle
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import currency_converter
 from currency_converter import CurrencyConverter, RateNotFoundError
 
 # Units of the currency per US dollar, fixed by the issuing central bank.
@@ -77,11 +82,50 @@ def converter() -> Any:
         built = None
         if path.is_file():
             try:
-                built = build_converter(path)
+                built = _cached(path)
             except ValueError as exc:
                 log.warning("fx rates %s; using the shipped rates", exc)
-        _CONVERTER.append(built or build_converter())
+        _CONVERTER.append(built or _cached(None))
     return _CONVERTER[0]
+
+
+def _cached(path: Path | None) -> Any:
+    """``build_converter(path)``, through the on-disk copy when it is there and current."""
+    source = path or Path(currency_converter.CURRENCY_FILE)
+    try:
+        stat = source.stat()
+    except OSError:
+        return build_converter(path)
+    key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_library_version()}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    cache = rates_file().parent / f"converter-{digest}.pickle"
+    try:
+        loaded = pickle.loads(cache.read_bytes())  # our own file, in the user's cache folder
+        if isinstance(loaded, CurrencyConverter):
+            return loaded
+    except Exception:  # absent, partly written, another library version: build it again
+        pass
+    built = build_converter(path)
+    _store(cache, built)
+    return built
+
+
+def _store(cache: Path, built: Any) -> None:
+    """Write ``built`` to ``cache`` atomically, replacing older copies; errors only logged."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, cache)
+        for old in cache.parent.glob("converter-*.pickle"):
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.debug("fx converter not cached at %s: %s", cache, exc)
+
+
+def _library_version() -> str:
+    return str(getattr(currency_converter, "__version__", "?"))
 
 
 def load_rates(path: Path) -> date:

@@ -347,7 +347,7 @@ class HttpClient:
                     return Response(
                         url=str(resp.url),
                         status=resp.status_code,
-                        headers={k.lower(): v for k, v in resp.headers.items()},
+                        headers=dict(resp.headers.items()),  # keys come lower-cased
                         body=body,
                         encoding=resp.charset_encoding,
                     )
@@ -364,10 +364,18 @@ class HttpClient:
             raise SourceError(f"request to {url} failed: {detail}") from None
 
     async def _read_capped(self, response: httpx.Response, url: httpx.URL) -> bytes:
-        """Read the body, aborting as soon as it exceeds ``max_bytes``."""
+        """Read the body, aborting as soon as it exceeds ``max_bytes``.
+
+        A declared ``Content-Length`` over the cap fails before any byte is read. An unencoded,
+        unchunked body declared under the cap is read in one go: the HTTP layer stops at the
+        declared length, so it cannot grow past it. Anything else (chunked, gzip) is counted.
+        """
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise SourceError(_too_big(url, self.max_bytes, f"{int(declared)} bytes declared"))
+        if declared.isdigit():
+            if int(declared) > self.max_bytes:
+                raise SourceError(_too_big(url, self.max_bytes, f"{int(declared)} bytes declared"))
+            if _plain_body(response.headers):
+                return await response.aread()
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
@@ -376,6 +384,12 @@ class HttpClient:
                 raise SourceError(_too_big(url, self.max_bytes, f"over {size} bytes read"))
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _plain_body(headers: httpx.Headers) -> bool:
+    """True when the body is exactly the declared length: no transfer or content coding."""
+    coding = headers.get("content-encoding", "identity").strip().lower()
+    return "transfer-encoding" not in headers and coding in ("", "identity")
 
 
 def _too_big(url: httpx.URL, limit: int, detail: str) -> str:
