@@ -21,11 +21,6 @@ from tracker.report.chart import ChartData, render_chart
 CHART_WEEKS = 12
 
 
-def failing_since(session: Session, key: str, end: datetime) -> datetime | None:
-    """The first run of the current non-ok streak up to ``end``, or None."""
-    return streaks.failing_since(session.connection(), [key], end).get(key)
-
-
 def in_scope(flt: RoleFilter, company: str, key: str) -> bool:
     """Whether a source's numbers belong to a report under these filters."""
     if flt.company and company not in flt.company:
