@@ -220,8 +220,8 @@ def finished_line(result: RunResult) -> str:
 
 def print_finished(result: RunResult) -> None:
     """One line per finished board; a skipped board already said who holds it."""
-    if result.status != "skipped":
-        typer.echo(finished_line(result), err=True)
+    if result.status != "skipped":  # plain write: typer.echo costs ~1 ms a line
+        sys.stderr.write(finished_line(result) + "\n")
 
 
 def load_json_file(path: Path) -> Any:

@@ -131,8 +131,12 @@ class Posting:
         Derived values stay out: US-dollar amounts (an exchange-rate move is not a change) and
         the pay lines (the bands read from them are in).
         """
-        payload = json.dumps(content_of(self), sort_keys=True, default=str, ensure_ascii=False)
+        payload = _HASH_JSON.encode(content_of(self))
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+# what json.dumps(sort_keys=True, default=str, ensure_ascii=False) builds on every call
+_HASH_JSON = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False)
 
 
 def _native(band: SalaryBand | None) -> dict[str, Any] | None:
@@ -161,7 +165,13 @@ def content_of(posting: Posting) -> dict[str, Any]:
 
 
 def _shallow(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    return {name: getattr(obj, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import random
 from collections.abc import Iterator, Mapping
@@ -52,7 +53,7 @@ import orjson
 
 from tracker.domain import SourceRef
 from tracker.settings import ScrapeSettings
-from tracker.sources.base import BudgetExceeded, NotModified, SourceError, Validators
+from tracker.sources.base import BudgetExceeded, NotModified, SameBody, SourceError, Validators
 from tracker.sources.guard import refuse_off_host_redirect
 
 __all__ = [
@@ -116,6 +117,12 @@ class FetchScope:
     requests: int = 0
     validators: Validators | None = None  # set by the source's conditional request, if any
     not_modified: bool = False
+    # Whole-board digests (lifecycle rule 2, :func:`tracker.sources.fingerprint.body_digest`):
+    # with ``digest_seed`` set, the first JSON body read in this scope is digested raw into
+    # ``body_digest``; one equal to ``same_digest`` raises SameBody before it is decoded.
+    digest_seed: bytes | None = None
+    same_digest: str | None = None
+    body_digest: str | None = None
 
     def charge(self) -> None:
         """Count one request; BudgetExceeded if the budget is already spent."""
@@ -235,6 +242,12 @@ class HttpClient:
         response's validators are recorded (``last_validators[url]``, ``scope.validators``).
         """
         response = await self.request("GET", url, params=params, validators=validators)
+        scope = self.current_scope()
+        if scope.digest_seed is not None:
+            digest = None if scope.requests > 1 else body_digest(scope.digest_seed, response.body)
+            scope.body_digest = digest
+            if digest is not None and digest == scope.same_digest:
+                raise SameBody(response.url, scope.validators or Validators(), digest)
         return decode_json(response.body, response.headers.get("content-type", ""), response.url)
 
     async def post_json(
@@ -407,6 +420,14 @@ def _check_status(response: httpx.Response, url: httpx.URL) -> None:
         wait = parse_retry_after(response.headers.get("retry-after"))
         raise _Retryable(message, status, wait)
     raise SourceError(message, status)
+
+
+def body_digest(seed: bytes, body: bytes) -> str:
+    """The digest of a whole board's raw body, salted with ``seed`` (see FetchScope)."""
+    digest = hashlib.blake2b(seed, digest_size=16)
+    digest.update(b"\0")
+    digest.update(body)
+    return digest.hexdigest()
 
 
 def decode_json(body: bytes, content_type: str, url: httpx.URL | str) -> Any:
