@@ -9,6 +9,7 @@ malformed payload — is recorded as a ``failed`` run for that board only and cl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
@@ -23,14 +24,13 @@ from db import leases, store
 from db.leases import Lease
 from db.session import session_scope
 from db.store import ScrapeState, StoreError
+from jobs.parsepool import Parsed, ParsePool, parse_board, workers_wanted
 from jobs.writer import Writer, inline
 from jobs.writers import Held, claim_many, one_writer, release_many
-from tracker.domain import Posting, RawPosting, RunResult, SourceRef
-from tracker.normalize import normalize
+from tracker.domain import RunResult, SourceRef
 from tracker.settings import Settings, parse_duration
 from tracker.sources import fingerprint, get_source
 from tracker.sources.base import NotModified, SameBody, SourceError
-from tracker.sources.common import capped
 from tracker.sources.guard import check_token
 from tracker.storage_errors import storage_problem
 
@@ -126,35 +126,6 @@ def with_known(engine: Engine, target: Target, ref: SourceRef) -> SourceRef:
     return replace(ref, options={**ref.options, "_known": known})
 
 
-def carry_forward(
-    raws: Sequence[RawPosting], ref: SourceRef, at: datetime
-) -> tuple[list[Posting], list[str], dict[str, str | None]]:
-    """Normalize only what changed: ``(postings, same, signatures)``.
-
-    A known posting read without its detail (paged ATSs) or with an unchanged raw fingerprint
-    (:mod:`tracker.sources.fingerprint`) is not normalized: its id goes to ``same`` and its
-    stored content stands. ``signatures`` are the list signatures / fingerprints to store.
-    """
-    known: dict[str, Any] = ref.options.get("_known") or {}
-    same = [
-        r.external_id for r in raws if r.extra.get("detail") is False and r.external_id in known
-    ]
-    carried = set(same)
-    postings = [normalize(r, ref, at) for r in raws if r.external_id not in carried]
-    signatures: dict[str, str | None] = {}
-    for r in raws:
-        if "signature" not in r.extra:
-            continue
-        if r.extra.get("detail"):
-            signatures[r.external_id] = r.extra["signature"]
-        elif r.external_id not in carried:
-            signatures[r.external_id] = None  # fetch its detail next time
-    unchanged = [k for k, v in signatures.items() if k in known and known[k] == v]
-    for key in unchanged:  # already stored: no write
-        del signatures[key]
-    return postings, same, signatures
-
-
 def record_payload(
     engine: Engine,
     target: Target,
@@ -168,30 +139,78 @@ def record_payload(
     """Parse, normalize and record a fetched board, its signatures and validators: one
     transaction. A board with the digest of the one the last ``ok`` run read is that same
     board: recorded like a 304, without parsing it again."""
-    seeded = scope is not None and getattr(scope, "digest_seed", None) is not None
-    body_hash = scope.body_digest if seeded else fingerprint.body_digest(payload, ref)
+    body_hash = board_digest(ref, payload, scope)
     if body_hash is not None and body_hash == ref.options.get("_body_hash"):
         return record_not_modified(engine, target, at, scope, ref, body_hash, held, state)
     ref = with_known(engine, target, ref)
-    raws = capped(get_source(ref.ats).parse(payload, ref))
-    postings, same, signatures = carry_forward(raws, ref, at)
-    del raws
+    parsed = parse_board(ref, payload, at)
+    del payload
+    return record_parsed(engine, target, ref, parsed, at, scope, body_hash, held, state)
+
+
+def board_digest(ref: SourceRef, payload: Any, scope: Any) -> str | None:
+    """The board's digest: of its raw body when the fetch took it (``scope.digest_seed``),
+    else of the decoded payload (an ``ingest``)."""
+    if scope is not None and getattr(scope, "digest_seed", None) is not None:
+        digest: str | None = scope.body_digest
+        return digest
+    return fingerprint.body_digest(payload, ref)
+
+
+def record_parsed(
+    engine: Engine,
+    target: Target,
+    ref: SourceRef,
+    parsed: Parsed,
+    at: datetime,
+    scope: Any,
+    body_hash: str | None,
+    held: Held | None = None,
+    state: ScrapeState | None = None,
+) -> RunResult:
+    """Record a parsed board, its signatures and validators: one transaction."""
     with session_scope(engine) as session:
         result = store.record_run(
             session,
             target.source_id,
             at,
-            postings,
+            parsed.postings,
             started_at=at,
-            same=same,
+            same=parsed.same,
             body_hash=body_hash,
-            signatures=signatures,  # new postings get theirs in the INSERT
+            signatures=parsed.signatures,  # new postings get theirs in the INSERT
             state=state,
         )
-        store.set_signatures(session, target.source_id, signatures)
+        store.set_signatures(session, target.source_id, parsed.signatures)
         remember_validators(session, target, scope, ref)
         free(session, held)
     return done(result, held)
+
+
+async def parse_and_record(
+    engine: Engine,
+    target: Target,
+    ref: SourceRef,
+    payload: Any,
+    at: datetime,
+    scope: Any,
+    held: Held | None,
+    state: ScrapeState | None,
+    off: Any,
+    pool: ParsePool,
+) -> RunResult:
+    """:func:`record_payload` with the parse in a worker process: the writer reads the known
+    postings and records the run; the event loop keeps fetching in between."""
+    body_hash = board_digest(ref, payload, scope)
+    if body_hash is not None and body_hash == ref.options.get("_body_hash"):
+        return await off(
+            record_not_modified, engine, target, at, scope, ref, body_hash, held, state
+        )
+    if "_known" not in ref.options:
+        ref = await off(with_known, engine, target, ref)
+    parsed = await pool.parse(ref, payload, at, off)
+    del payload
+    return await off(record_parsed, engine, target, ref, parsed, at, scope, body_hash, held, state)
 
 
 def remember_validators(
@@ -234,13 +253,15 @@ async def scrape_one(
     writer: Writer | None = None,
     held: Held | None = None,
     state: ScrapeState | None = None,
+    pool: ParsePool | None = None,
 ) -> RunResult:
     """Fetch, parse, normalize and record one board; every failure becomes a failed run.
 
     A 304 Not Modified is an ``ok`` run that changes nothing. With a ``writer`` the parse and
     the writes run on its thread (the event loop keeps fetching); else right here. ``held``:
     the lease the run holds, freed by the run's own write transaction. ``state``: the
-    source's state read under that lease (:func:`read_states`).
+    source's state read under that lease (:func:`read_states`). ``pool``: parse in a worker
+    process (:mod:`jobs.parsepool`).
     """
     started = datetime.now(UTC)
     clock = time.monotonic()
@@ -267,10 +288,12 @@ async def scrape_one(
                     record_not_modified, engine, target, started, scope, ref, digest, held, state
                 )
             else:
-                result = await off(
-                    record_payload, engine, target, ref, payload, started, scope, held, state
-                )
+                args = (engine, target, ref, payload, started, scope, held, state)
                 del payload
+                if pool is not None:
+                    result = await parse_and_record(*args, off, pool)
+                else:
+                    result = await off(record_payload, *args)
     except SourceError as exc:
         error = str(exc)
         result = await off(
@@ -339,7 +362,9 @@ async def scrape_targets(
     limit = asyncio.Semaphore(max(1, settings.scrape.concurrency))
     results: list[RunResult] = []
 
-    with Writer() as writer:
+    workers = workers_wanted(len(targets))
+    pool = ParsePool(workers) if workers else None
+    with Writer() as writer, contextlib.closing(pool or _NoPool()):
         keys = [t.ref.key for t in targets]
         claims = await writer.run(claim_many, engine, keys, settings)
         try:
@@ -350,7 +375,7 @@ async def scrape_targets(
                 async with limit:  # one writer per source: skipped when another writer holds it
                     claim = claims.pop(target.ref.key, None)
                     state = states.pop(target.source_id, None) if claim else None
-                    run = functools.partial(scrape_one, engine, client, target, writer)
+                    run = functools.partial(scrape_one, engine, client, target, writer, pool=pool)
                     result = await one_writer(engine, target.ref.key, settings, run, claim, state)
                 results.append(result)
                 if on_result is not None:
@@ -364,6 +389,11 @@ async def scrape_targets(
                 await asyncio.to_thread(release_many, engine, unused)
     order = {t.ref.key: i for i, t in enumerate(targets)}
     return sorted(results, key=lambda r: order.get(r.source, 0))
+
+
+class _NoPool:
+    def close(self) -> None:
+        pass
 
 
 def run_scrape(

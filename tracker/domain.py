@@ -131,8 +131,12 @@ class Posting:
         Derived values stay out: US-dollar amounts (an exchange-rate move is not a change) and
         the pay lines (the bands read from them are in).
         """
-        payload = _HASH_JSON.encode(content_of(self))
-        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+        cached: str | None = self.__dict__.get("_content_hash")
+        if cached is None:  # immutable: computed once (a parse worker sends it along)
+            payload = _HASH_JSON.encode(content_of(self))
+            cached = hashlib.sha256(payload.encode()).hexdigest()[:32]
+            object.__setattr__(self, "_content_hash", cached)
+        return cached
 
 
 # what json.dumps(sort_keys=True, default=str, ensure_ascii=False) builds on every call
