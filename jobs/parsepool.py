@@ -136,6 +136,8 @@ class ParsePool:
         self._executor: ProcessPoolExecutor | None = None
         self._ready: Future[int] | None = None
         self._broken = False
+        self.in_workers = 0  # boards parsed by a worker
+        self.here = 0  # boards parsed in this process (no worker up yet, or none left)
 
     def _start(self) -> None:
         self._executor = ProcessPoolExecutor(
@@ -159,6 +161,7 @@ class ParsePool:
             self._start()
         executor, ready = self._executor, self._ready
         if executor is None or ready is None or not ready.done():
+            self.here += 1
             return await fallback(parse_board, ref, payload, at)
         loop = asyncio.get_running_loop()
         try:
@@ -167,12 +170,16 @@ class ParsePool:
             if not self._broken:
                 log.warning("parse worker stopped; parsing in this process from now on")
             self._broken, self._executor = True, None
+            self.here += 1
             return await fallback(parse_board, ref, payload, at)
+        self.in_workers += 1
         if parsed.error is not None:
             raise SourceError(parsed.error, parsed.status)
         return parsed
 
     def close(self) -> None:
+        if self.in_workers or self.here:
+            log.info("parsed boards: %d in workers, %d here", self.in_workers, self.here)
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
