@@ -33,6 +33,7 @@ from tracker.domain import Posting, RawPosting, SourceRef
 from tracker.normalize import normalize
 from tracker.sources import get_source
 from tracker.sources.base import SourceError
+from tracker.sources.body import decoded
 from tracker.sources.common import capped
 
 log = logging.getLogger("tracker.scrape")
@@ -82,8 +83,9 @@ def carry_forward(
 
 
 def parse_board(ref: SourceRef, payload: Any, at: datetime) -> Parsed:
-    """Parse, cap and normalize a fetched board (raises SourceError on a malformed one)."""
-    raws = capped(get_source(ref.ats).parse(payload, ref))
+    """Decode (a :class:`RawBody`), parse, cap and normalize a fetched board (raises
+    SourceError on a malformed one)."""
+    raws = capped(get_source(ref.ats).parse(decoded(payload), ref))
     postings, same, signatures = carry_forward(raws, ref, at)
     return Parsed(postings, same, signatures)
 

@@ -277,9 +277,10 @@ async def scrape_one(
         else:
             ref = prepared(engine, target)
         with client.scope_for(ref) as scope:
-            if ref.ats in fingerprint.WHOLE_BODY:
+            if ref.ats in fingerprint.WHOLE_BODY:  # one GET: digest it, decode it off the loop
                 scope.digest_seed = fingerprint.salt(ref)
                 scope.same_digest = ref.options.get("_body_hash")
+                scope.raw_body = True
             try:
                 payload = await fetch_board(client, ref)
             except NotModified as unchanged:

@@ -33,7 +33,9 @@ def server() -> Iterator[LoopbackServer]:
             board["jobs"].append(gh_job(1000 * (b + 1) + 99, f"Critical Facilities Lead {b}"))
             late = 4.0 if b >= 10 else 0.0  # by then a worker is up: these boards go to it
             srv.add(f"/v1/boards/b{b:02d}/jobs", Reply(json=board, delay=late))
-        srv.add("/v1/boards/broken/jobs", Reply(json={"jobs": "not a list"}))
+        srv.add("/v1/boards/broken/jobs", Reply(json={"jobs": "not a list"}, delay=4.0))
+        page = Reply(body="<html><body>maintenance</body></html>", content_type="text/html")
+        srv.add("/v1/boards/html/jobs", Reply(**{**page.__dict__, "delay": 4.0}))
         yield srv
 
 
@@ -46,7 +48,7 @@ def scrape_into(
     config = tmp_path / f"{name}.toml"
     config.write_text("[scrape]\nretries = 0\ntimeout = 5\n")
     watch = tmp_path / f"{name}-watch.toml"
-    tokens = [f"b{b:02d}" for b in range(BOARDS)] + ["broken"]
+    tokens = [f"b{b:02d}" for b in range(BOARDS)] + ["broken", "html"]
     watch.write_text(
         "\n".join(
             f'[[source]]\ncompany = "Co {t}"\nats = "greenhouse"\ntoken = "{t}"\n'
@@ -67,6 +69,7 @@ def scrape_into(
         patch.setattr(ParsePool, "close", close)
         out = cli("scrape", code=1)  # the broken board fails the scrape's exit status
     assert "greenhouse:broken failed" in out.stderr
+    assert "greenhouse:html failed: expected JSON from " in out.stderr
     return url
 
 
@@ -107,7 +110,7 @@ def test_a_worker_stores_what_an_in_process_parse_stores(
     postings = [r for r in here if len(r) > 5]
     assert len(postings) == BOARDS * 5
     failed = [r for r in here if len(r) == 5 and r[1] == "failed"]
-    assert [r[0] for r in failed] == ["greenhouse:broken"]
+    assert [r[0] for r in failed] == ["greenhouse:broken", "greenhouse:html"]
     assert "expected" in failed[0][2] or "jobs" in failed[0][2]
 
 
