@@ -14,7 +14,8 @@ threaded Python server), then for each database (SQLite, and PostgreSQL when a U
 
 It prints seconds, ratios to the floors, the peak RSS of each ``tracker`` process (with its
 parse workers, summed; ``TRACKER_PARSE_WORKERS=0`` parses in-process) and the database size.
-The tracker's CPU time includes its parse workers'. Ratios from one run hold on a noisy machine; absolute times do not. Not a test.
+The tracker's CPU time includes its parse workers'. Ratios from one run hold on a noisy
+machine; absolute times do not. Not a test.
 
     python bench/scrape_bench.py --boards 1000            # the issue-12 world, SQLite only
     python bench/scrape_bench.py --boards 200 --pg postgresql+psycopg://postgres@127.0.0.1/t_x
