@@ -542,11 +542,30 @@ def known_signatures_in(conn: Connection, source_id: int) -> dict[str, str | Non
     return {ext: sig for ext, sig in conn.execute(_SIGNATURES, {"sid": source_id})}
 
 
-def set_signatures(session: Session, source_id: int, signatures: dict[str, str | None]) -> None:
-    """Store list signatures (None: the posting's detail is still to be fetched)."""
+def set_signatures(
+    session: Session,
+    source_id: int,
+    signatures: dict[str, str | None],
+    known: Mapping[str, str | None] | None = None,
+) -> None:
+    """Store list signatures (None: the posting's detail is still to be fetched).
+
+    ``known``: what the database held before this run (``known_signatures``, read under the
+    lease this writer holds): only known postings whose signature differs are updated, by
+    ``(source, external id)``, without reading the postings again (new postings got theirs in
+    their INSERT)."""
     if not signatures:
         return
     conn = session.connection()
+    if known is not None:
+        updates = [
+            {"sid": source_id, "ext": ext, "sig": sig}
+            for ext, sig in signatures.items()
+            if ext in known and known[ext] != sig
+        ]
+        if updates:
+            conn.execute(_SET_SIGNATURE, updates)
+        return
     rows = conn.execute(
         select(POSTING.c.id, POSTING.c.external_id, POSTING.c.signature).where(
             POSTING.c.source_id == source_id
@@ -564,3 +583,10 @@ def set_signatures(session: Session, source_id: int, signatures: dict[str, str |
             .values(signature=bindparam("sig"))
         )
         conn.execute(stmt, changed)
+
+
+_SET_SIGNATURE = (
+    update(POSTING)
+    .where(POSTING.c.source_id == bindparam("sid"), POSTING.c.external_id == bindparam("ext"))
+    .values(signature=bindparam("sig"))
+)

@@ -181,7 +181,9 @@ def record_parsed(
             signatures=parsed.signatures,  # new postings get theirs in the INSERT
             state=state,
         )
-        store.set_signatures(session, target.source_id, parsed.signatures)
+        known = ref.options.get("_known")  # read under the lease: still what is stored
+        known = known if isinstance(known, dict) else None
+        store.set_signatures(session, target.source_id, parsed.signatures, known)
         remember_validators(session, target, scope, ref)
         free(session, held)
     return done(result, held)
