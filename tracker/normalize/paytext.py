@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -353,13 +353,21 @@ def parse_bands(text: str) -> list[SalaryBand]:
     A single figure needs its own currency; a range needs one on either end, else it takes
     the snippet's first currency. Text before ``‖`` is the first band's label.
     """
+    return list(_parse_bands(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_bands(text: str) -> tuple[SalaryBand, ...]:
+    """:func:`parse_bands`, memoized: the postings of a board repeat their pay snippets (one
+    range for many roles), and a snippet's bands depend on nothing else (bounded: memory
+    stays flat over any number of boards)."""
     clean = _SWISS_DASH.sub("", rewrite(plain_text(text))).translate(_DASHES)
     clean = _RETIREMENT.sub(r"\1\2", clean)
     head, sep, _ = clean.partition(LABEL_SEP)
     body = clean.replace(LABEL_SEP, " ")
     amounts = find_amounts(body)
     if _BARE_RANGE.match(body):
-        return _bare_range(body, amounts)
+        return tuple(_bare_range(body, amounts))
     fallback = next((a.currency for a in amounts if a.currency), None) or _text_currency(body)
     bands: list[SalaryBand] = []
     last = 0
@@ -379,7 +387,7 @@ def parse_bands(text: str) -> list[SalaryBand]:
             label = _label(body[last : first.start].lstrip(" ;,/|-"))
         bands.append(replace(band, label=label or None))
         last = (second or first).end
-    return bands
+    return tuple(bands)
 
 
 def _wanted(body: str, first: Amount, second: Amount | None) -> bool:

@@ -40,8 +40,23 @@ _MONEY_AT_DIGIT = re.compile(
 
 
 def has_money(text: str) -> bool:
-    """True when ``text`` holds a money amount: ``bool(_MONEY.search(text))``, faster."""
-    return _MONEY_AT_DIGIT.search(text) is not None
+    """True when ``text`` holds a money amount: ``bool(_MONEY.search(text))``, faster.
+
+    Every match starts at a digit. In ASCII text the only digits are ``0``-``9``, which
+    ``str.find`` locates far faster than the regex engine steps through the text, so the pattern
+    is only tried where a digit is (a description holds few); other text is searched whole.
+    """
+    if not text.isascii():
+        return _MONEY_AT_DIGIT.search(text) is not None
+    match = _MONEY_AT_DIGIT.match
+    find = text.find
+    for digit in "0123456789":
+        at = find(digit)
+        while at >= 0:
+            if match(text, at) is not None:
+                return True
+            at = find(digit, at + 1)
+    return False
 
 
 _PAY_WORDS = re.compile(
