@@ -295,17 +295,32 @@ def classify(
     (True, 'other_compute', 'place~data center')
     """
     names = tuple(str(name) for name in source_departments)
-    site = site_signal(load_taxonomy(), places)
+    site = None
+    for raw in places:  # site_signal(load_taxonomy(), places), each place string read once
+        site = _place_site(raw) if raw else None
+        if site:
+            break
     return _classify(title, department or None, team or None, names, site)
 
 
 def site_signal(tax: Taxonomy, places: Sequence[str]) -> str | None:
     """``place~<word>`` when a place's raw string names a data-center site, else None."""
     for raw in places:
-        found = tax.dc_sites.find(fold_title(raw)) if raw else None
+        found = _site_word(tax, raw) if raw else None
         if found:
             return f"place~{found}"
     return None
+
+
+def _site_word(tax: Taxonomy, raw: str) -> str | None:
+    return tax.dc_sites.find(fold_title(raw))
+
+
+@lru_cache(maxsize=8192)
+def _place_site(raw: str) -> str | None:
+    """:func:`site_signal` of one place string under the shipped taxonomy (a board repeats its
+    few location strings over every posting)."""
+    return site_signal(load_taxonomy(), (raw,))
 
 
 @lru_cache(maxsize=8192)
