@@ -13,8 +13,8 @@ never seen), and the median of later passes (a re-scrape: titles and location st
 ``--world DIR`` (the world ``bench/scrape_bench.py`` generates; ``DIR/v1/boards/*/jobs``) times
 what a cold ``tracker scrape`` spends per posting between the decoded JSON and the Posting:
 the source's ``parse`` (raw fingerprint, HTML, pay blocks) then ``normalize``, over the first
-``--boards`` boards in one pass (the process's caches start empty, as in a cold scrape; a board
-outside the set pays the start-up first), then the median of ``--again`` more passes. ``--real
+``--boards`` boards in one pass (the process's caches start empty, as in a cold scrape; small
+boards outside the set pay the start-up first), then the median of ``--again`` more passes. ``--real
 DIR`` does the same over every Greenhouse, Lever and Ashby board capture of the real-data
 folder. CPU time (``time.process_time``: it holds on a busy machine), µs per posting.
 No assertions (figures go in the issue note).
@@ -83,17 +83,16 @@ def per_posting_us(
 Board = tuple[str, SourceRef, Any]  # (ats, ref, decoded payload)
 
 
-def world_boards(world: Path, count: int) -> tuple[Board, list[Board]]:
-    """(a warm-up board, the first ``count`` boards) of a bench world."""
-    paths = sorted((world / "v1" / "boards").glob("board*"))
-    if len(paths) < count + 1:
-        sys.exit(f"{world} holds {len(paths)} boards; make it with bench/scrape_bench.py")
-
-    def board(path: Path) -> Board:
+def world_boards(world: Path, count: int) -> list[Board]:
+    """The first ``count`` boards of a bench world."""
+    paths = sorted((world / "v1" / "boards").glob("board*"))[:count]
+    if not paths:
+        sys.exit(f"{world} holds no boards; make a world with bench/scrape_bench.py")
+    boards = []
+    for path in paths:
         ref = SourceRef("greenhouse", path.name, path.name, path.name)
-        return "greenhouse", ref, json.loads((path / "jobs").read_bytes())
-
-    return board(paths[-1]), [board(path) for path in paths[:count]]
+        boards.append(("greenhouse", ref, json.loads((path / "jobs").read_bytes())))
+    return boards
 
 
 def real_boards(folder: Path) -> list[Board]:
@@ -156,8 +155,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.world or args.real:
         if args.world:
-            warm, boards = world_boards(args.world, args.boards)
-            pipeline(f"bench world {args.world}", [warm], boards, args.again)
+            boards = world_boards(args.world, args.boards)
+            pipeline(f"bench world {args.world}", WARM_UP, boards, args.again)
         if args.real:
             boards = real_boards(args.real)
             pipeline(f"real data {args.real}", WARM_UP, boards, args.again)
