@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 
 from tracker.domain import Place, SalaryBand
 
@@ -30,6 +31,7 @@ MAX_YEARLY_USD = 20_000_000.0
 MIN_YEARLY_USD = 300.0
 MAX_SPREAD = 20.0
 HOURLY_USD = (5.0, 500.0)  # a plausible hourly rate, in US dollars
+_LABEL_PARTS = re.compile(r"[/,|;]| - ")
 
 # The currency pay is quoted in, by ISO country (where a band's currency says which place it is).
 COUNTRY_CURRENCY = {
@@ -114,7 +116,7 @@ def _fit(band: SalaryBand, place: Place) -> int:
     score = 0
     label = (band.label or "").lower()
     names = [n.lower() for n in (place.city, _country_name(place.country)) if n]
-    parts = [p.strip() for p in re.split(r"[/,|;]| - ", label) if len(p.strip()) > 2]
+    parts = [p.strip() for p in _LABEL_PARTS.split(label) if len(p.strip()) > 2]
     if label and (
         any(name in label for name in names) or any(p in place.raw.lower() for p in parts)
     ):
@@ -125,8 +127,11 @@ def _fit(band: SalaryBand, place: Place) -> int:
 
 
 def _country_name(code: str | None) -> str | None:
-    if not code:
-        return None
+    return _name_of_country(code) if code else None
+
+
+@cache
+def _name_of_country(code: str) -> str | None:
     import pycountry
 
     country = pycountry.countries.get(alpha_2=code)
