@@ -91,3 +91,43 @@ def test_pick_salaries_matches_the_steps() -> None:
     assert [b.min for b in later] == [b.min for b in expected]
     assert [b.min_usd for b in later][1] != expected[1].min_usd  # another day, another rate
     assert isinstance(expected[0], SalaryBand) and expected[0].min_usd == 183000.0
+
+
+WORDS = [
+    *("Annual", "Salary", "salary", "Hourly", "Rate", "Pay", "Range", "Base", "Bonus", "bonus"),
+    *("Equity", "Stock", "Monthly", "Day", "Weekly", "Total", "Target", "Canada", "Remote", "Zone"),
+    *("Per", "Hour", "Year", "per", "annum", "Up", "to", "From", "Starting", "at", "Stipend"),
+    *("Ote",),
+    *("Relocation", "Compensation", "Is", "Of", "Between", "Yr", "Mo", "Hr", "Est", "A", "Usd"),
+    *("Lakh", "Yen", "Pounds", "Approximately", "Sign", "Credit", "Arr", "Series", "Funding"),
+]
+CODES = ["USD", "CAD", "AUD", "GBP", "EUR", "JPY", "SGD", "INR", "XXX", "ABC"]
+
+
+def test_usual_pay_block_reads_as_any_text() -> None:
+    """``"Annual Salary: $183,000 — $302,000 USD"`` is read directly: the same bands (and the
+    same float reprs) as the general reading, whatever the words, amounts and code."""
+    from tracker.normalize import paytext
+
+    rng = random.Random(11)
+
+    def amount() -> str:
+        value = rng.choice([rng.randrange(1, 10**6), rng.randrange(10**6, 10**9)])
+        return f"{rng.choice([value, rng.randrange(10, 400) * 1000]):,}"
+
+    usual = 0
+    kinds = set()
+    for _ in range(6_000):
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 5)))
+        text = f"{words}{rng.choice(['', ':'])} ${amount()} — ${amount()} {rng.choice(CODES)}"
+        match = paytext._USUAL_BLOCK.fullmatch(text)
+        if match is None or match["code"] not in paytext.iso_currencies():
+            continue
+        usual += 1
+        expected = paytext._read_bands(text)
+        assert repr(paytext._usual_block_bands(match)) == repr(expected), text
+        assert repr(parse_bands(text)) == repr(list(expected)), text
+        kinds.update((b.period, b.label is None) for b in expected)
+        kinds.add(len(expected))
+    assert usual > 3_000
+    assert {0, 1, ("year", False), ("hour", True), ("month", False)} <= kinds

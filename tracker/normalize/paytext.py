@@ -371,6 +371,14 @@ def _parse_bands(text: str) -> tuple[SalaryBand, ...]:
     """:func:`parse_bands`, memoized: the postings of a board repeat their pay snippets (one
     range for many roles), and a snippet's bands depend on nothing else (bounded: memory
     stays flat over any number of boards)."""
+    usual = _USUAL_BLOCK.fullmatch(text)
+    if usual is not None and usual["code"] in iso_currencies():
+        return _usual_block_bands(usual)
+    return _read_bands(text)
+
+
+def _read_bands(text: str) -> tuple[SalaryBand, ...]:
+    """:func:`parse_bands` for any text."""
     clean = _SWISS_DASH.sub("", rewrite(plain_text(text))).translate(_DASHES)
     clean = _RETIREMENT.sub(r"\1\2", clean)
     head, sep, _ = clean.partition(LABEL_SEP)
@@ -388,16 +396,58 @@ def _parse_bands(text: str) -> tuple[SalaryBand, ...]:
         if band.currency is None:
             continue
         if not bands:
-            prefix = body[: first.start]
-            label = head.strip().rstrip(":：").strip() if sep else _label(prefix)
-            tail = prefix.rsplit(":", 1)[-1].strip()
-            if label is None and ":" in prefix and _WORDS_ONLY.fullmatch(tail):
-                label = _label(tail)  # "Salary ranges: US $180k-..." -> "US"
+            label = _first_label(body[: first.start], head if sep else None)
         else:  # "US $180k-$220k; UK £120k-£150k", "Zone A: ... Zone B: ..."
             label = _label(body[last : first.start].lstrip(" ;,/|-"))
         bands.append(replace(band, label=label or None))
         last = (second or first).end
     return tuple(bands)
+
+
+def _first_label(prefix: str, head: str | None) -> str | None:
+    """The first band's label: the text before ``‖`` when there is one (``head``), else a
+    heading in the text before its amount."""
+    label = head.strip().rstrip(":：").strip() if head is not None else _label(prefix)
+    tail = prefix.rsplit(":", 1)[-1].strip()
+    if label is None and ":" in prefix and _WORDS_ONLY.fullmatch(tail):
+        label = _label(tail)  # "Salary ranges: US $180k-..." -> "US"
+    return label
+
+
+# A Greenhouse pay block as it usually reads ("Annual Salary: $183,000 — $302,000 USD"): plain
+# words (no three capitals in a row: no ISO code before the amount), two grouped dollar amounts
+# and an ISO code. The general reading of such a text (no entities, tags, rewrites or amounts
+# in the words; one range; the code gives the currency and ends the band) is done directly;
+# the words still go through the same clause, period and label rules.
+_USUAL_BLOCK = re.compile(
+    r"(?P<words>[A-Z]?[a-z]+(?: [A-Z]?[a-z]+)*:?) "
+    r"\$(?P<low>[1-9]\d{0,2}(?:,\d{3})+) — \$(?P<high>[1-9]\d{0,2}(?:,\d{3})+) (?P<code>[A-Z]{3})"
+)
+
+
+def _usual_block_bands(usual: re.Match[str]) -> tuple[SalaryBand, ...]:
+    """:func:`_read_bands` of a text :data:`_USUAL_BLOCK` matches, step for step: no clause
+    break anywhere (both amounts are in the one clause, the whole text), the band ends the text
+    (no period words after it), so the period is the last one the words name, else the size."""
+    body = usual.string.translate(_DASHES)
+    low_at = usual.start("low") - 1  # at its "$"
+    if not _is_pay(body, low_at, usual.end("low")):
+        return ()
+    low, high = float(usual["low"].replace(",", "")), float(usual["high"].replace(",", ""))
+    if low > high:
+        low, high = high, low
+    currency = usual["code"]
+    named, label = _usual_words(body[:low_at])
+    period = named or _period_by_size(high, currency)
+    return (SalaryBand(low, high, currency, period, "text", label=label or None),)
+
+
+@lru_cache(maxsize=1024)
+def _usual_words(prefix: str) -> tuple[str | None, str | None]:
+    """(the last period the words before the amounts name, the band's label)."""
+    before = list(_PERIOD.finditer(prefix))
+    named = before[-1].lastgroup if before and before[-1].lastgroup else None
+    return named, _first_label(prefix, None)
 
 
 def _wanted(body: str, first: Amount, second: Amount | None) -> bool:
