@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -284,7 +285,9 @@ def plain_section_texts(section: str) -> tuple[str, ...] | None:
     return common.unique(t for t in texts if t)
 
 
+@functools.lru_cache(maxsize=1024)
 def _simple_markup(desc: str) -> bool:
+    """The description holds only text and :data:`_DESC_TAGS` (memoized: boards repeat it)."""
     lower = desc.lower()
     if any(word in lower for word in _DESC_WORDS):
         return False
