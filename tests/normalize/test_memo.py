@@ -131,3 +131,18 @@ def test_usual_pay_block_reads_as_any_text() -> None:
         kinds.add(len(expected))
     assert usual > 3_000
     assert {0, 1, ("year", False), ("hour", True), ("month", False)} <= kinds
+
+
+def test_evolve_is_dataclasses_replace() -> None:
+    from dataclasses import fields, replace
+
+    from tracker.normalize.paysanity import evolve
+
+    band = SalaryBand(1.0, 2.0, "USD", "hour", "text", None, None, "Pay")
+    for changes in ({}, {"min": 3.0, "period": "year"}, {"min_usd": 5.0, "label": None}):
+        new, expected = evolve(band, **changes), replace(band, **changes)
+        assert new == expected and repr(new) == repr(expected) and hash(new) == hash(expected)
+        assert vars(new) == vars(expected)
+    assert band.min == 1.0  # the original is left as it was
+    assert not hasattr(SalaryBand, "__post_init__")  # what evolve skips must stay absent
+    assert all(f.init for f in fields(SalaryBand))

@@ -21,8 +21,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import cache
+from typing import Any
 
 from tracker.domain import Place, SalaryBand
 
@@ -81,7 +81,16 @@ def sane(band: SalaryBand) -> SalaryBand | None:
     yearly = usd * PER_YEAR.get(period, 1.0)
     if not MIN_YEARLY_USD <= yearly <= MAX_YEARLY_USD:
         return None
-    return replace(band, min=low, max=high, period=period)
+    return evolve(band, min=low, max=high, period=period)
+
+
+def evolve(band: SalaryBand, **changes: Any) -> SalaryBand:
+    """``dataclasses.replace(band, **changes)`` without its walk over the fields (a band has no
+    ``__post_init__`` or init-only fields: a copy of its attributes is the same band)."""
+    new = object.__new__(SalaryBand)
+    new.__dict__.update(band.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 def sane_bands(bands: Sequence[SalaryBand]) -> list[SalaryBand]:

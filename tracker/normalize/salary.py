@@ -26,7 +26,7 @@ from typing import Any
 
 from tracker.domain import PERIODS, Place, RawPosting, SalaryBand
 from tracker.normalize.fx import to_usd
-from tracker.normalize.paysanity import primary_first, sane_bands
+from tracker.normalize.paysanity import evolve, primary_first, sane_bands
 from tracker.normalize.paytext import (
     LABEL_SEP,
     iso_currencies,
@@ -125,7 +125,7 @@ def tidy(band: SalaryBand) -> SalaryBand:
 def with_usd(band: SalaryBand, observed_at: datetime | date) -> SalaryBand:
     """``band`` with its amounts in whole US dollars at the ECB rate of the observation date."""
     day = observed_at.date() if isinstance(observed_at, datetime) else observed_at
-    return replace(
+    return evolve(
         band,
         min_usd=to_usd(band.min, band.currency, day),
         max_usd=to_usd(band.max, band.currency, day),
