@@ -108,16 +108,34 @@ def test_plain_unescape_is_html_unescape() -> None:
 
 
 def test_has_money_agrees_on_random_ascii_text() -> None:
-    """ASCII text takes the digit-by-digit path: it answers what the whole search answers."""
+    """Long text with few digits is checked digit by digit: it answers what the search does."""
     rng = random.Random(13)
     pieces = [p for p in PIECES if p.isascii()] + ["\x1c", "\x0b", "\r", "R", "s.", "$ ", ". "]
-    found = 0
+    found = by_digit = 0
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 20)))
+        pad = "word " * rng.randrange(0, 120)
+        text = rng.choice([text, pad + text, text + pad, pad + text + " and " + text])
         expected = bool(common._MONEY.search(text))
         assert common.has_money(text) == expected, text
         found += expected
-    assert 1_000 < found < 19_000  # both answers were exercised
+        digits = sum(c.isdigit() for c in text)
+        by_digit += len(text) >= 64 and digits * common._SPARSE <= len(text) and digits > 0
+    assert 1_000 < found < 19_000  # both answers were exercised...
+    assert by_digit > 5_000  # ...on the digit-by-digit path too
+
+
+def test_has_money_agrees_on_text_with_other_characters() -> None:
+    """Curly quotes and dashes keep the digit-by-digit path; other digits ("５") do not."""
+    rng = random.Random(14)
+    found = 0
+    for _ in range(10_000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randrange(1, 20)))
+        text = "’we — pay “well” " * rng.randrange(0, 30) + text
+        expected = bool(common._MONEY.search(text))
+        assert common.has_money(text) == expected, text
+        found += expected
+    assert 1_000 < found < 9_000
 
 
 def test_plainly_escaped_means_every_ampersand_starts_an_entity() -> None:

@@ -48,7 +48,7 @@ def has_money(text: str) -> bool:
     only tried at a digit whose neighbours can make an amount (:func:`_may_be_amount`); other
     text is searched whole.
     """
-    if not text.isascii() and _other_digits(text):
+    if len(text) < 64 or (not text.isascii() and _other_digits(text)):
         return _MONEY_AT_DIGIT.search(text) is not None
     find = text.find
     spots = []
@@ -57,6 +57,8 @@ def has_money(text: str) -> bool:
         while at >= 0:
             spots.append(at)
             at = find(digit, at + 1)
+    if len(spots) * _SPARSE > len(text):  # digits everywhere: one pass of the engine is cheaper
+        return _MONEY_AT_DIGIT.search(text) is not None
     spots.sort()
     run_end = -1
     for at in spots:
@@ -68,6 +70,8 @@ def has_money(text: str) -> bool:
 
 
 _RUN = re.compile(r"[0-9.,]*")
+_SPARSE = 50  # characters per digit above which digits are tried one by one (the engine spends
+# ~1/50 of a digit's check on each character it steps over)
 _MARKS = frozenset("$€£¥₹₩₱.")  # a symbol, or the dot of "Rs.", right before an amount
 
 
