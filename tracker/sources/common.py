@@ -240,7 +240,7 @@ def base_url(ref: SourceRef, default: str) -> str:
 
 def clean_text(text: str) -> str:
     """Tidy plain text: NBSP to space, trim each line, at most one blank line in a row."""
-    lines = [" ".join(line.replace("\xa0", " ").split()) for line in text.splitlines()]
+    lines = [" ".join(line.split()) for line in text.splitlines()]  # split() takes NBSP too
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):
