@@ -14,6 +14,7 @@ PIECES = [
     *"0123456789 ,.kKuUsSdDeErRiInNpPX\n\t-$€£¥₹₩₱円万億만억원元５٣",
     *("USD", "usd", "INR", "Rs.", "Rs", "rs", "million ", "thousand ", "yen", "won", "lakh"),
     *("lakhs", "crore", "LPA", "euros", "pounds", "dollars", "aUSD", "KRW", "MXN", " "),
+    *("ſek", "u\u212a", "Rſ", "h2", "&#39;", "  "),
 ]
 
 
@@ -125,13 +126,27 @@ def test_has_money_agrees_on_random_ascii_text() -> None:
     assert by_digit > 5_000  # ...on the digit-by-digit path too
 
 
+def test_marks_hold_every_character_that_can_end_a_code() -> None:
+    """``_may_be_amount`` skips a digit after any character outside ``_MARKS``: every character
+    the pattern's lookbehinds take right before a digit must be in it."""
+    import re
+    import sys
+
+    ends = {code[-1] for code in common._CODES.split("|")} | {"s", "S", "."}
+    for end in ends:
+        pattern = re.compile(re.escape(end), re.IGNORECASE)
+        takes = [c for c in map(chr, range(sys.maxunicode + 1)) if pattern.fullmatch(c)]
+        assert set(takes) <= common._MARKS, end
+    assert set("$€£¥₹₩₱") <= common._MARKS
+
+
 def test_has_money_agrees_on_text_with_other_characters() -> None:
     """Curly quotes and dashes keep the digit-by-digit path; other digits ("５") do not."""
     rng = random.Random(14)
     found = 0
     for _ in range(10_000):
         text = "".join(rng.choice(PIECES) for _ in range(rng.randrange(1, 20)))
-        text = "’we — pay “well” " * rng.randrange(0, 30) + text
+        text = "’we — pay “well” ſ\u212a " * rng.randrange(0, 30) + text
         expected = bool(common._MONEY.search(text))
         assert common.has_money(text) == expected, text
         found += expected

@@ -72,7 +72,11 @@ def has_money(text: str) -> bool:
 _RUN = re.compile(r"[0-9.,]*")
 _SPARSE = 50  # characters per digit above which digits are tried one by one (the engine spends
 # ~1/50 of a digit's check on each character it steps over)
-_MARKS = frozenset("$€£¥₹₩₱.")  # a symbol, or the dot of "Rs.", right before an amount
+# What stands right before an amount's first digit (or before one space there): a symbol, the
+# last letter of an ISO code or of "Rs", the dot of "Rs."; either case, and the two characters
+# re.IGNORECASE also takes for "s" and "k" (long s, Kelvin sign)
+_ENDS = "".join({code[-1] for code in _CODES.split("|")} | {"S"})
+_MARKS = frozenset(f"$€£¥₹₩₱.{_ENDS}{_ENDS.lower()}\u017f\u212a")
 
 
 def _may_be_amount(text: str, at: int, run_end: int) -> bool:
@@ -80,8 +84,8 @@ def _may_be_amount(text: str, at: int, run_end: int) -> bool:
     (``text`` has no digit but ``0``-``9``; ``run_end`` ends the digits, dots and commas after
     it). An amount ends in a letter or a symbol after the run and two spaces at most (a code,
     ``k``, ``lakh``, ``million``, ``€``, ``円``...; only letters match letters, whatever their
-    case), or starts with a symbol, a code or ``Rs.`` right before the digit, a space between
-    at most."""
+    case), or starts with a symbol, a code or ``Rs.`` right before the digit (:data:`_MARKS`),
+    a space between at most."""
     after = run_end
     while after < min(run_end + 2, len(text)) and text[after].isspace():
         after += 1  # "5 k USD": a space on either side of the "k", or two spaces
@@ -92,7 +96,7 @@ def _may_be_amount(text: str, at: int, run_end: int) -> bool:
     before = text[at - 1]
     if before.isspace() and at > 1:
         before = text[at - 2]
-    return before.isalpha() or before in _MARKS
+    return before in _MARKS
 
 
 _ASCII_BYTES = bytes(range(128))
