@@ -146,3 +146,22 @@ def test_evolve_is_dataclasses_replace() -> None:
     assert band.min == 1.0  # the original is left as it was
     assert not hasattr(SalaryBand, "__post_init__")  # what evolve skips must stay absent
     assert all(f.init for f in fields(SalaryBand))
+
+
+def test_keyword_lists_remember_a_bounded_number_of_answers() -> None:
+    import dataclasses
+
+    from tracker.normalize import taxonomy
+
+    terms = load_taxonomy().categories[0][1]
+    titles = ["Data Center Technician", "Critical Facilities Engineer", "Chef", "电工", "x"]
+    for title in titles * 2:
+        text = taxonomy.fold_title(title)
+        assert terms.find(text) == terms._find(text)
+        assert text in terms.found
+    for n in range(taxonomy._FOUND_MAX + 10):
+        terms.find(f"title {n}")
+    assert 0 < len(terms.found) <= taxonomy._FOUND_MAX
+    assert dataclasses.replace(terms, found={}) == terms  # the answers are no part of equality
+    found = {slug: t.find("electrical engineer") for slug, t in load_taxonomy().categories}
+    assert any(found.values())
