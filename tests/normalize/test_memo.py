@@ -116,7 +116,7 @@ def test_usual_pay_block_reads_as_any_text() -> None:
         return f"{rng.choice([value, rng.randrange(10, 400) * 1000]):,}"
 
     usual = 0
-    kinds = set()
+    kinds: set[object] = set()
     for _ in range(6_000):
         words = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 5)))
         text = f"{words}{rng.choice(['', ':'])} ${amount()} — ${amount()} {rng.choice(CODES)}"
