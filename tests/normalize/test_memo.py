@@ -165,3 +165,17 @@ def test_keyword_lists_remember_a_bounded_number_of_answers() -> None:
     assert dataclasses.replace(terms, found={}) == terms  # the answers are no part of equality
     found = {slug: t.find("electrical engineer") for slug, t in load_taxonomy().categories}
     assert any(found.values())
+
+
+def test_new_rates_forget_the_pay_memos() -> None:
+    """Bands memoized with the old ECB rates (USD amounts, sanity, period by size) are dropped
+    when rates are loaded again (``tracker`` daemon's FX refresh)."""
+    from tracker.normalize import fx, paytext, salary
+
+    raw = RawPosting("1", "T", salary_texts=("Annual Salary: €60,000 — €70,000 EUR",))
+    before = pick_salaries(raw, SEEN)
+    memos = (paytext._parse_bands, salary._sane_text_bands, salary._with_usd)
+    assert all(memo.cache_info().currsize > 0 for memo in memos)
+    fx.reset_rates()
+    assert [memo.cache_info().currsize for memo in memos] == [0, 0, 0]
+    assert pick_salaries(raw, SEEN) == before  # the same rates give the same bands again
