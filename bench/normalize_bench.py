@@ -55,15 +55,22 @@ def board_file(arg: str | None) -> Path:
 
 
 def clear_caches() -> None:
-    """Forget per-string results (titles, location tokens, city lookups), keep the data."""
-    from tracker.normalize import gazetteer, locations, taxonomy
+    """Forget per-string results (titles, location tokens, city lookups, pay snippets), keep
+    the data."""
+    from tracker.normalize import gazetteer, locations, paytext, salary, taxonomy
 
     caches = (
-        taxonomy._classify, taxonomy._tokens, locations._parse_places, locations._parse_token,
-        gazetteer.find_city,
+        taxonomy._classify, taxonomy._tokens, taxonomy._place_site, locations._parse_places,
+        locations._parse_token, gazetteer.find_city, paytext._parse_bands, paytext._usual_words,
+        salary._sane_text_bands, salary._with_usd,
     )  # fmt: skip
     for cached in caches:
         cached.cache_clear()
+    tax = taxonomy.load_taxonomy()
+    lists = [value for value in vars(tax).values() if isinstance(value, taxonomy.Terms)]
+    lists += [terms for _, terms in tax.categories] + [veto.terms for veto in tax.vetoes]
+    for terms in lists:
+        terms.found.clear()
 
 
 def per_posting_us(
