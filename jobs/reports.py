@@ -15,10 +15,10 @@ from db.scope import enabled_sources
 from db.session import core_scope
 from tracker.diff import REPORT_DIMS, Report, Snapshot, Unverified, diff, ids_to_load
 from tracker.domain import RoleFilter
-from tracker.report.chart import ChartData, render_chart
 
 if TYPE_CHECKING:
     from db.session import SessionLike
+    from tracker.report.chart import ChartData  # Pillow: loaded only for charts
 
 CHART_WEEKS = 12
 
@@ -91,11 +91,15 @@ def chart_data(
     names = sorted({name for point in counts for name in point})
     series = {name: [point.get(name, 0) for point in counts] for name in names}
     labels = tuple(f"{p.day} {p.strftime('%b')}" for p in points)
+    from tracker.report.chart import ChartData
+
     return ChartData(labels=labels, series=series)
 
 
 def chart_uris(engine: Engine, end: datetime, flt: RoleFilter | None = None) -> dict[str, str]:
     """The open-roles chart for an HTML page, light and dark, as ``data:`` URIs."""
+    from tracker.report.chart import render_chart
+
     data = chart_data(engine, end, flt=flt)
     return {
         theme: "data:image/png;base64," + base64.b64encode(render_chart(data, theme=theme)).decode()
