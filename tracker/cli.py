@@ -51,6 +51,10 @@ def main() -> None:
     if problem:
         _echo_err(f"error: {problem}")
         sys.exit(2)
+    # httpx imports its own command-line client (click, rich, pygments) whenever click is
+    # installed (apprise and uvicorn bring it); tracker never runs it, and skipping it saves
+    # ~0.1 s CPU on every start that imports httpx (scrape). httpx falls back to a stub `main`.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     try:
         from tracker.fastpath import run_fast
 

@@ -1,14 +1,15 @@
-"""A fast start for the query commands (``roles``, ``count``, ``diff``): plain argument lists
-are parsed here and the command function is called directly, without building Typer's
-runtime parameters (Typer 0.29 builds a Pydantic ``TypeAdapter`` per option, and importing
-Pydantic for that is a large part of a query's start-up).
+"""A fast start for the query commands (``roles``, ``count``, ``diff``) and ``scrape``:
+plain argument lists are parsed here and the command function is called directly, without
+building Typer's runtime parameters (Typer 0.29 builds a Pydantic ``TypeAdapter`` per option,
+and importing Pydantic for that is a large part of a query's start-up).
 
 Only the regular shapes are taken: ``[--db X] [--config X] [-v] COMMAND [--option value |
---option=value | --flag]...`` with options the command declares, each single-valued option at
-most once, counts as plain digits, no value that starts with ``-``. Anything else (help,
-a typo, a missing required option, a bad number) returns None and the full Typer path runs,
-so its messages and exit codes stay the only ones. The options are read from the same
-``Annotated[..., typer.Option(...)]`` declarations Typer uses, so the two cannot drift apart.
+--option=value | --flag | word]...`` with options the command declares (words only where it
+takes a list of arguments), each single-valued option at most once, counts as plain digits, no
+value that starts with ``-``. Anything else (help, a typo, a missing required option, a bad
+number) returns None and the full Typer path runs, so its messages and exit codes stay the only
+ones. The options are read from the same ``Annotated[..., typer.Option(...)]`` declarations
+Typer uses, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 # command -> the module that defines it (the function has the command's name)
 FAST_COMMANDS = {
+    "scrape": "tracker.cli_roles",
     "roles": "tracker.cli_roles",
     "count": "tracker.cli_roles",
     "diff": "tracker.cli_roles",
@@ -38,20 +40,12 @@ class _Opt:
 
 def _kind(annotation: Any, info: Any) -> str | None:
     """How an option's value is read, or None if this fast path does not handle its type."""
-    if (
-        info.callback is not None
-        or info.parser is not None
-        or info.envvar is not None
-        or info.default_factory is not None
-        or info.is_eager
-        or info.count
-        or info.prompt
-        or not info.expose_value
-        or getattr(info, "is_flag", None) is not None
-        or getattr(info, "flag_value", None) is not None
-        or info.max is not None
-        or info.min not in (None, 0)
-    ):
+    plain = {  # attribute -> the value that leaves Click's handling of the value plain
+        "callback": None, "parser": None, "envvar": None, "default_factory": None,
+        "is_eager": False, "count": False, "prompt": False, "expose_value": True,
+        "is_flag": None, "flag_value": None, "max": None,
+    }  # fmt: skip
+    if any(getattr(info, k, v) != v for k, v in plain.items()) or info.min not in (None, 0):
         return None
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     optional = type(None) in typing.get_args(annotation)
@@ -67,9 +61,12 @@ def _kind(annotation: Any, info: Any) -> str | None:
     return None
 
 
+WORDS = ""  # the options key of a command's positional words (one ``list[str] | None``)
+
+
 def _options(func: Callable[..., Any]) -> tuple[dict[str, _Opt], set[str]] | None:
     """``{"--country": _Opt(...)}`` and the required parameters, from the Typer declarations;
-    None when some parameter is not a plain option this parser handles."""
+    None when some parameter is not a plain option (or a list of words) this parser handles."""
     import typer.models
 
     options: dict[str, _Opt] = {}
@@ -80,10 +77,17 @@ def _options(func: Callable[..., Any]) -> tuple[dict[str, _Opt], set[str]] | Non
             return None
         base, *extras = typing.get_args(annotation)
         infos = [e for e in extras if isinstance(e, typer.models.ParameterInfo)]
-        if len(infos) != 1 or not isinstance(infos[0], typer.models.OptionInfo):
+        if len(infos) != 1:
             return None
         info = infos[0]
         kind = _kind(base, info)
+        if isinstance(info, typer.models.ArgumentInfo):
+            if kind != "many" or param.default is not None or WORDS in options:
+                return None
+            options[WORDS] = _Opt(name, "many")
+            continue
+        if not isinstance(info, typer.models.OptionInfo):
+            return None
         decls = [info.default, *(info.param_decls or ())] if isinstance(info.default, str) else []
         if kind is None or not decls or any("/" in d or not d.startswith("-") for d in decls):
             return None
@@ -103,10 +107,16 @@ def _parse(
     i = 0
     while i < len(args):
         arg = args[i]
-        if not arg.startswith("-") or arg == "-" or arg == "--":
-            if stop_at_word and not arg.startswith("-"):
-                break
+        if arg in ("-", "--"):
             return None
+        if not arg.startswith("-"):
+            if stop_at_word:
+                break
+            if WORDS not in options:
+                return None
+            values.setdefault(options[WORDS].param, []).append(arg)
+            i += 1
+            continue
         name, eq, inline = arg.partition("=")
         opt = options.get(name)
         if opt is None:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from tests.helpers import Cli
 from tracker import cli_roles
 from tracker.cli import app
-from tracker.fastpath import FAST_COMMANDS, _options, run_fast
+from tracker.fastpath import FAST_COMMANDS, _options, _parse, run_fast
 
 DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo"
 
@@ -29,11 +29,13 @@ HEAVY = (
 )  # fmt: skip
 
 
-def loaded_by(args: list[str], cwd: Path) -> list[str]:
-    """The HEAVY modules a fresh ``tracker ARGS`` process has loaded when it exits."""
-    code = (
+def loaded_by(
+    args: list[str], cwd: Path, heavy: tuple[str, ...] = HEAVY, code: int = 0
+) -> list[str]:
+    """The ``heavy`` modules a fresh ``tracker ARGS`` process has loaded when it exits."""
+    script = (
         "import atexit, sys\n"
-        f"heavy = {HEAVY!r}\n"
+        f"heavy = {heavy!r}\n"
         "atexit.register(lambda: print('LOADED', sorted(m for m in heavy if m in sys.modules),"
         " file=sys.stderr))\n"
         "sys.argv = ['tracker', *sys.argv[1:]]\n"
@@ -41,9 +43,9 @@ def loaded_by(args: list[str], cwd: Path) -> list[str]:
         "main()\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd, check=False
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=cwd, check=False
     )
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == code, out.stderr
     line = [ln for ln in out.stderr.splitlines() if ln.startswith("LOADED ")][-1]
     modules: list[str] = ast.literal_eval(line.removeprefix("LOADED "))
     return modules
@@ -86,13 +88,43 @@ def test_a_write_command_still_loads_the_orm(demo_cli: Cli, tmp_path: Path) -> N
     assert {"db.store", "db.models", "sqlalchemy.orm"} <= set(loaded)
 
 
+def test_scrape_does_not_load_the_httpx_command_line(tmp_path: Path) -> None:
+    """httpx imports its CLI (click, pygments) when click is installed; ``main`` skips it."""
+    config = tmp_path / "tracker.toml"
+    config.write_text("[scrape]\nretries = 0\n")
+    cli = Cli(f"sqlite:///{tmp_path / 'tracker.db'}", config)
+    cli(
+        "sources",
+        "add",
+        "greenhouse",
+        "acme",
+        "--company",
+        "Acme",
+        "--api-base",
+        "http://127.0.0.1:9",
+    )
+    args = ["--db", cli.db, "--config", str(config), "scrape"]
+    loaded = loaded_by(args, tmp_path, ("httpx", "click", "pygments"), code=1)
+    assert loaded == ["httpx"]
+
+
+def test_scrape_words_and_options() -> None:
+    spec = _options(cli_roles.scrape)
+    assert spec is not None
+    parsed = _parse(
+        ["greenhouse:a", "--all", "lever:b", "--company=acme"], *spec, stop_at_word=False
+    )
+    assert parsed == ({"keys": ["greenhouse:a", "lever:b"], "show_all": True, "company": "acme"}, 4)
+    assert _parse(["-", "greenhouse:a"], *spec, stop_at_word=False) is None
+
+
 @pytest.mark.parametrize("command", sorted(FAST_COMMANDS))
 def test_every_option_of_the_fast_commands_is_understood(command: str) -> None:
     """A new option of a type the fast path cannot read would silently send every call of
     the command back through Typer (slow, but correct): fail here instead."""
     spec = _options(getattr(cli_roles, command))
     assert spec is not None
-    assert all(name.startswith("--") for name in spec[0])
+    assert all(name.startswith("--") for name in spec[0] if name)
 
 
 @pytest.mark.parametrize(
@@ -112,6 +144,7 @@ def test_every_option_of_the_fast_commands_is_understood(command: str) -> None:
         ["diff", "--from", "2026-04-20", "--to", "2026-11-20", "--format", "json"],
         ["diff", "--from", "2026-04-20", "--to", "2026-11-20", "--format", "md", "--by", "city"],
         ["diff", "--from", "2026-11-20", "--to", "2026-04-20"],
+        ["scrape", "greenhouse:nope", "--all"],
     ],
 )
 def test_fast_path_output_is_the_typer_output(
@@ -148,6 +181,8 @@ def test_fast_path_output_is_the_typer_output(
         ["roles", "--country", "--all"],
         ["roles", "extra"],
         ["roles", "--", "--all"],
+        ["scrape", "--", "greenhouse:acme"],
+        ["scrape", "--help"],
         ["count"],
         ["count", "--country", "JP"],
         ["diff", "--to", "2026-11-20", "--to", "2026-11-21"],
