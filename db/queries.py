@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Row, Select, and_, exists, func, or_, select, union
 
 from db import roleload
-from db.apply import ids_in
 from db.paycols import bands_from_text
 from db.status import (
     RunInfo,
@@ -206,6 +205,8 @@ def roles_at(session: SessionLike, at: datetime, flt: RoleFilter | None = None) 
 
 def roles_by_ids(session: SessionLike, at: datetime, ids: Sequence[int]) -> dict[int, Role]:
     """Full roles for the given posting ids, with the version valid at ``at`` (open or not)."""
+    from db.apply import ids_in  # the writers' module: loaded only where ids are listed
+
     conn = session.connection()
     at = as_utc(at)
     found: dict[int, Role] = {}
@@ -245,6 +246,8 @@ def role_keys_at(
     )
     stmt = _filtered(select(*columns).select_from(joined).where(_open_at(at)), flt or RoleFilter())
     if ids is not None:
+        from db.apply import ids_in
+
         stmt = stmt.where(ids_in(POSTING.c.id, ids))
     stmt = stmt.order_by(POSTING.c.id, PLACE.c.position)
     return roleload.keys_from_rows(session.connection().execute(stmt))
