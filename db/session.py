@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, SQLAlc
 if TYPE_CHECKING:  # Alembic and the ORM are imported only when needed (start-up time)
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-    from sqlmodel import Session
+    from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -271,7 +271,7 @@ def core_scope(engine: Engine) -> Iterator[CoreSession]:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: commit when the block succeeds, roll back when it raises."""
-    from sqlmodel import Session
+    from sqlalchemy.orm import Session
 
     session = Session(engine, expire_on_commit=False)
     try:

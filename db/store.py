@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
-from sqlmodel import Session
-from sqlmodel import select as sm_select
+from sqlalchemy.orm import Session
 
 from db.apply import apply_plan, insert_run
 from db.leases import hold_for_write, writer_id
 from db.plan import Existing, RunPlan, plan_run
 from db.settle import settle_derived
 from db.tables import (
+    COMPANY,
     PLACE,
     POSTING,
     RUN,
@@ -81,12 +81,12 @@ def load_options(text: str | None) -> dict[str, Any]:
 
 def get_source_row(session: Session, key: str) -> SourceRow | None:
     """The source row with ``key``, or ``None``."""
-    return session.exec(sm_select(SourceRow).where(SourceRow.key == key)).first()
+    return session.execute(select(SourceRow).where(SOURCE.c.key == key)).scalars().first()
 
 
 def _upsert_company(session: Session, slug: str, name: str) -> tuple[CompanyRow, bool]:
     """Find or create the company ``slug``; update its name. Returns (row, changed)."""
-    row = session.exec(sm_select(CompanyRow).where(CompanyRow.slug == slug)).first()
+    row = session.execute(select(CompanyRow).where(COMPANY.c.slug == slug)).scalars().first()
     if row is None:
         row = CompanyRow(slug=slug, name=name)
         session.add(row)
@@ -173,9 +173,9 @@ def remove_source(session: Session, key: str) -> RemovedSource | None:
     company = row.company
     session.delete(row)
     session.flush()
-    others = session.exec(
-        sm_select(func.count()).select_from(SourceRow).where(SourceRow.company_id == company.id)
-    ).one()
+    others = session.execute(
+        select(func.count()).select_from(SOURCE).where(SOURCE.c.company_id == company.id)
+    ).scalar_one()
     if others == 0:
         session.delete(company)
         session.flush()
