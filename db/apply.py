@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, insert, update
+from sqlalchemy import BindParameter, Connection, bindparam, insert
 from sqlalchemy.sql.elements import ColumnElement
 
 from db.paycols import pay_values
 from db.plan import Existing, RunPlan
-from db.tables import POSTING, RUN, SPAN, VERSION
+from db.tables import POSTING, RUN
 from tracker.domain import Posting
 
 # (posting id, incoming posting, its content hash) for every version this run inserts
@@ -250,11 +250,29 @@ def set_current_versions(
     _executemany(conn, sql, [(version_ids[pid], h, pid) for pid, _, h in items])
 
 
+def _set_where_ids(
+    conn: Connection,
+    table: str,
+    assignment: str,
+    value: Any,
+    column: str,
+    ids: Sequence[int],
+    extra: str = "",
+) -> None:
+    """``UPDATE table SET assignment = value WHERE column IN (ids...) extra`` straight to the
+    driver: the integer ids are rendered inline (ints only), so nothing is compiled per run."""
+    if not ids:
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    listed = ", ".join(str(int(i)) for i in ids)
+    sql = f"UPDATE {table} SET {assignment} = {mark} WHERE {column} IN ({listed}){extra}"
+    conn.exec_driver_sql(sql, (value,))
+
+
 def end_versions(conn: Connection, version_ids: Sequence[int], observed_at: datetime) -> None:
     """Close the validity of superseded versions at ``observed_at``."""
-    if version_ids:
-        stmt = update(VERSION).where(ids_in(VERSION.c.id, version_ids))
-        conn.execute(stmt.values(valid_to=observed_at))
+    at = db_time(conn, observed_at)
+    _set_where_ids(conn, "posting_version", "valid_to", at, "id", version_ids)
 
 
 def open_spans(conn: Connection, posting_ids: Sequence[int], observed_at: datetime) -> None:
@@ -266,16 +284,13 @@ def open_spans(conn: Connection, posting_ids: Sequence[int], observed_at: dateti
 
 def reopen_postings(conn: Connection, posting_ids: Sequence[int]) -> None:
     """Clear ``closed_at`` of reopened postings (their spans are opened separately)."""
-    if posting_ids:
-        stmt = update(POSTING).where(ids_in(POSTING.c.id, posting_ids))
-        conn.execute(stmt.values(closed_at=None))
+    _set_where_ids(conn, "posting", "closed_at", None, "id", posting_ids)
 
 
 def touch_postings(conn: Connection, posting_ids: Sequence[int], observed_at: datetime) -> None:
     """Refresh ``last_seen`` of every seen stored posting in one UPDATE."""
-    if posting_ids:
-        stmt = update(POSTING).where(ids_in(POSTING.c.id, posting_ids))
-        conn.execute(stmt.values(last_seen=observed_at))
+    at = db_time(conn, observed_at)
+    _set_where_ids(conn, "posting", "last_seen", at, "id", posting_ids)
 
 
 def close_postings(conn: Connection, rows: Sequence[Existing], observed_at: datetime) -> None:
@@ -283,9 +298,11 @@ def close_postings(conn: Connection, rows: Sequence[Existing], observed_at: date
     if not rows:
         return
     ids = [row.id for row in rows]
-    conn.execute(update(POSTING).where(ids_in(POSTING.c.id, ids)).values(closed_at=observed_at))
-    spans = update(SPAN).where(ids_in(SPAN.c.posting_id, ids), SPAN.c.closed_at.is_(None))
-    conn.execute(spans.values(closed_at=observed_at))
+    at = db_time(conn, observed_at)
+    _set_where_ids(conn, "posting", "closed_at", at, "id", ids)
+    _set_where_ids(
+        conn, "posting_span", "closed_at", at, "posting_id", ids, " AND closed_at IS NULL"
+    )
 
 
 def apply_plan(

@@ -11,9 +11,8 @@ The pool is used when a scrape has at least :data:`MIN_BOARDS` sources (a worker
 process start) and the machine more than one core. ``TRACKER_PARSE_WORKERS`` sets how many
 workers (``0``: parse in this process, as a daemon and ``ingest`` always do).
 
-Workers start on the first board that needs parsing; until one is up (about a second), boards
-are parsed in this process. A worker that dies (killed, out of memory) breaks the pool: the
-board is parsed here instead, and so are the rest.
+Workers start with the scrape and warm up while the first boards download. A worker that dies
+(killed, out of memory) breaks the pool: the board is parsed here instead, and so are the rest.
 """
 
 from __future__ import annotations
@@ -129,9 +128,10 @@ def workers_wanted(boards: int) -> int:
 
 
 class ParsePool:
-    """Worker processes that parse boards (see the module docstring). They start on the first
-    board that needs parsing (a scrape of 304s starts none); until one is up, boards are
-    parsed by ``fallback`` (the writer thread)."""
+    """Worker processes that parse boards (see the module docstring). :meth:`start` them at
+    once (they load while the first boards download); a board waits for the first worker to be
+    up rather than loading the normalizer here too. Without workers (none started, or they
+    died) boards are parsed by ``fallback`` (the writer thread)."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
@@ -141,7 +141,10 @@ class ParsePool:
         self.in_workers = 0  # boards parsed by a worker
         self.here = 0  # boards parsed in this process (no worker up yet, or none left)
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        """Start the workers (they warm up in the background)."""
+        if self._executor is not None or self._broken:
+            return
         self._executor = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -159,16 +162,16 @@ class ParsePool:
         fallback: Callable[..., Awaitable[Parsed]],
     ) -> Parsed:
         """:func:`parse_board` in a worker; raises its SourceError here."""
-        if self._executor is None and not self._broken:
-            self._start()
+        self.start()
         executor, ready = self._executor, self._ready
-        if executor is None or ready is None or not ready.done():
-            self.here += 1
-            return await fallback(parse_board, ref, payload, at)
         loop = asyncio.get_running_loop()
         try:
+            if executor is None or ready is None:
+                raise BrokenProcessPool("no parse worker")
+            if not ready.done():
+                await asyncio.wrap_future(ready)
             parsed: Parsed = await loop.run_in_executor(executor, _in_worker, ref, payload, at)
-        except BrokenProcessPool:
+        except (BrokenProcessPool, OSError):  # a worker died, or could not be started
             if not self._broken:
                 log.warning("parse worker stopped; parsing in this process from now on")
             self._broken, self._executor = True, None

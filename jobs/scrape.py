@@ -367,6 +367,8 @@ async def scrape_targets(
 
     workers = workers_wanted(len(targets))
     pool = ParsePool(workers) if workers else None
+    if pool is not None:
+        pool.start()
     with Writer() as writer, contextlib.closing(pool or _NoPool()):
         keys = [t.ref.key for t in targets]
         claims = await writer.run(claim_many, engine, keys, settings)
