@@ -11,8 +11,8 @@ The pool is used when a scrape has at least :data:`MIN_BOARDS` sources (a worker
 process start) and the machine more than one core. ``TRACKER_PARSE_WORKERS`` sets how many
 workers (``0``: parse in this process, as a daemon and ``ingest`` always do).
 
-Workers start with the scrape and warm up while the first boards download. A worker that dies
-(killed, out of memory) breaks the pool: the board is parsed here instead, and so are the rest.
+Workers start with the first board to parse. A worker that dies (killed, out of memory) breaks
+the pool: the board is parsed here instead, and so are the rest.
 """
 
 from __future__ import annotations
@@ -128,10 +128,10 @@ def workers_wanted(boards: int) -> int:
 
 
 class ParsePool:
-    """Worker processes that parse boards (see the module docstring). :meth:`start` them at
-    once (they load while the first boards download); a board waits for the first worker to be
-    up rather than loading the normalizer here too. Without workers (none started, or they
-    died) boards are parsed by ``fallback`` (the writer thread)."""
+    """Worker processes that parse boards (see the module docstring). They start with the
+    first board to parse (a scrape of unchanged boards starts none), which waits for the first
+    worker to be up rather than loading the normalizer here too. Without workers (they died,
+    or could not start) boards are parsed by ``fallback`` (the writer thread)."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers

@@ -366,9 +366,7 @@ async def scrape_targets(
     results: list[RunResult] = []
 
     workers = workers_wanted(len(targets))
-    pool = ParsePool(workers) if workers else None
-    if pool is not None:
-        pool.start()
+    pool = ParsePool(workers) if workers else None  # started by the first board to parse
     with Writer() as writer, contextlib.closing(pool or _NoPool()):
         keys = [t.ref.key for t in targets]
         claims = await writer.run(claim_many, engine, keys, settings)
