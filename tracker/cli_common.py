@@ -129,11 +129,14 @@ def main_options(
 
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    elif not logging.getLogger("tracker").handlers:
+    else:
         # Without -v a command's own lines say what happened; Python's last-resort handler
-        # would print each WARNING log record as a second, raw line on stderr. The daemon's
-        # handlers (on the root logger) still get every record.
-        logging.getLogger("tracker").addHandler(logging.NullHandler())
+        # would print each WARNING log record as a second, raw line on stderr (ours, and the
+        # driver's "error ignored terminating pipeline" after a failed bulk write that we
+        # report ourselves). The daemon's handlers (on the root logger) still get every record.
+        for name in ("tracker", "psycopg"):
+            if not logging.getLogger(name).handlers:
+                logging.getLogger(name).addHandler(logging.NullHandler())
 
 
 # ---------------------------------------------------------------- filters and formats
