@@ -14,7 +14,15 @@ from sqlmodel import Session
 from db import digests, queries, streaks
 from db.scope import enabled_sources
 from db.session import session_scope
-from tracker.diff import REPORT_DIMS, Report, Snapshot, Unverified, diff, ids_to_load
+from tracker.diff import (
+    REPORT_DIMS,
+    Report,
+    Snapshot,
+    Unverified,
+    diff,
+    gc_paused,
+    ids_to_load,
+)
 from tracker.domain import RoleFilter
 from tracker.report.chart import ChartData, render_chart
 
@@ -65,7 +73,7 @@ def build_report(
     Whole snapshots are light keys; full roles are loaded only for what the report shows.
     """
     snapshot_filter = replace(flt, include_all=True)
-    with session_scope(engine) as session:
+    with gc_paused(), session_scope(engine) as session:
         keys_a, keys_b = queries.snapshot_keys(session, start, end, snapshot_filter)
         load_a, load_b = shown_ids(keys_a, keys_b, flt.include_all)
         a = Snapshot(keys_a, queries.roles_by_ids(session, start, sorted(load_a)))
@@ -73,10 +81,11 @@ def build_report(
         scope = [s for s in enabled_sources(session) if in_scope(flt, s.company, s.key)]
         missing = unverified(session, start, end, flt, {s.key: s.company_name for s in scope})
     dims = list(dict.fromkeys([*REPORT_DIMS, *extra_dims]))
-    return diff(
-        a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims,
-        sources=len(scope),
-    )  # fmt: skip
+    with gc_paused():
+        return diff(
+            a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims,
+            sources=len(scope),
+        )  # fmt: skip
 
 
 def chart_data(
