@@ -10,8 +10,9 @@ Source and run status reads live in :mod:`db.status` and are re-exported here.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -53,6 +54,8 @@ __all__ = [
     "roles_by_ids",
     "runs_for_source",
     "snapshot_keys",
+    "snapshot_pair",
+    "snapshot_rows",
     "unverified_sources",
 ]
 
@@ -141,6 +144,15 @@ def _open_at(at: datetime) -> Any:
         or_(SPAN.c.closed_at.is_(None), SPAN.c.closed_at > at),
     )
     return exists().where(span_open)
+
+
+def _open_in(at: datetime) -> Any:
+    """The same rows as :func:`_open_at`, as ``posting.id IN (postings with a span open at
+    at)``: SQLite reads the spans' window index once instead of probing each posting's spans
+    (a whole unfiltered snapshot ~35% faster); worse when a company or source filter leaves a
+    few postings to probe."""
+    span_open = and_(SPAN.c.opened_at <= at, or_(SPAN.c.closed_at.is_(None), SPAN.c.closed_at > at))
+    return POSTING.c.id.in_(select(SPAN.c.posting_id).where(span_open))
 
 
 def _filtered(stmt: Select[Any], flt: RoleFilter) -> Select[Any]:
@@ -261,6 +273,51 @@ def moved_between(session: Session, start: datetime, end: datetime) -> set[int]:
         ),
     )
     return set(session.connection().execute(in_window).scalars())
+
+
+RoleLoader = Callable[[Sequence[int]], dict[int, Role]]
+
+
+def snapshot_rows(
+    session: Session, at: datetime, flt: RoleFilter | None = None
+) -> tuple[list[RoleKey], RoleLoader]:
+    """The keys of every role open at ``at`` (as :func:`role_keys_at`) and a loader of full
+    roles among them (as :func:`roles_by_ids`) from the same rows: one query where a long
+    diff needed a key snapshot and then most of its roles again by id."""
+    at, flt = as_utc(at), flt or RoleFilter()
+    joined = (
+        _base_from()
+        .join(VERSION, _version_at(at))
+        .outerjoin(PLACE, PLACE.c.version_id == VERSION.c.id)
+    )
+    open_at = _open_at(at) if flt.company or flt.source else _open_in(at)
+    stmt = _filtered(select(*roleload.SNAPSHOT_COLUMNS).select_from(joined).where(open_at), flt)
+    rows = session.connection().execute(stmt.order_by(POSTING.c.id, PLACE.c.position))
+    keys, groups = roleload.snapshot_from_rows(rows)
+
+    def load(ids: Sequence[int]) -> dict[int, Role]:
+        chosen = itertools.chain.from_iterable(groups[i] for i in ids)
+        return {role.id: role for role in roleload.roles_from_rows(chosen)}
+
+    return keys, load
+
+
+def snapshot_pair(
+    session: Session, start: datetime, end: datetime, flt: RoleFilter | None = None
+) -> tuple[tuple[list[RoleKey], RoleLoader], tuple[list[RoleKey], RoleLoader]]:
+    """:func:`snapshot_keys` with a loader of full roles at each end (ids among its keys)."""
+    end_keys, load_end = snapshot_rows(session, end, flt)
+    if _opened_between(session, start, end) * 4 > len(end_keys):
+        return snapshot_rows(session, start, flt), (end_keys, load_end)  # a long window
+    moved = moved_between(session, start, end)
+    start_keys = [k for k in end_keys if k.id not in moved]
+    if moved:
+        start_keys += role_keys_at(session, start, flt, ids=sorted(moved))
+
+    def load_start(ids: Sequence[int]) -> dict[int, Role]:
+        return roles_by_ids(session, start, ids)
+
+    return (start_keys, load_start), (end_keys, load_end)
 
 
 def _opened_between(session: Session, start: datetime, end: datetime) -> int:

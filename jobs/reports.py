@@ -74,10 +74,12 @@ def build_report(
     """
     snapshot_filter = replace(flt, include_all=True)
     with gc_paused(), session_scope(engine) as session:
-        keys_a, keys_b = queries.snapshot_keys(session, start, end, snapshot_filter)
+        (keys_a, roles_a), (keys_b, roles_b) = queries.snapshot_pair(
+            session, start, end, snapshot_filter
+        )
         load_a, load_b = shown_ids(keys_a, keys_b, flt.include_all)
-        a = Snapshot(keys_a, queries.roles_by_ids(session, start, sorted(load_a)))
-        b = Snapshot(keys_b, queries.roles_by_ids(session, end, sorted(load_b)))
+        a = Snapshot(keys_a, roles_a(sorted(load_a)))
+        b = Snapshot(keys_b, roles_b(sorted(load_b)))
         scope = [s for s in enabled_sources(session) if in_scope(flt, s.company, s.key)]
         missing = unverified(session, start, end, flt, {s.key: s.company_name for s in scope})
     dims = list(dict.fromkeys([*REPORT_DIMS, *extra_dims]))

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tracker.counts import count_values
+from tracker.counts import UNKNOWN, count_values
 from tracker.domain import Counted, Place, Role, RoleKey, SalaryBand
 
 REPORT_DIMS: tuple[str, ...] = ("company", "country", "region", "category")
@@ -175,11 +176,33 @@ def by_dims(
     """Counts per value of each dimension at both ends, with deltas; biggest moves first."""
     result: dict[str, list[DimDelta]] = {}
     for dim in dims:
-        a, b = count_values(start, dim), count_values(end, dim)
+        a, b = _count_values(start, dim), _count_values(end, dim)
         rows = [DimDelta(k, a.get(k, 0), b.get(k, 0)) for k in set(a) | set(b)]
         rows.sort(key=lambda d: (-d.end, -abs(d.delta), str(d.key or "~")))
         result[dim] = rows
     return result
+
+
+def _count_values(roles: Sequence[Counted], dim: str) -> Counter[Any]:
+    """:func:`tracker.counts.count_values`, with each distinct ``locations`` tuple looked at
+    once for place dimensions (snapshots share them: see :mod:`db.roleload`)."""
+    if dim not in ("country", "region", "city"):
+        return count_values(roles, dim)
+    shared: dict[int, list[Any]] = {}  # id(locations) -> [locations, roles with them]
+    for role in roles:
+        seen = shared.get(id(role.locations))
+        if seen is None:
+            shared[id(role.locations)] = [role.locations, 1]
+        else:
+            seen[1] += 1
+    counter: Counter[Any] = Counter()
+    for locations, n in shared.values():
+        found = {getattr(p, dim) for p in locations}
+        found.discard(None)
+        found.discard("")
+        for value in found or (UNKNOWN,):
+            counter[value] += n
+    return counter
 
 
 def diff(

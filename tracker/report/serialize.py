@@ -61,6 +61,7 @@ def place_dict(place: Place) -> dict[str, Any]:
 
 def role_dict(role: Role) -> dict[str, Any]:
     """One role in the contract's JSON shape."""
+    salary = salary_dict(role.salary)
     return {
         "id": role.id,
         "source": role.source,
@@ -74,8 +75,12 @@ def role_dict(role: Role) -> dict[str, Any]:
         "category": role.category,
         "locations": [place_dict(p) for p in role.locations],
         "remote": role.remote,
-        "salary": salary_dict(role.salary),
-        "salaries": [band_dict(band) for band in role.salaries],
+        "salary": salary,
+        "salaries": [
+            # the primary band is usually the first: its salary dict is already made
+            {**salary, "label": band.label} if band is role.salary and salary else band_dict(band)
+            for band in role.salaries
+        ],
         "url": role.url,
         "first_seen": iso(role.first_seen),
         "last_seen": iso(role.last_seen),
