@@ -222,9 +222,20 @@ def roles_by_ids(session: Session, at: datetime, ids: Sequence[int]) -> dict[int
     found: dict[int, Role] = {}
     for start in range(0, len(ids), 5000):
         stmt = _lean_at(at).where(ids_in(POSTING.c.id, ids[start : start + 5000]))
-        rows = conn.execute(stmt.order_by(POSTING.c.id, PLACE.c.position))
+        rows = _plain_rows(conn, stmt.order_by(POSTING.c.id, PLACE.c.position))
         found.update((role.id, role) for role in roleload.roles_from_rows(rows))
     return found
+
+
+def _plain_rows(conn: Connection, stmt: Select[Any]) -> list[Any]:
+    """The driver's own row tuples, all at once: for :mod:`db.roleload`, which takes raw
+    values (booleans as 0/1 on SQLite, timestamps as text or datetimes), tens of thousands of
+    rows without a Row object and a fetch call each (~a third less CPU per whole snapshot)."""
+    result = conn.execute(stmt)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def role_keys_at(
@@ -292,7 +303,7 @@ def snapshot_rows(
     )
     open_at = _open_at(at) if flt.company or flt.source else _open_in(at)
     stmt = _filtered(select(*roleload.SNAPSHOT_COLUMNS).select_from(joined).where(open_at), flt)
-    rows = session.connection().execute(stmt.order_by(POSTING.c.id, PLACE.c.position))
+    rows = _plain_rows(session.connection(), stmt.order_by(POSTING.c.id, PLACE.c.position))
     keys, groups = roleload.snapshot_from_rows(rows)
 
     def load(ids: Sequence[int]) -> dict[int, Role]:
