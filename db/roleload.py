@@ -91,7 +91,10 @@ def roles_from_rows(rows: Iterable[Sequence[Any]]) -> list[Role]:
             current = [row[:n_head], row[n_head:_AT_PLACE], []]
         place = tuple(row[_AT_PLACE:_AFTER_PLACE])
         if place[0] is not None:
-            current[2].append(places.setdefault(place, Place(*place)))
+            known = places.get(place)  # not setdefault: that builds a Place for every row
+            if known is None:
+                known = places[place] = Place(*place)
+            current[2].append(known)
     if current is not None:
         found.append(_role(current, when))
     return found

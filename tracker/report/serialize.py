@@ -31,6 +31,8 @@ def _iso(value: datetime) -> str:
 def _amount(value: float | None) -> int | float | None:
     if value is None:
         return None
+    if value.__class__ is float:  # the usual case, without the float() call
+        return int(value) if value.is_integer() else round(value, 2)
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
