@@ -58,8 +58,8 @@ def test_snapshot_pair_matches_keys_and_roles_by_id(session: Session) -> None:
     roles loaded by id (long windows read both ends whole; short ones the end only)."""
     probes = history(session)
     filters = (
-        RoleFilter(include_all=True), RoleFilter(), RoleFilter(country="JP", include_all=True),
-        RoleFilter(company="acme", include_all=True), RoleFilter(company="nobody"),
+        RoleFilter(include_all=True), RoleFilter(), RoleFilter(country=("JP",), include_all=True),
+        RoleFilter(company=("acme",), include_all=True), RoleFilter(company=("nobody",)),
     )  # fmt: skip
     for flt in filters:
         for at in probes:

@@ -13,7 +13,7 @@ import pytest
 from tests.factories import SF, SYDNEY, TOKYO, make_role
 from tracker.counts import count_values
 from tracker.diff import _count_values, gc_paused
-from tracker.domain import Place, RoleKey
+from tracker.domain import Counted, Place, RoleKey
 from tracker.report import serialize
 from tracker.report.inert import json_inert
 from tracker.report.serialize import dumps, role_dict
@@ -85,7 +85,7 @@ def test_place_counts_match_count_values() -> None:
         RoleKey(i, i, "s", "c", "C", "dc_operations", True, loc)
         for i, loc in enumerate([shared, shared, (SF,), (), (nowhere,), (SYDNEY, SYDNEY), shared])
     ]
-    roles = [make_role(20, "A", TOKYO), make_role(21, "B", SF, TOKYO), *keys]
+    roles: list[Counted] = [make_role(20, "A", TOKYO), make_role(21, "B", SF, TOKYO), *keys]
     for dim in ("country", "region", "city", "company", "category", "source"):
         assert _count_values(roles, dim) == count_values(roles, dim)
     assert _count_values(roles, "country")["JP"] == 5  # 3 sharing one tuple
