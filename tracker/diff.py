@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from tracker.counts import UNKNOWN, count_values
@@ -73,8 +74,8 @@ def ids_to_load(a: Sequence[Counted], b: Sequence[Counted]) -> tuple[set[int], s
     Closed and possibly-changed roles at the start; opened and possibly-changed at the end.
     A role open at both ends with the same version id cannot have changed.
     """
-    va = {k.id: version_of(k) for k in a}
-    vb = {k.id: version_of(k) for k in b}
+    va = {k.id: k.version_id if type(k) is RoleKey else version_of(k) for k in a}
+    vb = {k.id: k.version_id if type(k) is RoleKey else version_of(k) for k in b}
     common = {i for i in va.keys() & vb.keys() if va[i] is None or va[i] != vb[i]}
     return (va.keys() - vb.keys()) | common, (vb.keys() - va.keys()) | common
 
@@ -257,12 +258,9 @@ def _changes(a: Snapshot, b: Snapshot, include_all: bool) -> list[Change]:
     return changed
 
 
-def _key_order(item: Counted) -> tuple[str, int]:
-    return (item.company, item.id)
-
-
-def _role_order(role: Role) -> tuple[str, str, int]:
-    return (role.company, role.title, role.id)
+# (company, id) and (company, title, id), made in C: whole snapshots are sorted
+_key_order = attrgetter("company", "id")
+_role_order = attrgetter("company", "title", "id")
 
 
 def _with_summary(report: Report, summary: list[str]) -> Report:
