@@ -73,17 +73,18 @@ def build_report(
     Whole snapshots are light keys; full roles are loaded only for what the report shows.
     """
     snapshot_filter = replace(flt, include_all=True)
-    with gc_paused(), session_scope(engine) as session:
-        (keys_a, roles_a), (keys_b, roles_b) = queries.snapshot_pair(
-            session, start, end, snapshot_filter
-        )
-        load_a, load_b = shown_ids(keys_a, keys_b, flt.include_all)
-        a = Snapshot(keys_a, roles_a(sorted(load_a)))
-        b = Snapshot(keys_b, roles_b(sorted(load_b)))
-        scope = [s for s in enabled_sources(session) if in_scope(flt, s.company, s.key)]
-        missing = unverified(session, start, end, flt, {s.key: s.company_name for s in scope})
     dims = list(dict.fromkeys([*REPORT_DIMS, *extra_dims]))
-    with gc_paused():
+    with gc_paused():  # one pause: the collector's next pass sees the report, not the rows
+        with session_scope(engine) as session:
+            (keys_a, roles_a), (keys_b, roles_b) = queries.snapshot_pair(
+                session, start, end, snapshot_filter
+            )
+            load_a, load_b = shown_ids(keys_a, keys_b, flt.include_all)
+            a = Snapshot(keys_a, roles_a(sorted(load_a)))
+            b = Snapshot(keys_b, roles_b(sorted(load_b)))
+            del roles_a, roles_b  # and the snapshots' rows they hold
+            scope = [s for s in enabled_sources(session) if in_scope(flt, s.company, s.key)]
+            missing = unverified(session, start, end, flt, {s.key: s.company_name for s in scope})
         return diff(
             a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims,
             sources=len(scope),
