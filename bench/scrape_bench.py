@@ -12,8 +12,10 @@ threaded Python server), then for each database (SQLite, and PostgreSQL when a U
 4. conditional requests: one cycle that stores ETags, then the requests alone (all 304), then
    an all-304 ``tracker scrape``.
 
-It prints seconds, ratios to the floors, the peak RSS of each ``tracker`` process and the
-database size. Ratios from one run hold on a noisy machine; absolute times do not. Not a test.
+It prints seconds, ratios to the floors, the peak RSS of each ``tracker`` process (with its
+parse workers, summed; ``TRACKER_PARSE_WORKERS=0`` parses in-process) and the database size.
+The tracker's CPU time includes its parse workers'. Ratios from one run hold on a noisy
+machine; absolute times do not. Not a test.
 
     python bench/scrape_bench.py --boards 1000            # the issue-12 world, SQLite only
     python bench/scrape_bench.py --boards 200 --pg postgresql+psycopg://postgres@127.0.0.1/t_x
@@ -405,19 +407,47 @@ class Cycle:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def tree_rss_mb(pid: int) -> float:
+    """RSS of ``pid`` and its descendants (a scrape's parse workers), MB; 0 when gone."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total / 1024
+
+
 def run_tracker(args: list[str], env: dict[str, str]) -> tuple[Timing, float]:
-    """Run ``tracker ARGS``: (timing, peak RSS in MB); its exit status must be 0."""
+    """Run ``tracker ARGS``: (timing, peak RSS in MB of the process and its children, summed,
+    sampled every 20 ms); its exit status must be 0."""
     with tempfile.TemporaryFile() as out:
         clock = time.perf_counter()
         proc = subprocess.Popen([str(TRACKER), *args], env=env, stdout=out, stderr=out)
+        peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.02):
+                peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - clock
+        done.set()
+        sampler.join()
         code = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode(errors="replace")
     if code != 0:
         raise SystemExit(f"tracker {' '.join(args)} exited {code}:\n{text[-2000:]}")
-    return Timing(seconds, usage.ru_utime + usage.ru_stime), usage.ru_maxrss / 1024
+    return Timing(seconds, usage.ru_utime + usage.ru_stime), max(peak[0], usage.ru_maxrss / 1024)
 
 
 def cycle_counts(url: str, since: float) -> dict[str, int]:
@@ -566,7 +596,10 @@ def bench_db(
         wall = ratio(t.wall, base.wall) if base else ""
         cpu = ratio(t.cpu, base.cpu) if base else ""
         print(f"  {name:52} {t.wall:7.2f}s {wall:>7}   {t.cpu:7.2f}s {cpu:>7}  {what}")
-    print(f"  peak RSS (tracker scrape): {max(rss):.0f} MB   database: {db_size(url):.0f} MB")
+    print(
+        f"  peak RSS (tracker scrape and its parse workers, summed): {max(rss):.0f} MB   "
+        f"database: {db_size(url):.0f} MB"
+    )
     total = args.boards * args.jobs
     ok_cold = cold_counts["open"] == cold_counts["new"] == total and not cold_counts["not_ok"]
     print(

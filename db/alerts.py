@@ -31,8 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from db.queries import _base_from, _filtered, _places, _role, _role_columns
-from db.store import as_utc
-from db.tables import ALERT_DELIVERY, COMPANY, PLACE, POSTING, RUN, SOURCE, SPAN, VERSION
+from db.tables import ALERT_DELIVERY, COMPANY, PLACE, POSTING, RUN, SOURCE, SPAN, VERSION, as_utc
 from tracker.domain import Role, RoleFilter
 
 PAY_COLUMNS = ("salary_min", "salary_max", "salary_currency", "salary_period")

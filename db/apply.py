@@ -17,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from db.paycols import pay_values
 from db.plan import Existing, RunPlan
-from db.tables import PLACE, POSTING, RUN, SPAN, VERSION
+from db.tables import POSTING, RUN, SPAN, VERSION
 from tracker.domain import Posting
 
 # (posting id, incoming posting, its content hash) for every version this run inserts
@@ -42,6 +42,93 @@ def insert_run(conn: Connection, values: dict[str, Any]) -> int:
     return int(conn.execute(_INSERT_RUN, values).scalar_one())
 
 
+# Bulk rows go to the driver's executemany as tuples (no per-row statement or bind-processor
+# work in SQLAlchemy): ids are reserved first, so no RETURNING is needed and a new posting is
+# inserted already pointing at its first version.
+
+_POSTING_COLS = (
+    "id",
+    "source_id",
+    "company_id",
+    "external_id",
+    "first_seen",
+    "last_seen",
+    "closed_at",
+    "content_hash",
+    "current_version_id",
+    "signature",
+)
+_VERSION_COLS = (
+    "id",
+    "posting_id",
+    "run_id",
+    "valid_from",
+    "valid_to",
+    "title",
+    "department",
+    "team",
+    "url",
+    "compute",
+    "category",
+    "category_rule",
+    "remote",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "salary_min_usd",
+    "salary_max_usd",
+    "salary_source",
+    "salary_label",
+    "salary_bands",
+    "pay_lines",
+    "content_hash",
+)
+_PLACE_COLS = ("version_id", "position", "raw", "city", "country", "region")
+_SPAN_COLS = ("posting_id", "opened_at", "closed_at")
+
+
+def _insert_sql(conn: Connection, table: str, cols: Sequence[str]) -> str:
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
+
+
+def _executemany(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        conn.exec_driver_sql(sql, rows)
+
+
+def db_time(conn: Connection, value: datetime | None) -> Any:
+    """``value`` as the driver takes it for a ``UTCDateTime`` column (what SQLAlchemy binds)."""
+    if value is None:
+        return None
+    kind = POSTING.c.last_seen.type
+    process = kind.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    return process(value) if process else value
+
+
+def reserve_ids(conn: Connection, table: str, n: int) -> list[int]:
+    """``n`` fresh primary keys of ``table`` (inside the run's write transaction).
+
+    SQLite: the run holds the database's write lock, so the ids past the table's
+    AUTOINCREMENT high-water mark are ours. PostgreSQL: taken from the table's sequence.
+    """
+    if n <= 0:
+        return []
+    if conn.dialect.name == "sqlite":
+        seq = conn.exec_driver_sql(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
+        ).scalar()
+        top = conn.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
+        start = max(int(seq or 0), int(top or 0)) + 1
+        return list(range(start, start + n))
+    rows = conn.exec_driver_sql(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        (table, n),
+    )
+    return [int(row[0]) for row in rows]
+
+
 def insert_postings(
     conn: Connection,
     source_id: int,
@@ -49,84 +136,107 @@ def insert_postings(
     plan: RunPlan,
     observed_at: datetime,
     signatures: Mapping[str, str | None] | None = None,
+    version_ids: Sequence[int] = (),
 ) -> dict[str, int]:
-    """Insert the plan's new postings (with their list signatures, when given); return
-    ``{external_id: posting id}``."""
+    """Insert the plan's new postings (with their list signatures, when given, and pointing
+    at ``version_ids`` in order, when given); return ``{external_id: posting id}``."""
     if not plan.new:
         return {}
     signatures = signatures or {}
+    ids = reserve_ids(conn, "posting", len(plan.new))
+    at = db_time(conn, observed_at)
+    versions: list[int | None] = list(version_ids) or [None] * len(plan.new)
     rows = [
-        {
-            "source_id": source_id,
-            "company_id": company_id,
-            "external_id": posting.external_id,
-            "first_seen": observed_at,
-            "last_seen": observed_at,
-            "closed_at": None,
-            "content_hash": digest,
-            "signature": signatures.get(posting.external_id),
-        }
-        for posting, digest in plan.new
+        (
+            pid,
+            source_id,
+            company_id,
+            posting.external_id,
+            at,
+            at,
+            None,
+            digest,
+            vid,
+            signatures.get(posting.external_id),
+        )
+        for pid, vid, (posting, digest) in zip(ids, versions, plan.new, strict=True)
     ]
-    stmt = insert(POSTING).returning(POSTING.c.id, POSTING.c.external_id)
-    return {ext: pid for pid, ext in conn.execute(stmt, rows)}
+    _executemany(conn, _insert_sql(conn, "posting", _POSTING_COLS), rows)
+    return {posting.external_id: pid for pid, (posting, _) in zip(ids, plan.new, strict=True)}
 
 
 def version_values(
     posting: Posting, digest: str, posting_id: int, run_id: int, observed_at: datetime
 ) -> dict[str, Any]:
     """The ``posting_version`` row for ``posting``."""
+    row = version_row(posting, digest, posting_id, run_id, observed_at)
+    return dict(zip(_VERSION_COLS[1:], row[1:], strict=True))
+
+
+def version_row(
+    posting: Posting,
+    digest: str,
+    posting_id: int,
+    run_id: int,
+    valid_from: Any,
+    version_id: int | None = None,
+) -> tuple[Any, ...]:
+    """The ``posting_version`` row for ``posting`` in :data:`_VERSION_COLS` order."""
     salary = posting.salary
-    return {
-        "posting_id": posting_id,
-        "run_id": run_id,
-        "valid_from": observed_at,
-        "valid_to": None,
-        "title": posting.title,
-        "department": posting.department,
-        "team": posting.team,
-        "url": posting.url,
-        "compute": posting.compute,
-        "category": posting.category,
-        "category_rule": posting.category_rule,
-        "remote": posting.remote,
-        "salary_min": salary.min if salary else None,
-        "salary_max": salary.max if salary else None,
-        "salary_currency": salary.currency if salary else None,
-        "salary_period": salary.period if salary else None,
-        "salary_min_usd": salary.min_usd if salary else None,
-        "salary_max_usd": salary.max_usd if salary else None,
-        "salary_source": salary.source if salary else None,
-        "salary_label": salary.label if salary else None,
-        **pay_values(posting),
-        "content_hash": digest,
-    }
+    pay = pay_values(posting)
+    return (
+        version_id,
+        posting_id,
+        run_id,
+        valid_from,
+        None,
+        posting.title,
+        posting.department,
+        posting.team,
+        posting.url,
+        posting.compute,
+        posting.category,
+        posting.category_rule,
+        posting.remote,
+        salary.min if salary else None,
+        salary.max if salary else None,
+        salary.currency if salary else None,
+        salary.period if salary else None,
+        salary.min_usd if salary else None,
+        salary.max_usd if salary else None,
+        salary.source if salary else None,
+        salary.label if salary else None,
+        pay["salary_bands"],
+        pay["pay_lines"],
+        digest,
+    )
 
 
 def insert_versions(
-    conn: Connection, items: Sequence[VersionItem], run_id: int, observed_at: datetime
+    conn: Connection,
+    items: Sequence[VersionItem],
+    run_id: int,
+    observed_at: datetime,
+    ids: Sequence[int] | None = None,
 ) -> dict[int, int]:
-    """Insert one version (and its places) per item; return ``{posting id: version id}``."""
+    """Insert one version (and its places) per item, with ``ids`` (reserved when not given);
+    return ``{posting id: version id}``."""
     if not items:
         return {}
-    rows = [version_values(p, digest, pid, run_id, observed_at) for pid, p, digest in items]
-    stmt = insert(VERSION).returning(VERSION.c.id, VERSION.c.posting_id)
-    version_ids = {pid: vid for vid, pid in conn.execute(stmt, rows)}
+    ids = list(ids) if ids is not None else reserve_ids(conn, "posting_version", len(items))
+    at = db_time(conn, observed_at)
+    rows = [
+        version_row(p, digest, pid, run_id, at, vid)
+        for vid, (pid, p, digest) in zip(ids, items, strict=True)
+    ]
+    _executemany(conn, _insert_sql(conn, "posting_version", _VERSION_COLS), rows)
     places = [
-        {
-            "version_id": version_ids[pid],
-            "position": position,
-            "raw": place.raw,
-            "city": place.city,
-            "country": place.country,
-            "region": place.region,
-        }
-        for pid, posting, _ in items
+        (vid, position, place.raw, place.city, place.country, place.region)
+        for vid, (_, posting, _) in zip(ids, items, strict=True)
         for position, place in enumerate(posting.places)
     ]
-    if places:
-        conn.execute(insert(PLACE), places)
-    return version_ids
+    _executemany(conn, _insert_sql(conn, "posting_place", _PLACE_COLS), places)
+    return {pid: vid for vid, (pid, _, _) in zip(ids, items, strict=True)}
 
 
 def set_current_versions(
@@ -135,13 +245,9 @@ def set_current_versions(
     """Point each posting at its new version and hash (one executemany)."""
     if not items:
         return
-    stmt = (
-        update(POSTING)
-        .where(POSTING.c.id == bindparam("b_id"))
-        .values(current_version_id=bindparam("b_version"), content_hash=bindparam("b_hash"))
-    )
-    params = [{"b_id": pid, "b_version": version_ids[pid], "b_hash": h} for pid, _, h in items]
-    conn.execute(stmt, params)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"UPDATE posting SET current_version_id = {mark}, content_hash = {mark} WHERE id = {mark}"
+    _executemany(conn, sql, [(version_ids[pid], h, pid) for pid, _, h in items])
 
 
 def end_versions(conn: Connection, version_ids: Sequence[int], observed_at: datetime) -> None:
@@ -153,11 +259,9 @@ def end_versions(conn: Connection, version_ids: Sequence[int], observed_at: date
 
 def open_spans(conn: Connection, posting_ids: Sequence[int], observed_at: datetime) -> None:
     """Start a new open span for each posting."""
-    if posting_ids:
-        rows = [
-            {"posting_id": pid, "opened_at": observed_at, "closed_at": None} for pid in posting_ids
-        ]
-        conn.execute(insert(SPAN), rows)
+    at = db_time(conn, observed_at)
+    rows = [(pid, at, None) for pid in posting_ids]
+    _executemany(conn, _insert_sql(conn, "posting_span", _SPAN_COLS), rows)
 
 
 def reopen_postings(conn: Connection, posting_ids: Sequence[int]) -> None:
@@ -195,14 +299,19 @@ def apply_plan(
     signatures: Mapping[str, str | None] | None = None,
 ) -> None:
     """Write a planned run: inserts, versions, places, spans, reopen/close, ``last_seen``."""
-    new_ids = insert_postings(conn, source_id, company_id, plan, observed_at, signatures)
-    items: list[VersionItem] = [(new_ids[p.external_id], p, h) for p, h in plan.new]
     versioned = [c for c in plan.versioned if c.posting is not None]
-    items += [(c.existing.id, c.posting, c.content_hash) for c in versioned if c.posting]
+    vids = reserve_ids(conn, "posting_version", len(plan.new) + len(versioned))
+    new_ids = insert_postings(
+        conn, source_id, company_id, plan, observed_at, signatures, vids[: len(plan.new)]
+    )
+    items: list[VersionItem] = [(new_ids[p.external_id], p, h) for p, h in plan.new]
+    changed: list[VersionItem] = [
+        (c.existing.id, c.posting, c.content_hash) for c in versioned if c.posting
+    ]
     superseded = [c.existing.current_version_id for c in versioned]
     end_versions(conn, [vid for vid in superseded if vid is not None], observed_at)
-    version_ids = insert_versions(conn, items, run_id, observed_at)
-    set_current_versions(conn, items, version_ids)
+    version_ids = insert_versions(conn, items + changed, run_id, observed_at, vids)
+    set_current_versions(conn, changed, version_ids)  # new postings point at theirs already
     reopened = [c.existing.id for c in plan.reopened]
     reopen_postings(conn, reopened)
     open_spans(conn, list(new_ids.values()) + reopened, observed_at)

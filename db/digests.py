@@ -11,16 +11,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select, update
-from sqlmodel import Session
 
 from db.queries import roles_stmt
-from db.store import as_utc
-from db.tables import COMPANY, DIGEST_SEND, POSTING, RUN, SCHEDULER_JOB, utcnow
+from db.tables import COMPANY, DIGEST_SEND, POSTING, RUN, SCHEDULER_JOB, as_utc, utcnow
 from tracker.domain import RoleFilter
+
+if TYPE_CHECKING:
+    from db.session import SessionLike
 
 STATUSES = ("sending", "sent", "failed", "test-sending", "test-sent", "test-failed")
 CHANNEL = "channel:"  # recipients of a post to a channel: ``channel:NAME`` (never an address)
@@ -78,7 +79,7 @@ def _send(row: Any) -> DigestSend:
 
 
 def claim_send(
-    session: Session,
+    session: SessionLike,
     *,
     start: datetime,
     end: datetime,
@@ -112,7 +113,7 @@ def claim_send(
 
 
 def mark_sent(
-    session: Session,
+    session: SessionLike,
     send_id: int,
     when: datetime | None = None,
     note: str | None = None,
@@ -124,14 +125,14 @@ def mark_sent(
     session.connection().execute(stmt.values(status=status, sent_at=when or utcnow(), error=note))
 
 
-def mark_failed(session: Session, send_id: int, error: str, test: bool = False) -> None:
+def mark_failed(session: SessionLike, send_id: int, error: str, test: bool = False) -> None:
     """The attempt failed: record why and release the period's claim so it can be retried."""
     stmt = update(DIGEST_SEND).where(DIGEST_SEND.c.id == send_id)
     status = "test-failed" if test else "failed"
     session.connection().execute(stmt.values(status=status, error=error, claim=None))
 
 
-def release_stale(session: Session, older_than: datetime) -> int:
+def release_stale(session: SessionLike, older_than: datetime) -> int:
     """Attempts still ``sending`` since before ``older_than`` were interrupted (the sender died):
     mark them failed, outcome unknown, so the period is retried. Returns how many."""
     stmt = (
@@ -146,7 +147,7 @@ def release_stale(session: Session, older_than: datetime) -> int:
     return int(session.connection().execute(stmt).rowcount or 0)
 
 
-def sends_for_period(session: Session, start: datetime, end: datetime) -> list[DigestSend]:
+def sends_for_period(session: SessionLike, start: datetime, end: datetime) -> list[DigestSend]:
     """Every attempt for the period, oldest first."""
     stmt = (
         select(DIGEST_SEND)
@@ -156,7 +157,9 @@ def sends_for_period(session: Session, start: datetime, end: datetime) -> list[D
     return [_send(row) for row in session.connection().execute(stmt)]
 
 
-def recent_sends(session: Session, limit: int = 10, status: str | None = None) -> list[DigestSend]:
+def recent_sends(
+    session: SessionLike, limit: int = 10, status: str | None = None
+) -> list[DigestSend]:
     """The latest attempts (of one status when given), newest first."""
     stmt = select(DIGEST_SEND).order_by(DIGEST_SEND.c.id.desc()).limit(limit)
     if status is not None:
@@ -164,14 +167,14 @@ def recent_sends(session: Session, limit: int = 10, status: str | None = None) -
     return [_send(row) for row in session.connection().execute(stmt)]
 
 
-def had_runs_before(session: Session, when: datetime) -> bool:
+def had_runs_before(session: SessionLike, when: datetime) -> bool:
     """Whether any run was recorded before ``when`` (a period with no data is not "missed")."""
     stmt = select(func.count()).select_from(RUN).where(RUN.c.observed_at < as_utc(when))
     return bool(session.connection().execute(stmt).scalar())
 
 
 def open_counts_by_company(
-    session: Session, points: Sequence[datetime], flt: RoleFilter | None = None
+    session: SessionLike, points: Sequence[datetime], flt: RoleFilter | None = None
 ) -> list[dict[str, int]]:
     """Open compute roles per company (display name) at each point, in one query.
 
@@ -196,7 +199,7 @@ def open_counts_by_company(
     return [found.get(i, {}) for i in range(len(points))]
 
 
-def scheduled_jobs(session: Session) -> dict[str, datetime | None]:
+def scheduled_jobs(session: SessionLike) -> dict[str, datetime | None]:
     """The daemon's persisted jobs: id -> next run time (None: paused)."""
     stmt = select(SCHEDULER_JOB.c.id, SCHEDULER_JOB.c.next_run_time)
     return {

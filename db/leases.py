@@ -212,6 +212,68 @@ def try_acquire(
     return lease
 
 
+_CHUNK = 500  # keys per IN list (well under every bind-parameter limit)
+_TAKE = (
+    update(LEASE)
+    .where(LEASE.c.key == _KEY)
+    .values(
+        holder=bindparam("b_holder"),
+        token=bindparam("b_token"),
+        expires_at=bindparam("b_expires"),
+        acquired_at=bindparam("b_now"),
+        heartbeat_at=bindparam("b_now"),
+        claimed_at=bindparam("b_now"),
+        waiter=bindparam("b_waiter"),
+        waiter_until=bindparam("b_waiter_until"),
+    )
+)
+
+
+def try_acquire_many(conn: Connection, keys: list[str], ttl: timedelta) -> dict[str, Claim]:
+    """:func:`try_acquire` for a ``scrape`` (no ``fresh_for``) of many keys at once: one
+    write lock, a bounded number of statements, ``{key: Lease | Busy}``. A busy key is not
+    queued here (the caller waits for it with :func:`try_acquire`, which queues)."""
+    if not keys:
+        return {}
+    me = writer_id()
+    lock_for_write(conn)
+    ensure = _ensure_stmt(conn.dialect.name)
+    conn.execute(ensure, [{"lease_key": key} for key in keys])
+    rows: dict[str, Any] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        stmt = select(LEASE).where(LEASE.c.key.in_(chunk)).with_for_update()
+        rows.update((row.key, row) for row in conn.execute(stmt))
+    now = db_now(conn)
+    claims: dict[str, Claim] = {}
+    taken: list[dict[str, Any]] = []
+    for key in keys:
+        row = rows[key]
+        if _live(row, now):
+            claims[key] = Busy(key, row.holder, row.expires_at)
+            continue
+        lease = Lease(key, me, uuid.uuid4().hex, now + ttl, took_over=row.holder or None)
+        mine = row.waiter == me
+        taken.append(
+            {
+                "lease_key": key,
+                "b_holder": me,
+                "b_token": lease.token,
+                "b_expires": lease.expires_at,
+                "b_now": now,
+                "b_waiter": None if mine else row.waiter,
+                "b_waiter_until": None if mine else row.waiter_until,
+            }
+        )
+        claims[key] = lease
+    if taken:
+        conn.execute(_TAKE, taken)
+    for claim in claims.values():
+        if isinstance(claim, Lease):
+            remember(conn, claim)
+    return claims
+
+
 def _queue(conn: Connection, key: str, me: str) -> None:
     """Mark ``me`` as waiting for the lease for a few seconds (refreshed while it polls)."""
     until = db_now(conn) + QUEUE_FOR

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
 
 from db.queries import _places, _role, roles_stmt
 from db.tables import COMPANY, PLACE, POSTING, VERSION
 from tracker.domain import Role, RoleFilter
 from tracker.errors import ConfigError
+
+if TYPE_CHECKING:
+    from db.session import SessionLike
 
 # Sort keys of :func:`role_page`; every order ends with the posting id, so pages never overlap.
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -42,7 +44,7 @@ class RolePage:
 
 
 def role_page(
-    session: Session,
+    session: SessionLike,
     at: datetime,
     flt: RoleFilter,
     *,
@@ -69,7 +71,7 @@ def role_page(
 
 
 def roles_page(
-    session: Session, at: datetime, flt: RoleFilter, limit: int
+    session: SessionLike, at: datetime, flt: RoleFilter, limit: int
 ) -> tuple[int, list[Role]]:
     """(how many roles are open at ``at`` under ``flt``, the first ``limit`` of them in the
     order of :func:`db.queries.roles_at`)."""

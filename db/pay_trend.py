@@ -14,8 +14,7 @@ from sqlalchemy import and_, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
 
 from db.queries import _filtered
-from db.store import as_utc
-from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION, UTCDateTime
+from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION, UTCDateTime, as_utc
 from db.trend import DIM_COLUMNS, known_place_value
 from tracker.domain import RoleFilter, SalaryBand
 

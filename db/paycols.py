@@ -8,7 +8,7 @@ were read from, so ``tracker renormalize`` can read prose pay again without the 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import fields
 from typing import Any
 
 from tracker.domain import Posting, SalaryBand
@@ -16,9 +16,12 @@ from tracker.domain import Posting, SalaryBand
 _KEYS = {f.name for f in fields(SalaryBand)}
 
 
+_FIELDS = tuple(f.name for f in fields(SalaryBand))
+
+
 def pay_values(posting: Posting) -> dict[str, str | None]:
     """The two JSON columns for ``posting`` (null when it has nothing to keep)."""
-    bands = [asdict(band) for band in posting.salaries]
+    bands = [{name: getattr(band, name) for name in _FIELDS} for band in posting.salaries]
     return {
         "salary_bands": json.dumps(bands, ensure_ascii=False) if bands else None,
         "pay_lines": json.dumps(list(posting.pay_lines), ensure_ascii=False)

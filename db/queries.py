@@ -15,13 +15,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, Select, and_, exists, func, or_, select, union
-from sqlmodel import Session
 
 from db import roleload
-from db.apply import ids_in
 from db.paycols import bands_from_text
 from db.status import (
     RunInfo,
@@ -33,9 +31,11 @@ from db.status import (
     runs_for_source,
     unverified_sources,
 )
-from db.store import as_utc
-from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION
+from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION, as_utc
 from tracker.domain import Place, Role, RoleFilter, RoleKey, SalaryBand
+
+if TYPE_CHECKING:
+    from db.session import SessionLike
 
 __all__ = [
     "PostingHistory",
@@ -207,7 +207,7 @@ def _lean_at(at: datetime) -> Select[Any]:
     return select(*roleload.COLUMNS).select_from(joined)
 
 
-def roles_at(session: Session, at: datetime, flt: RoleFilter | None = None) -> list[Role]:
+def roles_at(session: SessionLike, at: datetime, flt: RoleFilter | None = None) -> list[Role]:
     """Roles open at ``at`` matching ``flt``, sorted by company, title, id (one query)."""
     at = as_utc(at)
     stmt = _filtered(_lean_at(at).where(_open_at(at)), flt or RoleFilter())
@@ -215,8 +215,10 @@ def roles_at(session: Session, at: datetime, flt: RoleFilter | None = None) -> l
     return roleload.roles_from_rows(session.connection().execute(stmt.order_by(*order)))
 
 
-def roles_by_ids(session: Session, at: datetime, ids: Sequence[int]) -> dict[int, Role]:
+def roles_by_ids(session: SessionLike, at: datetime, ids: Sequence[int]) -> dict[int, Role]:
     """Full roles for the given posting ids, with the version valid at ``at`` (open or not)."""
+    from db.apply import ids_in  # the writers' module: loaded only where ids are listed
+
     conn = session.connection()
     at = as_utc(at)
     found: dict[int, Role] = {}
@@ -239,7 +241,7 @@ def _plain_rows(conn: Connection, stmt: Select[Any]) -> list[Any]:
 
 
 def role_keys_at(
-    session: Session,
+    session: SessionLike,
     at: datetime,
     flt: RoleFilter | None = None,
     ids: Sequence[int] | None = None,
@@ -267,12 +269,14 @@ def role_keys_at(
     )
     stmt = _filtered(select(*columns).select_from(joined).where(_open_at(at)), flt or RoleFilter())
     if ids is not None:
+        from db.apply import ids_in
+
         stmt = stmt.where(ids_in(POSTING.c.id, ids))
     stmt = stmt.order_by(POSTING.c.id, PLACE.c.position)
     return roleload.keys_from_rows(session.connection().execute(stmt))
 
 
-def moved_between(session: Session, start: datetime, end: datetime) -> set[int]:
+def moved_between(session: SessionLike, start: datetime, end: datetime) -> set[int]:
     """Postings that opened, closed or got a new version in ``(start, end]``: the only ones
     whose state at ``start`` can differ from their state at ``end``."""
     start, end = as_utc(start), as_utc(end)
@@ -290,7 +294,7 @@ RoleLoader = Callable[[Sequence[int]], dict[int, Role]]
 
 
 def snapshot_rows(
-    session: Session, at: datetime, flt: RoleFilter | None = None
+    session: SessionLike, at: datetime, flt: RoleFilter | None = None
 ) -> tuple[list[RoleKey], RoleLoader]:
     """The keys of every role open at ``at`` (as :func:`role_keys_at`) and a loader of full
     roles among them (as :func:`roles_by_ids`) from the same rows: one query where a long
@@ -314,7 +318,7 @@ def snapshot_rows(
 
 
 def snapshot_pair(
-    session: Session, start: datetime, end: datetime, flt: RoleFilter | None = None
+    session: SessionLike, start: datetime, end: datetime, flt: RoleFilter | None = None
 ) -> tuple[tuple[list[RoleKey], RoleLoader], tuple[list[RoleKey], RoleLoader]]:
     """:func:`snapshot_keys` with a loader of full roles at each end (ids among its keys)."""
     end_keys, load_end = snapshot_rows(session, end, flt)
@@ -331,14 +335,14 @@ def snapshot_pair(
     return (start_keys, load_start), (end_keys, load_end)
 
 
-def _opened_between(session: Session, start: datetime, end: datetime) -> int:
+def _opened_between(session: SessionLike, start: datetime, end: datetime) -> int:
     """How many spans opened in ``(start, end]`` (an index range): how long the window is."""
     where = (SPAN.c.opened_at > as_utc(start), SPAN.c.opened_at <= as_utc(end))
     return int(session.connection().execute(select(func.count()).where(*where)).scalar_one())
 
 
 def snapshot_keys(
-    session: Session, start: datetime, end: datetime, flt: RoleFilter | None = None
+    session: SessionLike, start: datetime, end: datetime, flt: RoleFilter | None = None
 ) -> tuple[list[RoleKey], list[RoleKey]]:
     """Role keys open at ``start`` and at ``end``: one full snapshot plus the postings that
     moved in between (a week of history touches a small fraction of a year's postings)."""
@@ -406,7 +410,7 @@ def _role(row: Row[Any], places: tuple[Place, ...]) -> Role:
 # history
 
 
-def posting_history(session: Session, posting_id: int) -> PostingHistory | None:
+def posting_history(session: SessionLike, posting_id: int) -> PostingHistory | None:
     """A posting's spans and versions (with changes), or ``None`` when there is no such id."""
     conn = session.connection()
     stmt = (

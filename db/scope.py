@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlmodel import Session
 
 from db.tables import COMPANY, SOURCE
+
+if TYPE_CHECKING:
+    from db.session import SessionLike
 
 
 @dataclass(frozen=True)
@@ -17,7 +20,7 @@ class ScopeSource:
     company_name: str
 
 
-def enabled_sources(session: Session) -> list[ScopeSource]:
+def enabled_sources(session: SessionLike) -> list[ScopeSource]:
     """Every enabled source with its company slug and display name, sorted by key."""
     stmt = (
         select(SOURCE.c.key, COMPANY.c.slug, COMPANY.c.name)

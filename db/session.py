@@ -13,16 +13,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, SQLAlchemyError
-from sqlmodel import Session
 
-if TYPE_CHECKING:  # Alembic is imported only when a schema check needs it (start-up time)
+if TYPE_CHECKING:  # Alembic and the ORM are imported only when needed (start-up time)
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -237,9 +237,42 @@ def upgrade(engine: Engine) -> bool:
     return True
 
 
+class SessionLike(Protocol):
+    """What the Core reads need from a session: its connection. An ORM ``Session`` (from
+    :func:`session_scope`) and a :class:`CoreSession` (from :func:`core_scope`) both have one."""
+
+    def connection(self) -> Connection: ...
+
+
+class CoreSession:
+    """One connection standing in for a Session where only Core statements run (queries):
+    no ORM import, no identity map."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def connection(self) -> Connection:
+        return self._conn
+
+
+@contextmanager
+def core_scope(engine: Engine) -> Iterator[CoreSession]:
+    """Like :func:`session_scope` for Core-only work: one transaction, committed when the
+    block succeeds, rolled back when it raises, without loading the ORM (start-up time)."""
+    with engine.connect() as conn:
+        try:
+            yield CoreSession(conn)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: commit when the block succeeds, roll back when it raises."""
+    from sqlalchemy.orm import Session
+
     session = Session(engine, expire_on_commit=False)
     try:
         yield session

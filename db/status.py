@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, Select, func, select
-from sqlmodel import Session
 
-from db.store import as_utc, load_options
-from db.tables import COMPANY, POSTING, RUN, SOURCE
+from db.tables import COMPANY, POSTING, RUN, SOURCE, as_utc, load_options
 from tracker.domain import SourceRef
+
+if TYPE_CHECKING:
+    from db.session import SessionLike
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def _open_counts(conn: Connection) -> dict[int, int]:
     return {sid: int(count) for sid, count in conn.execute(stmt)}
 
 
-def list_sources(session: Session, keys: Sequence[str] | None = None) -> list[SourceInfo]:
+def list_sources(session: SessionLike, keys: Sequence[str] | None = None) -> list[SourceInfo]:
     """Every source (or those with ``keys``) sorted by key, with last run and open count."""
     conn = session.connection()
     stmt = (
@@ -182,19 +183,19 @@ def _source_info(
     )
 
 
-def get_source(session: Session, key: str) -> SourceInfo | None:
+def get_source(session: SessionLike, key: str) -> SourceInfo | None:
     """One source by key, or ``None``."""
     found = list_sources(session, [key])
     return found[0] if found else None
 
 
-def latest_runs(session: Session, at: datetime | None = None) -> list[RunInfo]:
+def latest_runs(session: SessionLike, at: datetime | None = None) -> list[RunInfo]:
     """The latest run of every source that has one (up to ``at`` when given), by source key."""
     rows = _latest_run_rows(session.connection(), at).values()
     return sorted((_run_info(row) for row in rows), key=lambda run: run.source)
 
 
-def runs_for_source(session: Session, key: str, limit: int | None = None) -> list[RunInfo]:
+def runs_for_source(session: SessionLike, key: str, limit: int | None = None) -> list[RunInfo]:
     """A source's runs, newest first (at most ``limit``)."""
     stmt = (
         _runs_select()
@@ -205,7 +206,9 @@ def runs_for_source(session: Session, key: str, limit: int | None = None) -> lis
     return [_run_info(row) for row in session.connection().execute(stmt)]
 
 
-def unverified_sources(session: Session, start: datetime, end: datetime) -> list[UnverifiedSource]:
+def unverified_sources(
+    session: SessionLike, start: datetime, end: datetime
+) -> list[UnverifiedSource]:
     """Enabled sources whose latest run up to ``end`` is not ``ok`` or with no ok run in
     ``[start, end]`` (rule 4), sorted by key."""
     start = as_utc(start)

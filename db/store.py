@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
-from sqlmodel import Session
-from sqlmodel import select as sm_select
+from sqlalchemy.orm import Session
 
 from db.apply import apply_plan, insert_run
 from db.leases import hold_for_write, writer_id
 from db.plan import Existing, RunPlan, plan_run
 from db.settle import settle_derived
 from db.tables import (
+    COMPANY,
     PLACE,
     POSTING,
     RUN,
@@ -81,12 +81,12 @@ def load_options(text: str | None) -> dict[str, Any]:
 
 def get_source_row(session: Session, key: str) -> SourceRow | None:
     """The source row with ``key``, or ``None``."""
-    return session.exec(sm_select(SourceRow).where(SourceRow.key == key)).first()
+    return session.execute(select(SourceRow).where(SOURCE.c.key == key)).scalars().first()
 
 
 def _upsert_company(session: Session, slug: str, name: str) -> tuple[CompanyRow, bool]:
     """Find or create the company ``slug``; update its name. Returns (row, changed)."""
-    row = session.exec(sm_select(CompanyRow).where(CompanyRow.slug == slug)).first()
+    row = session.execute(select(CompanyRow).where(COMPANY.c.slug == slug)).scalars().first()
     if row is None:
         row = CompanyRow(slug=slug, name=name)
         session.add(row)
@@ -173,9 +173,9 @@ def remove_source(session: Session, key: str) -> RemovedSource | None:
     company = row.company
     session.delete(row)
     session.flush()
-    others = session.exec(
-        sm_select(func.count()).select_from(SourceRow).where(SourceRow.company_id == company.id)
-    ).one()
+    others = session.execute(
+        select(func.count()).select_from(SOURCE).where(SOURCE.c.company_id == company.id)
+    ).scalar_one()
     if others == 0:
         session.delete(company)
         session.flush()
@@ -212,6 +212,7 @@ def record_run(
     same: Collection[str] = (),
     body_hash: str | None = None,
     signatures: Mapping[str, str | None] | None = None,
+    state: ScrapeState | None = None,
 ) -> RunResult:
     """Record one run of a source (docs/concepts.md lifecycle rules 1-5) and return its counts.
 
@@ -226,11 +227,14 @@ def record_run(
     Otherwise the payload is applied: new postings, ``last_seen`` refreshes, new versions,
     reopens and closes, with the suspect guard (see :mod:`db.plan`). Runs of one source must
     come in chronological order; an older ``observed_at`` raises :class:`StoreError`.
+
+    ``state``: the source's :func:`scrape_states` read under the lease the writer still holds
+    (the fence checks it): the latest runs are not read again.
     """
     observed_at = as_utc(observed_at)
     session.flush()
     conn = session.connection()
-    source = _checked_source(session, conn, source_id, observed_at)
+    source = _checked_source(session, conn, source_id, observed_at, state)
     times = {
         "observed_at": observed_at,
         "started_at": as_utc(started_at) if started_at else observed_at,
@@ -240,7 +244,7 @@ def record_run(
         message = error or "no postings: the board was not fetched"
         run_id = _insert_run(conn, source_id, times, "failed", message, counts={})
         return RunResult(source.key, "failed", observed_at, error=message, run_id=run_id)
-    return _record_ok(conn, source, times, postings, same, body_hash, signatures)
+    return _record_ok(conn, source, times, postings, same, body_hash, signatures, state)
 
 
 def _record_ok(
@@ -251,12 +255,14 @@ def _record_ok(
     same: Collection[str] = (),
     body_hash: str | None = None,
     signatures: Mapping[str, str | None] | None = None,
+    state: ScrapeState | None = None,
 ) -> RunResult:
     """Plan and apply a run whose whole board was fetched (``ok`` or ``suspect``)."""
     source_id = int(source.id or 0)
     observed_at = times["observed_at"]
     existing = _load_existing(conn, source_id)
-    plan = plan_run(existing, postings, _previous_suspect_at(conn, source_id), same)
+    suspect_at = state.suspect_at if state else _previous_suspect_at(conn, source_id)
+    plan = plan_run(existing, postings, suspect_at, same)
     settle_derived(conn, source_id, plan)
     status: RunStatus = "suspect" if plan.suspect else "ok"
     message = _suspect_message(plan) if plan.suspect else None
@@ -276,17 +282,25 @@ def _record_ok(
 
 
 def _checked_source(
-    session: Session, conn: Connection, source_id: int, observed_at: datetime
+    session: Session,
+    conn: Connection,
+    source_id: int,
+    observed_at: datetime,
+    state: ScrapeState | None = None,
 ) -> Any:
     """The source's ``(id, key, company_id)``, after taking the write lock, checking the lease
-    and that ``observed_at`` is not older than its last run."""
+    and that ``observed_at`` is not older than its last run (``state.latest_at`` when the
+    caller read it under the lease it still holds)."""
     source = conn.execute(_SOURCE, {"sid": source_id}).first()
     if source is None:
         raise StoreError(f"no source with id {source_id}")
     busy = hold_for_write(conn, source.key)  # rule 7: write lock up front, and the lease
     if busy is not None:
         raise WriterConflict(busy)
-    latest = conn.execute(_LATEST_RUN, {"sid": source_id}).scalar()
+    if state is not None:
+        latest = state.latest_at
+    else:
+        latest = conn.execute(_LATEST_RUN, {"sid": source_id}).scalar()
     if latest is not None and observed_at < as_utc(latest):
         raise StoreError(
             f"run for {source.key} observed at {observed_at.isoformat()} is older than its "
@@ -388,6 +402,7 @@ def record_not_modified(
     *,
     started_at: datetime | None = None,
     body_hash: str | None = None,
+    state: ScrapeState | None = None,
 ) -> RunResult:
     """Record an ``ok`` run for a board that answered 304 Not Modified, or whose body has the
     ``body_hash`` of the previous ``ok`` run (the same board).
@@ -396,15 +411,24 @@ def record_not_modified(
     (``last_seen`` = its ``observed_at``) get their ``last_seen`` refreshed; nothing opens,
     changes or closes. Callers only send validators (or compare digests) when the latest
     non-failed run was ``ok``. A 304 run keeps that run's body digest.
+
+    ``state``: the source's :func:`scrape_states`, read under the lease this writer still
+    holds (the fence in :func:`_checked_source` checks it), so nothing is read again.
     """
     observed_at = as_utc(observed_at)
     session.flush()
     conn = session.connection()
-    source = _checked_source(session, conn, source_id, observed_at)
-    latest = _latest_non_failed(conn, source_id)
-    previous = latest.observed_at if latest is not None and latest.status == "ok" else None
+    source = _checked_source(session, conn, source_id, observed_at, state)
+    if state is not None:
+        previous, kept = state.previous_ok_at, state.body_hash
+    else:
+        latest = _latest_non_failed(conn, source_id)
+        if latest is not None and latest.status == "ok":
+            previous, kept = latest.observed_at, latest.body_hash
+        else:
+            previous, kept = None, None
     if body_hash is None and previous is not None:
-        body_hash = latest.body_hash
+        body_hash = kept
     seen = 0
     if previous is not None:
         params = {"sid": source_id, "previous": previous, "now": observed_at}
@@ -417,6 +441,68 @@ def record_not_modified(
     counts = {"seen": seen, "unchanged": seen}
     run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
     return RunResult(source.key, "ok", observed_at, seen=seen, unchanged=seen, run_id=run_id)
+
+
+@dataclass(frozen=True)
+class ScrapeState:
+    """What a scrape reads of a source before its fetch (see :func:`scrape_states`)."""
+
+    etag: str | None
+    last_modified: str | None
+    latest_at: datetime | None  # observed_at of its latest run, whatever its status
+    previous_ok_at: datetime | None  # the latest non-failed run's, when that run was ``ok``
+    body_hash: str | None  # that ``ok`` run's board digest
+    suspect_at: datetime | None = None  # the latest non-failed run's, when it was ``suspect``
+
+    @property
+    def validators(self) -> tuple[str | None, str | None]:
+        return (self.etag, self.last_modified)
+
+
+_STATE_CHUNK = 500
+
+
+def scrape_states(conn: Connection, source_ids: Sequence[int]) -> dict[int, ScrapeState]:
+    """Every listed source's :class:`ScrapeState` in two statements per 500 sources (a scrape
+    of a thousand boards reads them once, not three queries per board)."""
+    latest_at = (
+        select(func.max(RUN.c.observed_at))
+        .where(RUN.c.source_id == SOURCE.c.id)
+        .correlate(SOURCE)
+        .scalar_subquery()
+    )
+    latest_id = (
+        select(RUN.c.id)
+        .where(RUN.c.source_id == SOURCE.c.id, RUN.c.status != "failed")
+        .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
+        .limit(1)
+        .correlate(SOURCE)
+        .scalar_subquery()
+    )
+    states: dict[int, ScrapeState] = {}
+    for start in range(0, len(source_ids), _STATE_CHUNK):
+        chunk = [int(i) for i in source_ids[start : start + _STATE_CHUNK]]
+        stmt = select(
+            SOURCE.c.id, SOURCE.c.etag, SOURCE.c.last_modified, latest_at, latest_id
+        ).where(SOURCE.c.id.in_(chunk))
+        rows = conn.execute(stmt).all()
+        run_ids = [int(row[4]) for row in rows if row[4] is not None]
+        runs: dict[int, Any] = {}
+        if run_ids:
+            found = select(RUN.c.id, RUN.c.status, RUN.c.observed_at, RUN.c.body_hash)
+            runs = {r.id: r for r in conn.execute(found.where(RUN.c.id.in_(run_ids)))}
+        for sid, etag, modified, latest, run_id in rows:
+            run = runs.get(run_id) if run_id is not None else None
+            status, at = (run.status, as_utc(run.observed_at)) if run is not None else (None, None)
+            states[int(sid)] = ScrapeState(
+                etag,
+                modified,
+                as_utc(latest) if latest is not None else None,
+                at if status == "ok" else None,
+                run.body_hash if run is not None and status == "ok" else None,
+                at if status == "suspect" else None,
+            )
+    return states
 
 
 def _previous_ok_at(conn: Connection, source_id: int) -> datetime | None:
@@ -448,15 +534,38 @@ def http_cache(session: Session, source_id: int) -> tuple[str | None, str | None
 
 def known_signatures(session: Session, source_id: int) -> dict[str, str | None]:
     """Every posting the source ever had (open or closed) -> its stored list signature."""
-    rows = session.connection().execute(_SIGNATURES, {"sid": source_id})
-    return {ext: sig for ext, sig in rows}
+    return known_signatures_in(session.connection(), source_id)
 
 
-def set_signatures(session: Session, source_id: int, signatures: dict[str, str | None]) -> None:
-    """Store list signatures (None: the posting's detail is still to be fetched)."""
+def known_signatures_in(conn: Connection, source_id: int) -> dict[str, str | None]:
+    """:func:`known_signatures` on a Core connection."""
+    return {ext: sig for ext, sig in conn.execute(_SIGNATURES, {"sid": source_id})}
+
+
+def set_signatures(
+    session: Session,
+    source_id: int,
+    signatures: dict[str, str | None],
+    known: Mapping[str, str | None] | None = None,
+) -> None:
+    """Store list signatures (None: the posting's detail is still to be fetched).
+
+    ``known``: what the database held before this run (``known_signatures``, read under the
+    lease this writer holds): only known postings whose signature differs are updated, by
+    ``(source, external id)``, without reading the postings again (new postings got theirs in
+    their INSERT)."""
     if not signatures:
         return
     conn = session.connection()
+    if known is not None:
+        updates = [
+            {"sid": source_id, "ext": ext, "sig": sig}
+            for ext, sig in signatures.items()
+            if ext in known and known[ext] != sig
+        ]
+        if updates:
+            conn.execute(_SET_SIGNATURE, updates)
+        return
     rows = conn.execute(
         select(POSTING.c.id, POSTING.c.external_id, POSTING.c.signature).where(
             POSTING.c.source_id == source_id
@@ -474,3 +583,10 @@ def set_signatures(session: Session, source_id: int, signatures: dict[str, str |
             .values(signature=bindparam("sig"))
         )
         conn.execute(stmt, changed)
+
+
+_SET_SIGNATURE = (
+    update(POSTING)
+    .where(POSTING.c.source_id == bindparam("sid"), POSTING.c.external_id == bindparam("ext"))
+    .values(signature=bindparam("sig"))
+)

@@ -7,8 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, and_, func, or_, select
 
-from db.store import as_utc
-from db.tables import RUN, SOURCE
+from db.tables import RUN, SOURCE, as_utc
 
 
 def failing_since(conn: Connection, keys: Collection[str], end: datetime) -> dict[str, datetime]:

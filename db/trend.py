@@ -22,8 +22,7 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select, type_coer
 from sqlalchemy.engine import Connection
 
 from db.queries import _filtered
-from db.store import as_utc
-from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION, UTCDateTime
+from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION, UTCDateTime, as_utc
 from tracker.domain import RoleFilter
 
 DIM_COLUMNS: dict[str, Any] = {  # the column each DIM counts by (trend and pay trend)

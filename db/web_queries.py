@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import case, func, nulls_last, select
 from sqlalchemy.engine import Connection
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from db.queries import _places, _role, roles_stmt
 from db.tables import COMPANY, PLACE, POSTING, RUN, SOURCE, VERSION

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from db.session import session_scope
+from db.session import core_scope
 from db.tables import COMPANY, SOURCE
 from tracker.domain import RoleFilter
 from tracker.filters import resolve_known
@@ -19,7 +19,7 @@ def known_filter(engine: Engine, flt: RoleFilter) -> RoleFilter:
     """``flt`` with companies as slugs; raises ConfigError for unknown companies or sources."""
     if not flt.company and not flt.source:
         return flt
-    with session_scope(engine) as session:
+    with core_scope(engine) as session:
         conn = session.connection()
         companies = {
             row.slug: row.name for row in conn.execute(select(COMPANY.c.slug, COMPANY.c.name))

@@ -6,14 +6,13 @@ import base64
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from db import digests, queries, streaks
 from db.scope import enabled_sources
-from db.session import session_scope
+from db.session import core_scope
 from tracker.diff import (
     REPORT_DIMS,
     Report,
@@ -24,7 +23,10 @@ from tracker.diff import (
     ids_to_load,
 )
 from tracker.domain import RoleFilter
-from tracker.report.chart import ChartData, render_chart
+
+if TYPE_CHECKING:
+    from db.session import SessionLike
+    from tracker.report.chart import ChartData  # Pillow: loaded only for charts
 
 CHART_WEEKS = 12
 
@@ -37,7 +39,7 @@ def in_scope(flt: RoleFilter, company: str, key: str) -> bool:
 
 
 def unverified(
-    session: Session, start: datetime, end: datetime, flt: RoleFilter, names: dict[str, str]
+    session: SessionLike, start: datetime, end: datetime, flt: RoleFilter, names: dict[str, str]
 ) -> list[Any]:
     shown = [
         u
@@ -75,7 +77,7 @@ def build_report(
     snapshot_filter = replace(flt, include_all=True)
     dims = list(dict.fromkeys([*REPORT_DIMS, *extra_dims]))
     with gc_paused():  # one pause: the collector's next pass sees the report, not the rows
-        with session_scope(engine) as session:
+        with core_scope(engine) as session:
             (keys_a, roles_a), (keys_b, roles_b) = queries.snapshot_pair(
                 session, start, end, snapshot_filter
             )
@@ -96,16 +98,20 @@ def chart_data(
 ) -> ChartData:
     """Open compute roles per company at the end of each of the last ``weeks`` weeks."""
     points = [end - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
-    with session_scope(engine) as session:
+    with core_scope(engine) as session:
         counts = digests.open_counts_by_company(session, points, flt)
     names = sorted({name for point in counts for name in point})
     series = {name: [point.get(name, 0) for point in counts] for name in names}
     labels = tuple(f"{p.day} {p.strftime('%b')}" for p in points)
+    from tracker.report.chart import ChartData
+
     return ChartData(labels=labels, series=series)
 
 
 def chart_uris(engine: Engine, end: datetime, flt: RoleFilter | None = None) -> dict[str, str]:
     """The open-roles chart for an HTML page, light and dark, as ``data:`` URIs."""
+    from tracker.report.chart import render_chart
+
     data = chart_data(engine, end, flt=flt)
     return {
         theme: "data:image/png;base64," + base64.b64encode(render_chart(data, theme=theme)).decode()

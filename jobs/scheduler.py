@@ -235,7 +235,7 @@ async def sources_sync_job() -> None:
 
 def housekeeping(engine: Engine) -> None:
     """SQLite: ``PRAGMA optimize`` and a WAL checkpoint. PostgreSQL: ``ANALYZE`` our tables."""
-    from sqlmodel import SQLModel
+    from db.tables import METADATA
 
     clock = time.monotonic()
     with engine.connect() as conn:
@@ -245,7 +245,7 @@ def housekeeping(engine: Engine) -> None:
             conn.commit()
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
-            tables = ", ".join(f'"{name}"' for name in sorted(SQLModel.metadata.tables))
+            tables = ", ".join(f'"{name}"' for name in sorted(METADATA.tables))
             conn.exec_driver_sql(f"ANALYZE {tables}")
         conn.commit()
     log.info("housekeeping db=%s duration=%.2fs", engine.dialect.name, time.monotonic() - clock)

@@ -9,6 +9,7 @@ malformed payload — is recorded as a ``failed`` run for that board only and cl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
@@ -19,17 +20,17 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from db import store
+from db import leases, store
+from db.leases import Lease
 from db.session import session_scope
-from db.store import StoreError
+from db.store import ScrapeState, StoreError
+from jobs.parsepool import Parsed, ParsePool, parse_board, workers_wanted
 from jobs.writer import Writer, inline
-from jobs.writers import one_writer
-from tracker.domain import Posting, RawPosting, RunResult, SourceRef
-from tracker.normalize import normalize
+from jobs.writers import Held, claim_many, one_writer, release_many
+from tracker.domain import RunResult, SourceRef
 from tracker.settings import Settings, parse_duration
 from tracker.sources import fingerprint, get_source
-from tracker.sources.base import NotModified, SourceError
-from tracker.sources.common import capped
+from tracker.sources.base import NotModified, SameBody, SourceError
 from tracker.sources.guard import check_token
 from tracker.storage_errors import storage_problem
 
@@ -46,90 +47,172 @@ class Target:
     ref: SourceRef
 
 
-def record(engine: Engine, target: Target, observed_at: datetime, **kwargs: Any) -> RunResult:
-    """Record one run in one transaction."""
+# ATSs whose fetch never reads ``_known`` (it is read by ``parse`` alone): a scrape loads their
+# stored signatures only when a board's body is new, on the writer, not before every fetch.
+LAZY_KNOWN = frozenset({"greenhouse", "lever", "ashby"})
+
+
+def record(
+    engine: Engine,
+    target: Target,
+    observed_at: datetime,
+    held: Held | None = None,
+    **kwargs: Any,
+) -> RunResult:
+    """Record one run in one transaction (which frees ``held``'s lease too)."""
     with session_scope(engine) as session:
-        return store.record_run(session, target.source_id, observed_at, **kwargs)
+        result = store.record_run(session, target.source_id, observed_at, **kwargs)
+        free(session, held)
+    return done(result, held)
 
 
-def prepared(engine: Engine, target: Target) -> SourceRef:
+def free(session: Any, held: Held | None) -> None:
+    """Free the run's lease inside its write transaction (one commit for both)."""
+    if held is not None:
+        leases.release(session.connection(), held.lease)
+
+
+def done(result: RunResult, held: Held | None) -> RunResult:
+    """After the commit: the lease is free (nothing more to release)."""
+    if held is not None:
+        held.released = True
+    return result
+
+
+def read_states(engine: Engine, source_ids: Sequence[int]) -> dict[int, ScrapeState]:
+    """:func:`db.store.scrape_states` in a short read of its own."""
+    with engine.connect() as conn:
+        return store.scrape_states(conn, source_ids)
+
+
+def prepared(engine: Engine, target: Target, state: ScrapeState | None = None) -> SourceRef:
     """The source's reference with what incremental fetching needs: ``_known`` (every posting
-    ever seen -> its list signature), ``_validators`` (ETag/Last-Modified of the last ok
-    fetch) and ``_body_hash`` (the digest of the board the last ok run read), the last two only
-    when that run's result is what a 304 would stand for."""
+    ever seen -> its list signature; left out for :data:`LAZY_KNOWN` ATSs when ``state`` is
+    given: :func:`record_payload` reads it), ``_validators`` (ETag/Last-Modified of the last
+    ok fetch) and ``_body_hash`` (the digest of the board the last ok run read), the last two
+    only when that run's result is what a 304 would stand for.
+
+    ``state``: the source's :class:`db.store.ScrapeState`, already read (a scrape reads every
+    source's at once); else it is read here."""
     problem = check_token(target.ref.ats, target.ref.token, target.ref.options)
     if problem:  # stored before tokens were checked: never let it steer a request path
         raise SourceError(f"{target.ref.key}: {problem}")
-    with session_scope(engine) as session:
-        known = store.known_signatures(session, target.source_id)
-        stored = store.http_cache(session, target.source_id)
-        validators = None
-        revalidate, body_hash = store.previous_body_hash(session, target.source_id)
-        if stored is not None and any(stored) and revalidate:
-            validators = {"etag": stored[0], "last_modified": stored[1]}
-    options: dict[str, Any] = {**target.ref.options, "_known": known, "_stored_validators": stored}
-    if validators:
-        options["_validators"] = validators
-    if body_hash:
-        options["_body_hash"] = body_hash
+    known: dict[str, str | None] | None = None
+    lazy = state is not None and target.ref.ats in LAZY_KNOWN
+    if not lazy:
+        with session_scope(engine) as session:
+            known = store.known_signatures(session, target.source_id)
+            if state is None:
+                conn = session.connection()
+                state = store.scrape_states(conn, [target.source_id]).get(target.source_id)
+    options: dict[str, Any] = {**target.ref.options}
+    if known is not None:
+        options["_known"] = known
+    if state is not None:
+        options["_stored_validators"] = state.validators
+        if any(state.validators) and state.previous_ok_at is not None:
+            options["_validators"] = {"etag": state.etag, "last_modified": state.last_modified}
+        if state.body_hash and state.previous_ok_at is not None:
+            options["_body_hash"] = state.body_hash
     return replace(target.ref, options=options)
 
 
-def carry_forward(
-    raws: Sequence[RawPosting], ref: SourceRef, at: datetime
-) -> tuple[list[Posting], list[str], dict[str, str | None]]:
-    """Normalize only what changed: ``(postings, same, signatures)``.
-
-    A known posting read without its detail (paged ATSs) or with an unchanged raw fingerprint
-    (:mod:`tracker.sources.fingerprint`) is not normalized: its id goes to ``same`` and its
-    stored content stands. ``signatures`` are the list signatures / fingerprints to store.
-    """
-    known: dict[str, Any] = ref.options.get("_known") or {}
-    same = [
-        r.external_id for r in raws if r.extra.get("detail") is False and r.external_id in known
-    ]
-    carried = set(same)
-    postings = [normalize(r, ref, at) for r in raws if r.external_id not in carried]
-    signatures: dict[str, str | None] = {}
-    for r in raws:
-        if "signature" not in r.extra:
-            continue
-        if r.extra.get("detail"):
-            signatures[r.external_id] = r.extra["signature"]
-        elif r.external_id not in carried:
-            signatures[r.external_id] = None  # fetch its detail next time
-    unchanged = [k for k, v in signatures.items() if k in known and known[k] == v]
-    for key in unchanged:  # already stored: no write
-        del signatures[key]
-    return postings, same, signatures
+def with_known(engine: Engine, target: Target, ref: SourceRef) -> SourceRef:
+    """``ref`` with ``_known`` read now, when :func:`prepared` left it out."""
+    if "_known" in ref.options:
+        return ref
+    with engine.connect() as conn:
+        known = store.known_signatures_in(conn, target.source_id)
+    return replace(ref, options={**ref.options, "_known": known})
 
 
 def record_payload(
-    engine: Engine, target: Target, ref: SourceRef, payload: Any, at: datetime, scope: Any
+    engine: Engine,
+    target: Target,
+    ref: SourceRef,
+    payload: Any,
+    at: datetime,
+    scope: Any,
+    held: Held | None = None,
+    state: ScrapeState | None = None,
 ) -> RunResult:
     """Parse, normalize and record a fetched board, its signatures and validators: one
     transaction. A board with the digest of the one the last ``ok`` run read is that same
     board: recorded like a 304, without parsing it again."""
-    body_hash = fingerprint.body_digest(payload, ref)
+    body_hash = board_digest(ref, payload, scope)
     if body_hash is not None and body_hash == ref.options.get("_body_hash"):
-        return record_not_modified(engine, target, at, scope, ref, body_hash)
-    raws = capped(get_source(ref.ats).parse(payload, ref))
-    postings, same, signatures = carry_forward(raws, ref, at)
-    del raws
+        return record_not_modified(engine, target, at, scope, ref, body_hash, held, state)
+    ref = with_known(engine, target, ref)
+    parsed = parse_board(ref, payload, at)
+    del payload
+    return record_parsed(engine, target, ref, parsed, at, scope, body_hash, held, state)
+
+
+def board_digest(ref: SourceRef, payload: Any, scope: Any) -> str | None:
+    """The board's digest: of its raw body when the fetch took it (``scope.digest_seed``),
+    else of the decoded payload (an ``ingest``)."""
+    if scope is not None and getattr(scope, "digest_seed", None) is not None:
+        digest: str | None = scope.body_digest
+        return digest
+    return fingerprint.body_digest(payload, ref)
+
+
+def record_parsed(
+    engine: Engine,
+    target: Target,
+    ref: SourceRef,
+    parsed: Parsed,
+    at: datetime,
+    scope: Any,
+    body_hash: str | None,
+    held: Held | None = None,
+    state: ScrapeState | None = None,
+) -> RunResult:
+    """Record a parsed board, its signatures and validators: one transaction."""
     with session_scope(engine) as session:
         result = store.record_run(
             session,
             target.source_id,
             at,
-            postings,
+            parsed.postings,
             started_at=at,
-            same=same,
+            same=parsed.same,
             body_hash=body_hash,
-            signatures=signatures,  # new postings get theirs in the INSERT
+            signatures=parsed.signatures,  # new postings get theirs in the INSERT
+            state=state,
         )
-        store.set_signatures(session, target.source_id, signatures)
+        known = ref.options.get("_known")  # read under the lease: still what is stored
+        known = known if isinstance(known, dict) else None
+        store.set_signatures(session, target.source_id, parsed.signatures, known)
         remember_validators(session, target, scope, ref)
-        return result
+        free(session, held)
+    return done(result, held)
+
+
+async def parse_and_record(
+    engine: Engine,
+    target: Target,
+    ref: SourceRef,
+    payload: Any,
+    at: datetime,
+    scope: Any,
+    held: Held | None,
+    state: ScrapeState | None,
+    off: Any,
+    pool: ParsePool,
+) -> RunResult:
+    """:func:`record_payload` with the parse in a worker process: the writer reads the known
+    postings and records the run; the event loop keeps fetching in between."""
+    body_hash = board_digest(ref, payload, scope)
+    if body_hash is not None and body_hash == ref.options.get("_body_hash"):
+        return await off(
+            record_not_modified, engine, target, at, scope, ref, body_hash, held, state
+        )
+    if "_known" not in ref.options:
+        ref = await off(with_known, engine, target, ref)
+    parsed = await pool.parse(ref, payload, at, off)
+    del payload
+    return await off(record_parsed, engine, target, ref, parsed, at, scope, body_hash, held, state)
 
 
 def remember_validators(
@@ -152,23 +235,35 @@ def record_not_modified(
     scope: Any,
     ref: SourceRef | None = None,
     body_hash: str | None = None,
+    held: Held | None = None,
+    state: ScrapeState | None = None,
 ) -> RunResult:
     """An ``ok`` run standing for the board of the last ``ok`` run (a 304, or the same body)."""
     with session_scope(engine) as session:
         result = store.record_not_modified(
-            session, target.source_id, at, started_at=at, body_hash=body_hash
+            session, target.source_id, at, started_at=at, body_hash=body_hash, state=state
         )
         remember_validators(session, target, scope, ref)
-        return result
+        free(session, held)
+    return done(result, held)
 
 
 async def scrape_one(
-    engine: Engine, client: Any, target: Target, writer: Writer | None = None
+    engine: Engine,
+    client: Any,
+    target: Target,
+    writer: Writer | None = None,
+    held: Held | None = None,
+    state: ScrapeState | None = None,
+    pool: ParsePool | None = None,
 ) -> RunResult:
     """Fetch, parse, normalize and record one board; every failure becomes a failed run.
 
     A 304 Not Modified is an ``ok`` run that changes nothing. With a ``writer`` the parse and
-    the writes run on its thread (the event loop keeps fetching); else right here.
+    the writes run on its thread (the event loop keeps fetching); else right here. ``held``:
+    the lease the run holds, freed by the run's own write transaction. ``state``: the
+    source's state read under that lease (:func:`read_states`). ``pool``: parse in a worker
+    process (:mod:`jobs.parsepool`).
     """
     started = datetime.now(UTC)
     clock = time.monotonic()
@@ -177,23 +272,35 @@ async def scrape_one(
     # single writer) such runs are recorded side by side instead of queueing for the writer
     light = asyncio.to_thread if writer is not None and engine.dialect.name != "sqlite" else off
     try:
-        ref = (
-            await asyncio.to_thread(prepared, engine, target)
-            if writer
-            else prepared(engine, target)
-        )
+        if state is not None:
+            ref = prepared(engine, target, state)  # no database work left in it
+        elif writer:
+            ref = await asyncio.to_thread(prepared, engine, target)
+        else:
+            ref = prepared(engine, target)
         with client.scope_for(ref) as scope:
+            if ref.ats in fingerprint.WHOLE_BODY:  # one GET: digest it, decode it off the loop
+                scope.digest_seed = fingerprint.salt(ref)
+                scope.same_digest = ref.options.get("_body_hash")
+                scope.raw_body = True
             try:
                 payload = await fetch_board(client, ref)
-            except NotModified:
-                result = await light(record_not_modified, engine, target, started, scope, ref)
+            except NotModified as unchanged:
+                digest = unchanged.digest if isinstance(unchanged, SameBody) else None
+                result = await light(
+                    record_not_modified, engine, target, started, scope, ref, digest, held, state
+                )
             else:
-                result = await off(record_payload, engine, target, ref, payload, started, scope)
+                args = (engine, target, ref, payload, started, scope, held, state)
                 del payload
+                if pool is not None:
+                    result = await parse_and_record(*args, off, pool)
+                else:
+                    result = await off(record_payload, *args)
     except SourceError as exc:
         error = str(exc)
         result = await off(
-            record, engine, target, started, postings=None, error=error, started_at=started
+            record, engine, target, started, held, postings=None, error=error, started_at=started
         )
     except StoreError:
         raise
@@ -203,7 +310,7 @@ async def scrape_one(
         log.exception("unexpected error on %s", target.ref.key)
         error = f"internal error: {type(exc).__name__}: {exc}"
         result = await off(
-            record, engine, target, started, postings=None, error=error, started_at=started
+            record, engine, target, started, held, postings=None, error=error, started_at=started
         )
     log_run(result, time.monotonic() - clock)
     return result
@@ -245,25 +352,51 @@ async def scrape_targets(
     settings: Settings,
     on_result: ProgressFn | None = None,
 ) -> list[RunResult]:
-    """Scrape every target once, at most ``concurrency`` boards at a time."""
+    """Scrape every target once, at most ``concurrency`` boards at a time.
+
+    Every source's lease is tried at once in one transaction, and the won sources' state is
+    read in one go (both on the writer: SQLite sees one writer of ours); a source another
+    writer holds is waited for on its turn (:func:`jobs.writers.one_writer`). Each run frees
+    its lease in its own write transaction; leases of runs that never started (an
+    interrupted scrape) are freed together at the end.
+    """
     from tracker.sources.http import HttpClient
 
     limit = asyncio.Semaphore(max(1, settings.scrape.concurrency))
     results: list[RunResult] = []
 
-    async def bounded(client: Any, target: Target) -> None:
-        async with limit:  # one writer per source: skipped when another writer holds it
-            run = functools.partial(scrape_one, engine, client, target, writer)
-            result = await one_writer(engine, target.ref.key, settings, run)
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
+    workers = workers_wanted(len(targets))
+    pool = ParsePool(workers) if workers else None
+    with Writer() as writer, contextlib.closing(pool or _NoPool()):
+        keys = [t.ref.key for t in targets]
+        claims = await writer.run(claim_many, engine, keys, settings)
+        try:
+            won = [t.source_id for t in targets if isinstance(claims.get(t.ref.key), Lease)]
+            states = await writer.run(read_states, engine, won) if won else {}
 
-    with Writer() as writer:
-        async with HttpClient(settings.scrape) as client:
-            await asyncio.gather(*(bounded(client, t) for t in targets))
+            async def bounded(client: Any, target: Target) -> None:
+                async with limit:  # one writer per source: skipped when another writer holds it
+                    claim = claims.pop(target.ref.key, None)
+                    state = states.pop(target.source_id, None) if claim else None
+                    run = functools.partial(scrape_one, engine, client, target, writer, pool=pool)
+                    result = await one_writer(engine, target.ref.key, settings, run, claim, state)
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
+
+            async with HttpClient(settings.scrape) as client:
+                await asyncio.gather(*(bounded(client, t) for t in targets))
+        finally:
+            unused = [c for c in claims.values() if isinstance(c, Lease)]
+            if unused:
+                await asyncio.to_thread(release_many, engine, unused)
     order = {t.ref.key: i for i, t in enumerate(targets)}
     return sorted(results, key=lambda r: order.get(r.source, 0))
+
+
+class _NoPool:
+    def close(self) -> None:
+        pass
 
 
 def run_scrape(

@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -65,19 +66,20 @@ class Keeper:
                 if not held:
                     self.thread = None
                     return
-            for lease in held:
-                self._beat(lease)
+            self._beat(held)
 
-    def _beat(self, lease: Lease) -> None:
+    def _beat(self, held: list[Lease]) -> None:
+        """Renew every held lease in one transaction (a scrape may hold hundreds)."""
         try:
             with self.engine.begin() as conn:
-                kept = leases.renew(conn, lease, self.ttl)
+                kept = [leases.renew(conn, lease, self.ttl) for lease in held]
         except Exception as exc:  # the database blipped: try again at the next beat
-            log.warning("lease heartbeat key=%s error=%r", lease.key, f"{type(exc).__name__}")
+            log.warning("lease heartbeat leases=%d error=%r", len(held), f"{type(exc).__name__}")
             return
-        if not kept and lease.token not in self.lost:
-            self.lost.add(lease.token)
-            log.warning("lease lost key=%s: another writer took it over", lease.key)
+        for lease, ok in zip(held, kept, strict=True):
+            if not ok and lease.token not in self.lost:
+                self.lost.add(lease.token)
+                log.warning("lease lost key=%s: another writer took it over", lease.key)
 
 
 _KEEPERS: dict[int, Keeper] = {}
@@ -125,6 +127,24 @@ def try_claim(
     return claim
 
 
+def claim_many(engine: Engine, keys: list[str], settings: Settings) -> dict[str, Claim]:
+    """``scrape``'s first attempt at every source's lease, in one short transaction; the won
+    leases are heart-beaten from now on. A :class:`Busy` key is then waited for one by one
+    (:func:`one_writer`)."""
+    ttl = lease_ttl(settings)
+    with engine.begin() as conn:
+        claims = leases.try_acquire_many(conn, keys, ttl)
+    held = keeper(engine, ttl)
+    for claim in claims.values():
+        if isinstance(claim, Lease):
+            held.add(claim)
+            if claim.took_over and claim.took_over != claim.holder:
+                log.warning(
+                    "lease key=%s taken over from %s (expired or dead)", claim.key, claim.took_over
+                )
+    return claims
+
+
 def claim_waiting(engine: Engine, key: str, settings: Settings, scrape: bool = True) -> Claim:
     """Blocking: try for up to ``lease_wait``; :class:`Busy` when the source stayed held."""
     ttl, deadline = lease_ttl(settings), time.monotonic() + wait_seconds(settings)
@@ -151,9 +171,7 @@ async def claim_async(engine: Engine, key: str, settings: Settings) -> Claim:
 
 def release(engine: Engine, lease: Lease) -> None:
     """Free the lease (errors are logged: an unreleased lease lapses after its TTL)."""
-    for found in list(_KEEPERS.values()):
-        if found.engine is engine:
-            found.discard(lease)
+    drop_from_keepers(engine, lease)
     try:
         with engine.begin() as conn:
             leases.release(conn, lease)
@@ -172,22 +190,62 @@ def skipped(key: str, why: str) -> RunResult:
     return RunResult(key, "skipped", datetime.now(UTC), error=why)
 
 
+@dataclass
+class Held:
+    """A lease a run holds. The run's write transaction may free it (``released``), so that
+    recording the run and freeing the source take one commit."""
+
+    lease: Lease
+    released: bool = False
+
+
 async def one_writer(
-    engine: Engine, key: str, settings: Settings, run: Callable[[], Awaitable[RunResult]]
+    engine: Engine,
+    key: str,
+    settings: Settings,
+    run: Callable[..., Awaitable[RunResult]],
+    claim: Claim | None = None,
+    state: Any = None,
 ) -> RunResult:
-    """``run`` the source's scrape holding its lease; a ``skipped`` result when another writer
-    has it (waits ``lease_wait`` first) or took it over during the run (nothing written)."""
-    claim = await claim_async(engine, key, settings)
+    """``run(held=..., state=...)`` the source's scrape holding its lease; a ``skipped``
+    result when another writer has it (waits ``lease_wait`` first) or took it over during the
+    run (nothing written). ``claim``: a lease already won (:func:`claim_many`), with the
+    ``state`` read under it; a :class:`Busy` or missing claim is waited for here."""
+    if not isinstance(claim, Lease):
+        claim, state = await claim_async(engine, key, settings), None
     if not isinstance(claim, Lease):
         log.info("skip source=%s reason=%r", key, busy_line(claim))
         return skipped(key, busy_line(claim))
+    held = Held(claim)
     try:
-        return await run()
+        return await run(held=held, state=state)
     except WriterConflict as exc:
         log.warning("skip source=%s reason=%r", key, str(exc))
         return skipped(key, str(exc))
     finally:
-        await asyncio.to_thread(release, engine, claim)
+        if held.released:
+            drop_from_keepers(engine, claim)
+        else:
+            await asyncio.to_thread(release, engine, claim)
+
+
+def drop_from_keepers(engine: Engine, lease: Lease) -> None:
+    """Stop heart-beating ``lease`` (it was freed in a run's transaction)."""
+    for found in list(_KEEPERS.values()):
+        if found.engine is engine:
+            found.discard(lease)
+
+
+def release_many(engine: Engine, held: list[Lease]) -> None:
+    """Free several leases in one transaction (errors are logged: they lapse after TTL)."""
+    for lease in held:
+        drop_from_keepers(engine, lease)
+    try:
+        with engine.begin() as conn:
+            for lease in held:
+                leases.release(conn, lease)
+    except Exception as exc:
+        log.warning("lease release leases=%d error=%r", len(held), f"{type(exc).__name__}: {exc}")
 
 
 def hold_daemon(engine: Engine, settings: Settings) -> Lease | None:

@@ -7,24 +7,40 @@ failed somewhere exits 1.
 The shared ``app``, options and helpers live in ``tracker.cli_common``; the commands in
 ``tracker.cli_sources``, ``tracker.cli_roles``, ``tracker.cli_digest``, ``tracker.cli_alerts``
 and ``tracker.cli_web``.
-``COMMAND_MODULES`` imports them, which registers their commands.
+``COMMAND_MODULES`` imports them, which registers their commands. That happens on first use of
+``app`` (or ``database``, ``handled``, ``settings``), not at import: ``main`` first offers the
+command line to :mod:`tracker.fastpath`, which runs plain ``roles``/``count``/``diff`` calls
+without building the whole Typer app.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from tracker.cli_common import app, database, handled, settings
+if TYPE_CHECKING:
+    from tracker.cli_common import app, database, handled, settings
 
 __all__ = ["app", "database", "handled", "main", "settings"]
 
 # Importing a command module registers its commands on ``app``; this order is the --help order.
 COMMAND_MODULES = ("cli_sources", "cli_roles", "cli_digest", "cli_alerts", "cli_web")
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"tracker.{_name}")
+
+
+def _full_app() -> Any:
+    """``tracker.cli_common`` with every command registered on its ``app``."""
+    from tracker import cli_common
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"tracker.{name}")
+    return cli_common
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("app", "database", "handled", "settings"):
+        return getattr(_full_app(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
@@ -33,12 +49,20 @@ def main() -> None:
 
     problem = check_own_packages()
     if problem:
-        typer.echo(f"error: {problem}", err=True)
+        _echo_err(f"error: {problem}")
         sys.exit(2)
+    # httpx imports its own command-line client (click, rich, pygments) whenever click is
+    # installed (apprise and uvicorn bring it); tracker never runs it, and skipping it saves
+    # ~0.1 s CPU on every start that imports httpx (scrape). httpx falls back to a stub `main`.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     try:
-        code = app(standalone_mode=False)
+        from tracker.fastpath import run_fast
+
+        code = run_fast(sys.argv[1:])
+        if code is None:
+            code = _full_app().app(standalone_mode=False)
     except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
+        _echo_err("interrupted")
         sys.exit(130)
     except Exception as exc:
         from tracker.usage import usage_error
@@ -47,9 +71,15 @@ def main() -> None:
         if message is None:
             raise
         if message:
-            typer.echo(message, err=True)
+            _echo_err(message)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _echo_err(message: str) -> None:
+    import typer
+
+    typer.echo(message, err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

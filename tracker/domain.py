@@ -131,8 +131,16 @@ class Posting:
         Derived values stay out: US-dollar amounts (an exchange-rate move is not a change) and
         the pay lines (the bands read from them are in).
         """
-        payload = json.dumps(content_of(self), sort_keys=True, default=str, ensure_ascii=False)
-        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+        cached: str | None = self.__dict__.get("_content_hash")
+        if cached is None:  # immutable: computed once (a parse worker sends it along)
+            payload = _HASH_JSON.encode(content_of(self))
+            cached = hashlib.sha256(payload.encode()).hexdigest()[:32]
+            object.__setattr__(self, "_content_hash", cached)
+        return cached
+
+
+# what json.dumps(sort_keys=True, default=str, ensure_ascii=False) builds on every call
+_HASH_JSON = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False)
 
 
 def _native(band: SalaryBand | None) -> dict[str, Any] | None:
@@ -161,7 +169,13 @@ def content_of(posting: Posting) -> dict[str, Any]:
 
 
 def _shallow(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    return {name: getattr(obj, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True)

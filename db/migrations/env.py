@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-import db.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from db.tables import METADATA
 
-target_metadata = SQLModel.metadata
+target_metadata = METADATA
 
 
 def _configure_and_run(connection: Connection) -> None:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from db.tables import RUN
-from jobs import scrape
+from jobs import parsepool, scrape
 from tests.helpers import Cli, gh_board
 from tests.loopback import LoopbackServer, Reply
 from tests.tracker.test_cli import BOARD, add_acme
@@ -37,13 +37,13 @@ def cli(any_db_url: str, tmp_path: Path) -> Cli:
 def normalized(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """External ids normalized by the scrape job, in order."""
     calls: list[str] = []
-    real = scrape.normalize
+    real = parsepool.normalize
 
     def counting(raw: Any, ref: Any, at: Any) -> Any:
         calls.append(raw.external_id)
         return real(raw, ref, at)
 
-    monkeypatch.setattr(scrape, "normalize", counting)
+    monkeypatch.setattr(parsepool, "normalize", counting)
     return calls
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select
 
-import jobs.scrape
+import jobs.parsepool
 from db.tables import VERSION
 from tests.helpers import Cli
 from tracker.domain import Place, Posting, RawPosting, SourceRef
@@ -80,7 +80,7 @@ def test_renormalize_applies_new_rules_to_history(
     board.write_text(json.dumps(BOARD))
     cli("sources", "add", "ashby", "acme", "--company", "Acme")
     with monkeypatch.context() as patch:
-        patch.setattr(jobs.scrape, "normalize", old_rules)
+        patch.setattr(jobs.parsepool, "normalize", old_rules)
         cli("ingest", str(board), "--source", "ashby:acme", "--observed-at", "2026-04-20T06:00Z")
     at = ("--at", "2026-04-21")
     assert [r["title"] for r in cli.json("roles", *at)] == ["Data Center Technician"]

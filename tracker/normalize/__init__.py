@@ -51,12 +51,23 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(_LAZY[name]), name)
 
 
-def normalize(raw: RawPosting, ref: SourceRef, observed_at: datetime) -> Posting:
-    """Normalize one parsed posting of source ``ref`` as seen at ``observed_at``."""
+_NORMALIZERS: list[Any] = []  # parse_places, classify, pick_salaries once imported
+
+
+def _load_normalizers() -> list[Any]:
+    """Import the normalizers on first use (an import statement per posting costs as much as
+    parsing its places)."""
     from tracker.normalize.locations import parse_places
     from tracker.normalize.salary import pick_salaries
     from tracker.normalize.taxonomy import classify
 
+    _NORMALIZERS[:] = [parse_places, classify, pick_salaries]
+    return _NORMALIZERS
+
+
+def normalize(raw: RawPosting, ref: SourceRef, observed_at: datetime) -> Posting:
+    """Normalize one parsed posting of source ``ref`` as seen at ``observed_at``."""
+    parse_places, classify, pick_salaries = _NORMALIZERS or _load_normalizers()
     places, remote = parse_places(raw.location_raw, raw.structured_places)
     compute, category, rule = classify(
         raw.title, raw.department, raw.team, ref.departments, [p.raw for p in places]

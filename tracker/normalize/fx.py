@@ -138,12 +138,16 @@ def load_rates(path: Path) -> date:
 
 
 def reset_rates() -> None:
-    """Forget the converter and every cached rate (the next use builds them again)."""
-    from tracker.normalize.paytext import _usd_rate
+    """Forget the converter and every cached rate (the next use builds them again), and the
+    memoized pay bands that rates decide (their USD amounts, sanity and period by size)."""
+    from tracker.normalize.paytext import _parse_bands, _usd_rate
+    from tracker.normalize.salary import _sane_text_bands, _with_usd
 
     _CONVERTER.clear()
     _usd_per_unit.cache_clear()
     _usd_rate.cache_clear()
+    for memo in (_parse_bands, _sane_text_bands, _with_usd):
+        memo.cache_clear()
 
 
 def last_rate_date() -> date:

@@ -30,6 +30,9 @@ _WORD_CCY = re.compile(
     r"(?<![A-Za-z])(yen|won|rupees?|euros?|pounds?(?:\s+sterling)?|dollars)\b",
     re.IGNORECASE,
 )
+# Every _WORD_CCY match holds one of these (no other character matches their letters
+# case-insensitively: no long s, Kelvin sign or dotted I among them).
+_CCY_STEMS = ("yen", "won", "rupee", "euro", "pound", "dollar")
 _INDIAN_UNIT = re.compile(rf"(?<![₹\w.,])({_NUM})(\s?(?:lakhs?|lacs?|crores?|LPA)\b)", re.I)
 _HAS_CURRENCY = re.compile(r"[$€£¥₹₩]|\b[A-Z]{3}\b|\bRs\.?\s?\d")
 
@@ -72,7 +75,9 @@ def rewrite(text: str) -> str:
         text = _MAN_KR.sub(_man_kr, text)
     if "원" in text:
         text = _WON.sub(r"₩\1", text)
-    text = _WORD_CCY.sub(_word, text)
+    lowered = text.lower()  # the words are needed: skip the (slow) pass over every number
+    if any(word in lowered for word in _CCY_STEMS):
+        text = _WORD_CCY.sub(_word, text)
     if not _HAS_CURRENCY.search(text):
         text = _INDIAN_UNIT.sub(r"₹\1\2", text)
     return text

@@ -21,7 +21,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from functools import cache
+from typing import Any
 
 from tracker.domain import Place, SalaryBand
 
@@ -30,6 +31,7 @@ MAX_YEARLY_USD = 20_000_000.0
 MIN_YEARLY_USD = 300.0
 MAX_SPREAD = 20.0
 HOURLY_USD = (5.0, 500.0)  # a plausible hourly rate, in US dollars
+_LABEL_PARTS = re.compile(r"[/,|;]| - ")
 
 # The currency pay is quoted in, by ISO country (where a band's currency says which place it is).
 COUNTRY_CURRENCY = {
@@ -79,7 +81,16 @@ def sane(band: SalaryBand) -> SalaryBand | None:
     yearly = usd * PER_YEAR.get(period, 1.0)
     if not MIN_YEARLY_USD <= yearly <= MAX_YEARLY_USD:
         return None
-    return replace(band, min=low, max=high, period=period)
+    return evolve(band, min=low, max=high, period=period)
+
+
+def evolve(band: SalaryBand, **changes: Any) -> SalaryBand:
+    """``dataclasses.replace(band, **changes)`` without its walk over the fields (a band has no
+    ``__post_init__`` or init-only fields: a copy of its attributes is the same band)."""
+    new = object.__new__(SalaryBand)
+    new.__dict__.update(band.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 def sane_bands(bands: Sequence[SalaryBand]) -> list[SalaryBand]:
@@ -114,7 +125,7 @@ def _fit(band: SalaryBand, place: Place) -> int:
     score = 0
     label = (band.label or "").lower()
     names = [n.lower() for n in (place.city, _country_name(place.country)) if n]
-    parts = [p.strip() for p in re.split(r"[/,|;]| - ", label) if len(p.strip()) > 2]
+    parts = [p.strip() for p in _LABEL_PARTS.split(label) if len(p.strip()) > 2]
     if label and (
         any(name in label for name in names) or any(p in place.raw.lower() for p in parts)
     ):
@@ -125,8 +136,11 @@ def _fit(band: SalaryBand, place: Place) -> int:
 
 
 def _country_name(code: str | None) -> str | None:
-    if not code:
-        return None
+    return _name_of_country(code) if code else None
+
+
+@cache
+def _name_of_country(code: str) -> str | None:
     import pycountry
 
     country = pycountry.countries.get(alpha_2=code)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -123,6 +123,15 @@ _DAY_RATE_CURRENCIES = frozenset(
 _DOLLAR_CODES = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "BRL"})
 _CUT_GROUP = re.compile(r"\d{3},\d{2}")
 _RETIREMENT = re.compile(r"\b(40[13])\s?\(([kb])\)", re.IGNORECASE)
+_GROUP_SPACES = re.compile(r"[ '’\u00a0\u202f\u2009]")
+_NUMBER = re.compile(r"\d(?:[\d.,]*\d)?")
+_LAKH_NUMBER = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?")
+_SEPARATORS = re.compile(r"[.,]")
+_GROUPED = re.compile(r"[.,'’ \u00a0\u202f\u2009]\d")
+_SENTENCE_END = re.compile(r"[.!?]\s")
+_CODE_WORD = re.compile(r"\b[A-Z]{3}\b")
+_LETTER = re.compile(r"[A-Za-z]")
+_WORDS_ONLY = re.compile(r"[A-Za-z][A-Za-z .]*")
 
 
 @cache
@@ -160,14 +169,14 @@ def parse_number(text: str) -> float | None:
 
     None for anything that is not such a number.
     """
-    text = re.sub(r"[ '’\u00a0\u202f\u2009]", "", text)
-    if not re.fullmatch(r"\d(?:[\d.,]*\d)?", text):
+    text = _GROUP_SPACES.sub("", text)
+    if not _NUMBER.fullmatch(text):
         return None
-    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?", text):
+    if _LAKH_NUMBER.fullmatch(text):
         return float(text.replace(",", ""))
     if "," in text and "." in text:
         cut = max(text.rfind(","), text.rfind("."))
-        whole = re.sub(r"[.,]", "", text[:cut])
+        whole = _SEPARATORS.sub("", text[:cut])
         tail = text[cut + 1 :]
         return float(f"{whole}.{tail}") if whole.isdigit() and tail.isdigit() else None
     for sep in (",", "."):
@@ -219,7 +228,7 @@ def find_amounts(body: str) -> list[Amount]:
         currency, start, end, coded = _currency_of(match)
         plus = bool(match.group("plus"))
         bare = not coded and "$" in (match.group("sym1") or "", match.group("sym2") or "")
-        money = factor > 1 or bool(re.search(r"[.,'’ \u00a0\u202f\u2009]\d", match.group("num")))
+        money = factor > 1 or bool(_GROUPED.search(match.group("num")))
         found.append(
             Amount(number * factor, currency, start, end, factor, plus, coded, bare, money)
         )
@@ -237,7 +246,8 @@ def _is_pay(body: str, start: int, end: int) -> bool:
     """False for an amount in a clause about perks (stipend, 401(k), equity...) only."""
     left, right = _clause_bounds(body, start, end)
     clause = body[left:right]
-    return not (_NOT_PAY.search(clause) and not _PAY.search(clause))
+    # not (perks and not pay), with the pay words first: they are usually there, and early
+    return _PAY.search(clause) is not None or _NOT_PAY.search(clause) is None
 
 
 def detect_period(
@@ -250,7 +260,7 @@ def detect_period(
     if found and found.lastgroup:
         return found.lastgroup
     left, _ = _clause_bounds(body, start, end)
-    sentence_start = max((m.end() for m in re.finditer(r"[.!?]\s", body[:start])), default=0)
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(body[:start])), default=0)
     before = list(_PERIOD.finditer(body, min(left, sentence_start), start))
     if before and before[-1].lastgroup:
         return before[-1].lastgroup
@@ -287,7 +297,7 @@ def _label(prefix: str) -> str | None:
     text = prefix.strip()
     colon = text.endswith((":", "："))
     trimmed = text.rstrip(" :：") if colon else _LABEL_TRIM.sub("", text)
-    cut_words = re.search(r"[A-Za-z]", text[len(trimmed) :]) is not None
+    cut_words = _LETTER.search(text[len(trimmed) :]) is not None
     text = trimmed.strip(" -–—:•,")
     if not text or len(text) > 200 or (cut_words and not colon):
         return None
@@ -343,7 +353,7 @@ def _band(body: str, pair: tuple[Amount, Amount | None], fallback: str | None) -
 def _text_currency(body: str) -> str | None:
     """An ISO code named anywhere in the snippet ("Salary (USD): 150,000 - 180,000")."""
     codes = iso_currencies()
-    found = (m.group(0) for m in re.finditer(r"\b[A-Z]{3}\b", body))
+    found = (m.group(0) for m in _CODE_WORD.finditer(body))
     return next((code for code in found if code in codes), None)
 
 
@@ -353,13 +363,29 @@ def parse_bands(text: str) -> list[SalaryBand]:
     A single figure needs its own currency; a range needs one on either end, else it takes
     the snippet's first currency. Text before ``‖`` is the first band's label.
     """
+    return list(_parse_bands(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_bands(text: str) -> tuple[SalaryBand, ...]:
+    """:func:`parse_bands`, memoized: the postings of a board repeat their pay snippets (one
+    range for many roles), and a snippet's bands depend on nothing else (bounded: memory
+    stays flat over any number of boards)."""
+    usual = _USUAL_BLOCK.fullmatch(text)
+    if usual is not None and usual["code"] in iso_currencies():
+        return _usual_block_bands(usual)
+    return _read_bands(text)
+
+
+def _read_bands(text: str) -> tuple[SalaryBand, ...]:
+    """:func:`parse_bands` for any text."""
     clean = _SWISS_DASH.sub("", rewrite(plain_text(text))).translate(_DASHES)
     clean = _RETIREMENT.sub(r"\1\2", clean)
     head, sep, _ = clean.partition(LABEL_SEP)
     body = clean.replace(LABEL_SEP, " ")
     amounts = find_amounts(body)
     if _BARE_RANGE.match(body):
-        return _bare_range(body, amounts)
+        return tuple(_bare_range(body, amounts))
     fallback = next((a.currency for a in amounts if a.currency), None) or _text_currency(body)
     bands: list[SalaryBand] = []
     last = 0
@@ -370,16 +396,58 @@ def parse_bands(text: str) -> list[SalaryBand]:
         if band.currency is None:
             continue
         if not bands:
-            prefix = body[: first.start]
-            label = head.strip().rstrip(":：").strip() if sep else _label(prefix)
-            tail = prefix.rsplit(":", 1)[-1].strip()
-            if label is None and ":" in prefix and re.fullmatch(r"[A-Za-z][A-Za-z .]*", tail):
-                label = _label(tail)  # "Salary ranges: US $180k-..." -> "US"
+            label = _first_label(body[: first.start], head if sep else None)
         else:  # "US $180k-$220k; UK £120k-£150k", "Zone A: ... Zone B: ..."
             label = _label(body[last : first.start].lstrip(" ;,/|-"))
         bands.append(replace(band, label=label or None))
         last = (second or first).end
-    return bands
+    return tuple(bands)
+
+
+def _first_label(prefix: str, head: str | None) -> str | None:
+    """The first band's label: the text before ``‖`` when there is one (``head``), else a
+    heading in the text before its amount."""
+    label = head.strip().rstrip(":：").strip() if head is not None else _label(prefix)
+    tail = prefix.rsplit(":", 1)[-1].strip()
+    if label is None and ":" in prefix and _WORDS_ONLY.fullmatch(tail):
+        label = _label(tail)  # "Salary ranges: US $180k-..." -> "US"
+    return label
+
+
+# A Greenhouse pay block as it usually reads ("Annual Salary: $183,000 — $302,000 USD"): plain
+# words (no three capitals in a row: no ISO code before the amount), two grouped dollar amounts
+# and an ISO code. The general reading of such a text (no entities, tags, rewrites or amounts
+# in the words; one range; the code gives the currency and ends the band) is done directly;
+# the words still go through the same clause, period and label rules.
+_USUAL_BLOCK = re.compile(
+    r"(?P<words>[A-Z]?[a-z]+(?: [A-Z]?[a-z]+)*:?) "
+    r"\$(?P<low>[1-9]\d{0,2}(?:,\d{3})+) — \$(?P<high>[1-9]\d{0,2}(?:,\d{3})+) (?P<code>[A-Z]{3})"
+)
+
+
+def _usual_block_bands(usual: re.Match[str]) -> tuple[SalaryBand, ...]:
+    """:func:`_read_bands` of a text :data:`_USUAL_BLOCK` matches, step for step: no clause
+    break anywhere (both amounts are in the one clause, the whole text), the band ends the text
+    (no period words after it), so the period is the last one the words name, else the size."""
+    body = usual.string.translate(_DASHES)
+    low_at = usual.start("low") - 1  # at its "$"
+    if not _is_pay(body, low_at, usual.end("low")):
+        return ()
+    low, high = float(usual["low"].replace(",", "")), float(usual["high"].replace(",", ""))
+    if low > high:
+        low, high = high, low
+    currency = usual["code"]
+    named, label = _usual_words(body[:low_at])
+    period = named or _period_by_size(high, currency)
+    return (SalaryBand(low, high, currency, period, "text", label=label or None),)
+
+
+@lru_cache(maxsize=1024)
+def _usual_words(prefix: str) -> tuple[str | None, str | None]:
+    """(the last period the words before the amounts name, the band's label)."""
+    before = list(_PERIOD.finditer(prefix))
+    named = before[-1].lastgroup if before and before[-1].lastgroup else None
+    return named, _first_label(prefix, None)
 
 
 def _wanted(body: str, first: Amount, second: Amount | None) -> bool:

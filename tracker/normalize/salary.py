@@ -21,11 +21,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from tracker.domain import PERIODS, Place, RawPosting, SalaryBand
 from tracker.normalize.fx import to_usd
-from tracker.normalize.paysanity import primary_first, sane_bands
+from tracker.normalize.paysanity import evolve, primary_first, sane_bands
 from tracker.normalize.paytext import (
     LABEL_SEP,
     iso_currencies,
@@ -81,13 +82,27 @@ def pick_salaries(
     if priced:
         bands = priced
     else:
-        found = sane_bands([band for text in raw.salary_texts for band in parse_bands(text)])
+        found = [band for text in raw.salary_texts for band in _sane_text_bands(text)]
         bands = [b for b in found if b.currency] + structured + [b for b in found if not b.currency]
     unique: list[SalaryBand] = []
     for band in bands:
         if band not in unique:
             unique.append(band)
-    return [with_usd(band, observed_at) for band in primary_first(unique, places, remote)]
+    day = observed_at.date() if isinstance(observed_at, datetime) else observed_at
+    return [_with_usd(band, day) for band in primary_first(unique, places, remote)]
+
+
+@lru_cache(maxsize=4096)
+def _sane_text_bands(text: str) -> tuple[SalaryBand, ...]:
+    """``sane_bands(parse_bands(text))``: the sane bands of one pay snippet (memoized: both
+    steps depend on the snippet alone, and a board repeats its snippets)."""
+    return tuple(sane_bands(parse_bands(text)))
+
+
+@lru_cache(maxsize=4096)
+def _with_usd(band: SalaryBand, day: date) -> SalaryBand:
+    """:func:`with_usd` (memoized: many postings share a band and an observation day)."""
+    return with_usd(band, day)
 
 
 def _has_amount(band: SalaryBand) -> bool:
@@ -110,7 +125,7 @@ def tidy(band: SalaryBand) -> SalaryBand:
 def with_usd(band: SalaryBand, observed_at: datetime | date) -> SalaryBand:
     """``band`` with its amounts in whole US dollars at the ECB rate of the observation date."""
     day = observed_at.date() if isinstance(observed_at, datetime) else observed_at
-    return replace(
+    return evolve(
         band,
         min_usd=to_usd(band.min, band.currency, day),
         max_usd=to_usd(band.max, band.currency, day),

@@ -22,6 +22,7 @@ Rule strings (``Posting.category_rule``, shown by ``tracker history``):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ NOT_COMPUTE = "not_compute"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W_]+")
 _JOINER = re.compile(r"[\s\-_/]+")
+_FOUND_MAX = 4096  # texts remembered per keyword list
 
 Keyword = tuple[tuple[str, ...], bool]  # words, last word is a prefix (``*``)
 
@@ -55,11 +57,26 @@ class Terms:
     by_first: dict[str, tuple[Keyword, ...]]
     prefixes: dict[str, tuple[Keyword, ...]]  # ``word*`` keywords by their first 2 letters
     substrings: tuple[str, ...]
+    # answers already given, by text (a title is read by the same lists for every department it
+    # comes with); emptied when full, so memory stays flat
+    found: dict[str, str | None] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def find(self, text: str | None) -> str | None:
         """The words matched in ``text`` (lower-cased, single-spaced), or None."""
         if not text:
             return None
+        try:
+            return self.found[text]
+        except KeyError:
+            pass
+        if len(self.found) >= _FOUND_MAX:
+            self.found.clear()
+        answer = self.found[text] = self._find(text)
+        return answer
+
+    def _find(self, text: str) -> str | None:
         words, joined = _tokens(text)
         for i, word in enumerate(words):
             candidates = self.by_first.get(word, ())
@@ -295,17 +312,32 @@ def classify(
     (True, 'other_compute', 'place~data center')
     """
     names = tuple(str(name) for name in source_departments)
-    site = site_signal(load_taxonomy(), places)
+    site = None
+    for raw in places:  # site_signal(load_taxonomy(), places), each place string read once
+        site = _place_site(raw) if raw else None
+        if site:
+            break
     return _classify(title, department or None, team or None, names, site)
 
 
 def site_signal(tax: Taxonomy, places: Sequence[str]) -> str | None:
     """``place~<word>`` when a place's raw string names a data-center site, else None."""
     for raw in places:
-        found = tax.dc_sites.find(fold_title(raw)) if raw else None
+        found = _site_word(tax, raw) if raw else None
         if found:
             return f"place~{found}"
     return None
+
+
+def _site_word(tax: Taxonomy, raw: str) -> str | None:
+    return tax.dc_sites.find(fold_title(raw))
+
+
+@lru_cache(maxsize=8192)
+def _place_site(raw: str) -> str | None:
+    """:func:`site_signal` of one place string under the shipped taxonomy (a board repeats its
+    few location strings over every posting)."""
+    return site_signal(load_taxonomy(), (raw,))
 
 
 @lru_cache(maxsize=8192)

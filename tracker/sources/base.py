@@ -80,6 +80,15 @@ class NotModified(SourceError):
         self.validators = validators
 
 
+class SameBody(NotModified):
+    """A 200 whose whole body has the digest of the board the last ``ok`` run read: the same
+    board, recorded like a 304 without decoding it (lifecycle rule 2)."""
+
+    def __init__(self, url: str, validators: Validators, digest: str) -> None:
+        super().__init__(url, validators)
+        self.digest = digest
+
+
 class BudgetExceeded(SourceError):
     """A source needed more requests than its per-run budget; the run fails."""
 

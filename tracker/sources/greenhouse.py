@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -160,8 +161,11 @@ _ESCAPED_ENTITY_MONEY = re.compile(
 def plainly_escaped(value: str) -> bool:
     """True when every ``&`` of ``value`` starts one of :data:`_ESCAPES`: then unescaping is
     replacing each of them, piece by piece (a slice cut between two entities unescapes alone)."""
-    ampersands = value.count("&")
-    return ampersands == sum(value.count(entity) for entity, _ in _ESCAPES)
+    return _OTHER_AMPERSAND.search(value) is None
+
+
+# an "&" that starts none of _ESCAPES (one pass: counting each entity reads the text 7 times)
+_OTHER_AMPERSAND = re.compile("&(?!" + "|".join(e[1:] for e, _ in _ESCAPES) + ")")
 
 
 def unescape_plain(value: str) -> str:
@@ -206,18 +210,90 @@ def pay_transparency_texts(content_html: str) -> tuple[str, ...]:
     at = content_html.find(PAY_SECTION)
     if at < 0:
         return ()
+    # only the section and what follows it: the prose before it (most of the HTML) is not parsed
+    section = content_html[max(0, content_html.rfind("<", 0, at)) :]
+    texts = plain_section_texts(section)
+    return texts if texts is not None else parsed_section_texts(section)
+
+
+def parsed_section_texts(section: str) -> tuple[str, ...]:
+    """:func:`pay_transparency_texts` of a section, read by the HTML parser."""
     from selectolax.lexbor import LexborHTMLParser
 
-    # only the section and what follows it: the prose before it (most of the HTML) is not parsed
-    tree = LexborHTMLParser(content_html[max(0, content_html.rfind("<", 0, at)) :])
+    tree = LexborHTMLParser(section)
     texts = []
     for block in tree.css(".content-pay-transparency .pay-input"):
         title = " ".join(n.text(separator=" ", strip=True) for n in block.css(".title"))
         pay = " ".join(n.text(separator=" ", strip=True) for n in block.css(".pay-range"))
-        text = common.clean_text(f"{title} {pay}".replace("\n", " "))
-        if pay.strip() and text:
-            texts.append(text)
-    return common.unique(texts)
+        texts.append(_block_text(title, pay))
+    return common.unique(t for t in texts if t)
+
+
+def _block_text(title: str, pay: str) -> str:
+    text = common.clean_text(f"{title} {pay}".replace("\n", " "))
+    return text if pay.strip() else ""
+
+
+# The section as Greenhouse writes it (one or more blocks, no whitespace between tags, plain
+# text in the title and the amounts): read without the HTML parser. Anything else, or a
+# description that holds more than simple inline and list markup, goes to the parser.
+_SECTION_OPEN = '<div class="content-pay-transparency">'
+_TEXT = r"[^<&\r\x00\ud800-\udfff]*"  # text the HTML parser keeps as it is (one text node)
+_PAY_BLOCK = re.compile(
+    r'<div class="pay-input">'
+    r'(?:<div class="description">(?P<desc>[^<]*(?:<(?!/?div)[^<]*)*)</div>)?'
+    rf'<div class="title">(?P<title>{_TEXT})</div>'
+    rf'<div class="pay-range"><span>(?P<low>{_TEXT})</span>'
+    rf'<span class="divider">(?P<divider>&mdash;|&ndash;|{_TEXT})</span>'
+    rf"<span>(?P<high>{_TEXT})</span></div></div>"
+)
+_DIVIDERS = {"&mdash;": "\u2014", "&ndash;": "\u2013"}
+_SPACE = "[ \t\n\f\r]"
+_ATTRIBUTES = (
+    rf"(?:{_SPACE}+[^ \t\n\f\r\"'>/=]+"
+    rf"(?:{_SPACE}*={_SPACE}*(?:\"[^\"]*\"|'[^']*'|[^ \t\n\f\r\"'=<>`]+))?)*"
+)
+_DESC_TAG = re.compile(rf"</?([A-Za-z][A-Za-z0-9]*){_ATTRIBUTES}{_SPACE}*/?>")
+# tags that, inside the description div, cannot reach past its "</div>" or make one of the
+# classes read here (formatting elements left open are re-created around later text, which
+# keeps that text the same)
+_DESC_TAGS = frozenset(
+    {"p", "span", "strong", "b", "i", "em", "u", "s", "strike", "small", "sup", "sub", "br", "hr"}
+    | {"a", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
+_DESC_WORDS = ("title", "pay-", "content-pay", "<div", "</div")
+
+
+def plain_section_texts(section: str) -> tuple[str, ...] | None:
+    """:func:`parsed_section_texts` of a section in the usual shape; None for any other."""
+    if not section.startswith(_SECTION_OPEN):
+        return None
+    at = len(_SECTION_OPEN)
+    texts = []
+    while (block := _PAY_BLOCK.match(section, at)) is not None:
+        desc = block["desc"]
+        if desc and not _simple_markup(desc):
+            return None
+        divider = _DIVIDERS.get(block["divider"], block["divider"])
+        parts = [part.strip() for part in (block["low"], divider, block["high"]) if part]
+        texts.append(_block_text(block["title"].strip(), " ".join(parts)))
+        at = block.end()
+    if at == len(_SECTION_OPEN) or not section.startswith("</div>", at):
+        return None
+    if "pay-input" in section[at:].lower():  # another section further on
+        return None
+    return common.unique(t for t in texts if t)
+
+
+@functools.lru_cache(maxsize=1024)
+def _simple_markup(desc: str) -> bool:
+    """The description holds only text and :data:`_DESC_TAGS` (memoized: boards repeat it)."""
+    lower = desc.lower()
+    if any(word in lower for word in _DESC_WORDS):
+        return False
+    if any(tag[1].lower() not in _DESC_TAGS for tag in _DESC_TAG.finditer(desc)):
+        return False
+    return "<" not in _DESC_TAG.sub("", desc)
 
 
 def _extra(job: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import hashlib
 import random
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -48,11 +48,11 @@ from types import TracebackType
 from typing import Any
 
 import httpx
-import orjson
 
 from tracker.domain import SourceRef
 from tracker.settings import ScrapeSettings
-from tracker.sources.base import BudgetExceeded, NotModified, SourceError, Validators
+from tracker.sources.base import BudgetExceeded, NotModified, SameBody, SourceError, Validators
+from tracker.sources.body import RawBody, decode_json, one_line
 from tracker.sources.guard import refuse_off_host_redirect
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "FetchScope",
     "HttpClient",
     "NotModified",
+    "RawBody",
     "Response",
     "Validators",
     "decode_json",
@@ -116,6 +117,14 @@ class FetchScope:
     requests: int = 0
     validators: Validators | None = None  # set by the source's conditional request, if any
     not_modified: bool = False
+    # Whole-board digests (lifecycle rule 2, :func:`tracker.sources.fingerprint.body_digest`):
+    # with ``digest_seed`` set, the first JSON body read in this scope is digested raw into
+    # ``body_digest``; one equal to ``same_digest`` raises SameBody before it is decoded, and
+    # with ``raw_body`` the body comes back undecoded (a RawBody: the parse decodes it).
+    digest_seed: bytes | None = None
+    raw_body: bool = False
+    same_digest: str | None = None
+    body_digest: str | None = None
 
     def charge(self) -> None:
         """Count one request; BudgetExceeded if the budget is already spent."""
@@ -125,11 +134,6 @@ class FetchScope:
 
 
 _SCOPE: ContextVar[FetchScope | None] = ContextVar("tracker_fetch_scope", default=None)
-
-
-def one_line(text: str) -> str:
-    """Collapse whitespace so an error message is always one line."""
-    return " ".join(str(text).split())
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -235,7 +239,16 @@ class HttpClient:
         response's validators are recorded (``last_validators[url]``, ``scope.validators``).
         """
         response = await self.request("GET", url, params=params, validators=validators)
-        return decode_json(response.body, response.headers.get("content-type", ""), response.url)
+        scope = self.current_scope()
+        if scope.digest_seed is not None:
+            digest = None if scope.requests > 1 else body_digest(scope.digest_seed, response.body)
+            scope.body_digest = digest
+            if digest is not None and digest == scope.same_digest:
+                raise SameBody(response.url, scope.validators or Validators(), digest)
+        content_type = response.headers.get("content-type", "")
+        if scope.raw_body and scope.requests == 1:
+            return RawBody(response.body, content_type, str(response.url))
+        return decode_json(response.body, content_type, response.url)
 
     async def post_json(
         self, url: str, json_body: Any, *, headers: Mapping[str, str] | None = None
@@ -409,25 +422,9 @@ def _check_status(response: httpx.Response, url: httpx.URL) -> None:
     raise SourceError(message, status)
 
 
-def decode_json(body: bytes, content_type: str, url: httpx.URL | str) -> Any:
-    """Decode a JSON body, with a clear one-line error for HTML, empty or broken documents."""
-    kind = content_type.split(";")[0].strip().lower() or "no content type"
-    head = body[:512].lstrip().lower()
-    if "html" in kind or head.startswith((b"<!doctype html", b"<html")):
-        raise SourceError(f"expected JSON from {url}, got HTML ({kind})")
-    if not body.strip():
-        raise SourceError(f"expected JSON from {url}, got an empty body ({kind})")
-    try:
-        return orjson.loads(body)  # fast path; errors are worded by the standard library below
-    except orjson.JSONDecodeError:
-        pass
-    try:
-        return json.loads(body)
-    except UnicodeDecodeError as exc:
-        message = f"invalid JSON from {url}: not UTF-8 text ({one_line(exc.reason)})"
-    except json.JSONDecodeError as exc:
-        message = f"truncated or invalid JSON from {url}: {exc.msg} at char {exc.pos}"
-        message += f" of {len(body)} bytes"
-    except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        message = f"invalid JSON from {url}: {one_line(str(exc))[:120]}"
-    raise SourceError(message)
+def body_digest(seed: bytes, body: bytes) -> str:
+    """The digest of a whole board's raw body, salted with ``seed`` (see FetchScope)."""
+    digest = hashlib.blake2b(seed, digest_size=16)
+    digest.update(b"\0")
+    digest.update(body)
+    return digest.hexdigest()
