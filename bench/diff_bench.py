@@ -1,5 +1,6 @@
 """Time ``tracker diff`` work (two snapshots + unverified sources + diff + summary) on a
-database made by ``bench/make_history.py``.
+database made by ``bench/make_history.py``; the last scenario is everything
+``tracker diff --format json`` does after start-up (the report, its dict and the text).
 
     python bench/diff_bench.py --db sqlite:///bench.db [--repeat 5]
 
@@ -21,6 +22,7 @@ from db.tables import POSTING, RUN, VERSION
 from jobs.reports import build_report
 from tracker.domain import RoleFilter
 from tracker.report.jsonout import report_dict
+from tracker.report.serialize import dumps
 
 
 def timed(label: str, repeat: int, work: Callable[[], object]) -> None:
@@ -61,6 +63,12 @@ def main() -> None:
         report_dict(r)
         return f"{r.total_start}->{r.total_end}, {len(r.changed)} changed"
 
+    def year_text() -> str:
+        text = dumps(
+            report_dict(build_report(engine, first + timedelta(hours=1), end, RoleFilter()))
+        )
+        return f"{len(text) / 1e6:.1f} MB of JSON"
+
     def one_company() -> str:
         r = build_report(engine, end - timedelta(days=7), end, RoleFilter(company="company-7"))
         return f"{r.total_end} roles"
@@ -68,6 +76,7 @@ def main() -> None:
     timed("diff, last week, all 1,000 boards (compute)", args.repeat, week)
     timed("diff, whole year, all boards, + JSON", args.repeat, year)
     timed("diff, last week, one company", args.repeat, one_company)
+    timed("diff, whole year, JSON text (--format json)", args.repeat, year_text)
 
 
 if __name__ == "__main__":

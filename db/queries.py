@@ -10,8 +10,9 @@ Source and run status reads live in :mod:`db.status` and are re-exported here.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,8 @@ __all__ = [
     "roles_by_ids",
     "runs_for_source",
     "snapshot_keys",
+    "snapshot_pair",
+    "snapshot_rows",
     "unverified_sources",
 ]
 
@@ -143,6 +146,15 @@ def _open_at(at: datetime) -> Any:
     return exists().where(span_open)
 
 
+def _open_in(at: datetime) -> Any:
+    """The same rows as :func:`_open_at`, as ``posting.id IN (postings with a span open at
+    at)``: SQLite reads the spans' window index once instead of probing each posting's spans
+    (a whole unfiltered snapshot ~35% faster); worse when a company or source filter leaves a
+    few postings to probe."""
+    span_open = and_(SPAN.c.opened_at <= at, or_(SPAN.c.closed_at.is_(None), SPAN.c.closed_at > at))
+    return POSTING.c.id.in_(select(SPAN.c.posting_id).where(span_open))
+
+
 def _filtered(stmt: Select[Any], flt: RoleFilter) -> Select[Any]:
     """Apply the contract's FILTERS. An explicit category overrides the compute-only default."""
     if flt.company:
@@ -212,9 +224,20 @@ def roles_by_ids(session: SessionLike, at: datetime, ids: Sequence[int]) -> dict
     found: dict[int, Role] = {}
     for start in range(0, len(ids), 5000):
         stmt = _lean_at(at).where(ids_in(POSTING.c.id, ids[start : start + 5000]))
-        rows = conn.execute(stmt.order_by(POSTING.c.id, PLACE.c.position))
+        rows = _plain_rows(conn, stmt.order_by(POSTING.c.id, PLACE.c.position))
         found.update((role.id, role) for role in roleload.roles_from_rows(rows))
     return found
+
+
+def _plain_rows(conn: Connection, stmt: Select[Any]) -> list[Any]:
+    """The driver's own row tuples, all at once: for :mod:`db.roleload`, which takes raw
+    values (booleans as 0/1 on SQLite, timestamps as text or datetimes), tens of thousands of
+    rows without a Row object and a fetch call each (~a third less CPU per whole snapshot)."""
+    result = conn.execute(stmt)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def role_keys_at(
@@ -265,6 +288,51 @@ def moved_between(session: SessionLike, start: datetime, end: datetime) -> set[i
         ),
     )
     return set(session.connection().execute(in_window).scalars())
+
+
+RoleLoader = Callable[[Sequence[int]], dict[int, Role]]
+
+
+def snapshot_rows(
+    session: SessionLike, at: datetime, flt: RoleFilter | None = None
+) -> tuple[list[RoleKey], RoleLoader]:
+    """The keys of every role open at ``at`` (as :func:`role_keys_at`) and a loader of full
+    roles among them (as :func:`roles_by_ids`) from the same rows: one query where a long
+    diff needed a key snapshot and then most of its roles again by id."""
+    at, flt = as_utc(at), flt or RoleFilter()
+    joined = (
+        _base_from()
+        .join(VERSION, _version_at(at))
+        .outerjoin(PLACE, PLACE.c.version_id == VERSION.c.id)
+    )
+    open_at = _open_at(at) if flt.company or flt.source else _open_in(at)
+    stmt = _filtered(select(*roleload.SNAPSHOT_COLUMNS).select_from(joined).where(open_at), flt)
+    rows = _plain_rows(session.connection(), stmt.order_by(POSTING.c.id, PLACE.c.position))
+    keys, groups = roleload.snapshot_from_rows(rows)
+
+    def load(ids: Sequence[int]) -> dict[int, Role]:
+        chosen = itertools.chain.from_iterable(groups[i] for i in ids)
+        return {role.id: role for role in roleload.roles_from_rows(chosen)}
+
+    return keys, load
+
+
+def snapshot_pair(
+    session: SessionLike, start: datetime, end: datetime, flt: RoleFilter | None = None
+) -> tuple[tuple[list[RoleKey], RoleLoader], tuple[list[RoleKey], RoleLoader]]:
+    """:func:`snapshot_keys` with a loader of full roles at each end (ids among its keys)."""
+    end_keys, load_end = snapshot_rows(session, end, flt)
+    if _opened_between(session, start, end) * 4 > len(end_keys):
+        return snapshot_rows(session, start, flt), (end_keys, load_end)  # a long window
+    moved = moved_between(session, start, end)
+    start_keys = [k for k in end_keys if k.id not in moved]
+    if moved:
+        start_keys += role_keys_at(session, start, flt, ids=sorted(moved))
+
+    def load_start(ids: Sequence[int]) -> dict[int, Role]:
+        return roles_by_ids(session, start, ids)
+
+    return (start_keys, load_start), (end_keys, load_end)
 
 
 def _opened_between(session: SessionLike, start: datetime, end: datetime) -> int:

@@ -46,6 +46,10 @@ _PAY = (
 )
 _PLACE = (PLACE.c.raw, PLACE.c.city, PLACE.c.country, PLACE.c.region)
 COLUMNS = (*_HEAD, *_PAY, *_PLACE)
+# a whole snapshot: full role columns and the version id (keys for all, roles for some)
+SNAPSHOT_COLUMNS = (*COLUMNS, VERSION.c.id.label("version_id"))
+_AT_PLACE = len(_HEAD) + len(_PAY)
+_AFTER_PLACE = _AT_PLACE + len(_PLACE)
 
 
 def _when() -> Callable[[Any], datetime | None]:
@@ -73,20 +77,24 @@ def _band(pay: Sequence[Any]) -> SalaryBand | None:
 
 
 def roles_from_rows(rows: Iterable[Sequence[Any]]) -> list[Role]:
-    """Roles from rows of :data:`COLUMNS`, a posting's rows consecutive, places in order."""
+    """Roles from rows of :data:`COLUMNS` (or :data:`SNAPSHOT_COLUMNS`), a posting's rows
+    consecutive, places in order."""
     when = _when()
     places: dict[tuple[Any, ...], Place] = {}
     found: list[Role] = []
     current: list[Any] | None = None
-    n_head, n_pay = len(_HEAD), len(_PAY)
+    n_head = len(_HEAD)
     for row in rows:
         if current is None or current[0][0] != row[0]:
             if current is not None:
                 found.append(_role(current, when))
-            current = [row[:n_head], row[n_head : n_head + n_pay], []]
-        place = tuple(row[n_head + n_pay :])
+            current = [row[:n_head], row[n_head:_AT_PLACE], []]
+        place = tuple(row[_AT_PLACE:_AFTER_PLACE])
         if place[0] is not None:
-            current[2].append(places.setdefault(place, Place(*place)))
+            known = places.get(place)  # not setdefault: that builds a Place for every row
+            if known is None:
+                known = places[place] = Place(*place)
+            current[2].append(known)
     if current is not None:
         found.append(_role(current, when))
     return found
@@ -124,13 +132,14 @@ def keys_from_rows(rows: Iterable[Sequence[Any]]) -> list[RoleKey]:
     """Role keys from rows ``(posting id, version id, source key, company slug, company name,
     category, compute, *place)``, a posting's rows consecutive, places in order and interned."""
     interned: dict[tuple[Any, ...], Place] = {}
+    shared: dict[tuple[int, ...], tuple[Place, ...]] = {}
     found: list[RoleKey] = []
     head: tuple[Any, ...] | None = None
     places: list[Place] = []
     for row in rows:
         if head is None or head[0] != row[0]:
             if head is not None:
-                found.append(_key(head, places))
+                found.append(_key(head, _locations(places, shared)))
             head, places = (*row[:6], bool(row[6])), []
         if row[7] is not None:
             place = tuple(row[7:])
@@ -139,10 +148,59 @@ def keys_from_rows(rows: Iterable[Sequence[Any]]) -> list[RoleKey]:
                 known = interned[place] = Place(*place)
             places.append(known)
     if head is not None:
-        found.append(_key(head, places))
+        found.append(_key(head, _locations(places, shared)))
     return found
 
 
-def _key(head: tuple[Any, ...], places: list[Place]) -> RoleKey:
+def _locations(
+    places: list[Place], shared: dict[tuple[int, ...], tuple[Place, ...]]
+) -> tuple[Place, ...]:
+    """``tuple(places)`` of interned places, itself shared by every key with the same places
+    (counting by country or region then looks at each distinct tuple once)."""
+    ids = tuple(map(id, places))
+    found = shared.get(ids)
+    if found is None:
+        found = shared[ids] = tuple(places)
+    return found
+
+
+def _key(head: tuple[Any, ...], locations: tuple[Place, ...]) -> RoleKey:
     pid, vid, key, slug, name, category, compute = head
-    return RoleKey(pid, vid, key, slug, name, category, compute, tuple(places))
+    return RoleKey(pid, vid, key, slug, name, category, compute, locations)
+
+
+def snapshot_from_rows(
+    rows: Iterable[Sequence[Any]],
+) -> tuple[list[RoleKey], dict[int, list[Sequence[Any]]]]:
+    """From rows of :data:`SNAPSHOT_COLUMNS` (a posting's rows consecutive, places in order):
+    the key of every role (as :func:`keys_from_rows` makes them) and each posting's rows, from
+    which :func:`roles_from_rows` builds the full roles of those a diff shows."""
+    interned: dict[tuple[Any, ...], Place] = {}
+    shared: dict[tuple[int, ...], tuple[Place, ...]] = {}
+    found: list[RoleKey] = []
+    groups: dict[int, list[Sequence[Any]]] = {}
+    group: list[Sequence[Any]] = []
+    places: list[Place] = []
+    head: Sequence[Any] | None = None
+    for row in rows:
+        if head is None or head[0] != row[0]:
+            if head is not None:
+                found.append(_snapshot_key(head, _locations(places, shared)))
+            head, places, group = row, [], []
+            groups[row[0]] = group
+        group.append(row)
+        if row[_AT_PLACE] is not None:
+            place = tuple(row[_AT_PLACE:_AFTER_PLACE])
+            known = interned.get(place)
+            if known is None:
+                known = interned[place] = Place(*place)
+            places.append(known)
+    if head is not None:
+        found.append(_snapshot_key(head, _locations(places, shared)))
+    return found, groups
+
+
+def _snapshot_key(row: Sequence[Any], locations: tuple[Place, ...]) -> RoleKey:
+    # SNAPSHOT_COLUMNS: id, source key, external id, slug, name, title, department, team,
+    # compute, category, ... version id last
+    return RoleKey(row[0], row[-1], row[1], row[3], row[4], row[9], bool(row[8]), locations)

@@ -13,7 +13,15 @@ from sqlalchemy.engine import Engine
 from db import digests, queries, streaks
 from db.scope import enabled_sources
 from db.session import core_scope
-from tracker.diff import REPORT_DIMS, Report, Snapshot, Unverified, diff, ids_to_load
+from tracker.diff import (
+    REPORT_DIMS,
+    Report,
+    Snapshot,
+    Unverified,
+    diff,
+    gc_paused,
+    ids_to_load,
+)
 from tracker.domain import RoleFilter
 
 if TYPE_CHECKING:
@@ -67,18 +75,22 @@ def build_report(
     Whole snapshots are light keys; full roles are loaded only for what the report shows.
     """
     snapshot_filter = replace(flt, include_all=True)
-    with core_scope(engine) as session:
-        keys_a, keys_b = queries.snapshot_keys(session, start, end, snapshot_filter)
-        load_a, load_b = shown_ids(keys_a, keys_b, flt.include_all)
-        a = Snapshot(keys_a, queries.roles_by_ids(session, start, sorted(load_a)))
-        b = Snapshot(keys_b, queries.roles_by_ids(session, end, sorted(load_b)))
-        scope = [s for s in enabled_sources(session) if in_scope(flt, s.company, s.key)]
-        missing = unverified(session, start, end, flt, {s.key: s.company_name for s in scope})
     dims = list(dict.fromkeys([*REPORT_DIMS, *extra_dims]))
-    return diff(
-        a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims,
-        sources=len(scope),
-    )  # fmt: skip
+    with gc_paused():  # one pause: the collector's next pass sees the report, not the rows
+        with core_scope(engine) as session:
+            (keys_a, roles_a), (keys_b, roles_b) = queries.snapshot_pair(
+                session, start, end, snapshot_filter
+            )
+            load_a, load_b = shown_ids(keys_a, keys_b, flt.include_all)
+            a = Snapshot(keys_a, roles_a(sorted(load_a)))
+            b = Snapshot(keys_b, roles_b(sorted(load_b)))
+            del roles_a, roles_b  # and the snapshots' rows they hold
+            scope = [s for s in enabled_sources(session) if in_scope(flt, s.company, s.key)]
+            missing = unverified(session, start, end, flt, {s.key: s.company_name for s in scope})
+        return diff(
+            a, b, start, end, include_all=flt.include_all, unverified=missing, dims=dims,
+            sources=len(scope),
+        )  # fmt: skip
 
 
 def chart_data(

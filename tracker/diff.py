@@ -7,15 +7,47 @@ which roles the report counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
-from tracker.counts import count_values
+from tracker.counts import UNKNOWN, count_values
 from tracker.domain import Counted, Place, Role, RoleKey, SalaryBand
 
 REPORT_DIMS: tuple[str, ...] = ("company", "country", "region", "category")
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0  # callers inside gc_paused(); the collector is re-enabled when the last leaves
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: building a whole-year report allocates ~100k
+    tuples, rows and dicts that all stay alive, and the collector's full passes over them
+    were a quarter of the CPU. Nothing here makes cycles worth collecting early. Nests and
+    works across threads; a collector disabled by someone else stays disabled."""
+    global _gc_pauses
+    with _gc_lock:
+        if _gc_pauses == 0 and not gc.isenabled():
+            paused = False
+        else:
+            paused = True
+            _gc_pauses += 1
+            gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            with _gc_lock:
+                _gc_pauses -= 1
+                if _gc_pauses == 0:
+                    gc.enable()
 
 
 @dataclass(frozen=True)
@@ -42,8 +74,8 @@ def ids_to_load(a: Sequence[Counted], b: Sequence[Counted]) -> tuple[set[int], s
     Closed and possibly-changed roles at the start; opened and possibly-changed at the end.
     A role open at both ends with the same version id cannot have changed.
     """
-    va = {k.id: version_of(k) for k in a}
-    vb = {k.id: version_of(k) for k in b}
+    va = {k.id: k.version_id if type(k) is RoleKey else version_of(k) for k in a}
+    vb = {k.id: k.version_id if type(k) is RoleKey else version_of(k) for k in b}
     common = {i for i in va.keys() & vb.keys() if va[i] is None or va[i] != vb[i]}
     return (va.keys() - vb.keys()) | common, (vb.keys() - va.keys()) | common
 
@@ -145,11 +177,35 @@ def by_dims(
     """Counts per value of each dimension at both ends, with deltas; biggest moves first."""
     result: dict[str, list[DimDelta]] = {}
     for dim in dims:
-        a, b = count_values(start, dim), count_values(end, dim)
+        a, b = _count_values(start, dim), _count_values(end, dim)
         rows = [DimDelta(k, a.get(k, 0), b.get(k, 0)) for k in set(a) | set(b)]
         rows.sort(key=lambda d: (-d.end, -abs(d.delta), str(d.key or "~")))
         result[dim] = rows
     return result
+
+
+def _count_values(roles: Sequence[Counted], dim: str) -> Counter[Any]:
+    """:func:`tracker.counts.count_values`, with each distinct ``locations`` tuple looked at
+    once for place dimensions (snapshots share them: see :mod:`db.roleload`)."""
+    if dim in ("company", "category", "source"):
+        return Counter(map(attrgetter(dim), roles))  # count_values' rule, without a generator
+    if dim not in ("country", "region", "city"):
+        return count_values(roles, dim)
+    shared: dict[int, list[Any]] = {}  # id(locations) -> [locations, roles with them]
+    for role in roles:
+        seen = shared.get(id(role.locations))
+        if seen is None:
+            shared[id(role.locations)] = [role.locations, 1]
+        else:
+            seen[1] += 1
+    counter: Counter[Any] = Counter()
+    for locations, n in shared.values():
+        found = {getattr(p, dim) for p in locations}
+        found.discard(None)
+        found.discard("")
+        for value in found or (UNKNOWN,):
+            counter[value] += n
+    return counter
 
 
 def diff(
@@ -204,12 +260,9 @@ def _changes(a: Snapshot, b: Snapshot, include_all: bool) -> list[Change]:
     return changed
 
 
-def _key_order(item: Counted) -> tuple[str, int]:
-    return (item.company, item.id)
-
-
-def _role_order(role: Role) -> tuple[str, str, int]:
-    return (role.company, role.title, role.id)
+# (company, id) and (company, title, id), made in C: whole snapshots are sorted
+_key_order = attrgetter("company", "id")
+_role_order = attrgetter("company", "title", "id")
 
 
 def _with_summary(report: Report, summary: list[str]) -> Report:

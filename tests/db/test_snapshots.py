@@ -24,7 +24,8 @@ def posting(n: int, week: int, rng: random.Random) -> Posting:
     )  # fmt: skip
 
 
-def test_snapshot_keys_match_full_snapshots(session: Session) -> None:
+def history(session: Session) -> list[datetime]:
+    """Ten weekly runs of a 40-posting board (one failed); probe times around them."""
     rng = random.Random(3)
     row, _ = store.upsert_source(session, SourceRef("greenhouse", "acme", "Acme", "acme"))
     sid = int(row.id or 0)
@@ -35,7 +36,11 @@ def test_snapshot_keys_match_full_snapshots(session: Session) -> None:
             continue
         live = [n for n in range(40) if rng.random() < 0.8 or n < 5]
         store.record_run(session, sid, at, [posting(n, week, rng) for n in live])
-    probes = sorted([T0 - timedelta(days=1), *times, *(t + timedelta(hours=1) for t in times)])
+    return sorted([T0 - timedelta(days=1), *times, *(t + timedelta(hours=1) for t in times)])
+
+
+def test_snapshot_keys_match_full_snapshots(session: Session) -> None:
+    probes = history(session)
     for flt in (RoleFilter(include_all=True), RoleFilter(), RoleFilter(country="JP")):
         for i, start in enumerate(probes):
             for end in probes[i + 1 :]:
@@ -46,3 +51,27 @@ def test_snapshot_keys_match_full_snapshots(session: Session) -> None:
                 )
                 for got, want in zip(fast, full, strict=True):
                     assert sorted(got, key=lambda k: k.id) == sorted(want, key=lambda k: k.id)
+
+
+def test_snapshot_pair_matches_keys_and_roles_by_id(session: Session) -> None:
+    """Keys and loaded roles from the one-query snapshots equal the key snapshots and the
+    roles loaded by id (long windows read both ends whole; short ones the end only)."""
+    probes = history(session)
+    filters = (
+        RoleFilter(include_all=True), RoleFilter(), RoleFilter(country=("JP",), include_all=True),
+        RoleFilter(company=("acme",), include_all=True), RoleFilter(company=("nobody",)),
+    )  # fmt: skip
+    for flt in filters:
+        for at in probes:
+            keys, load = queries.snapshot_rows(session, at, flt)
+            assert keys == queries.role_keys_at(session, at, flt)
+            ids = [k.id for k in keys]
+            assert load(ids) == queries.roles_by_ids(session, at, ids)
+            assert load(ids[::3]) == queries.roles_by_ids(session, at, ids[::3])
+        for i, start in enumerate(probes):
+            for end in probes[i + 1 :: 3]:
+                (keys_a, load_a), (keys_b, load_b) = queries.snapshot_pair(session, start, end, flt)
+                assert (keys_a, keys_b) == queries.snapshot_keys(session, start, end, flt)
+                for keys, load, at in ((keys_a, load_a, start), (keys_b, load_b, end)):
+                    ids = sorted(k.id for k in keys)[1::2]
+                    assert load(ids) == queries.roles_by_ids(session, at, ids)

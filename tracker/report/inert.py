@@ -62,6 +62,8 @@ def json_inert(text: str) -> str:
     """JSON text with the characters ``json.dumps(ensure_ascii=False)`` leaves raw but a
     terminal may act on (DEL, C1 controls, line separators, bidi overrides) written as
     ``\\uXXXX`` escapes: the same JSON value. (C0 controls are always escaped by json.)"""
+    if text.isascii() and "\x7f" not in text:  # all of them are DEL or above: fast C checks
+        return text
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

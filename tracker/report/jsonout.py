@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from tracker.diff import Report
+from tracker.diff import Report, gc_paused
 from tracker.domain import Place, SalaryBand
 from tracker.report.serialize import iso, role_dict, salary_dict
 
@@ -20,6 +20,11 @@ def _value(field: str, value: Any) -> Any:
 
 def report_dict(report: Report) -> dict[str, Any]:
     """The ``tracker diff --format json`` object."""
+    with gc_paused():  # tens of thousands of dicts on a whole-year diff (see gc_paused)
+        return _report_dict(report)
+
+
+def _report_dict(report: Report) -> dict[str, Any]:
     return {
         "from": iso(report.start),
         "to": iso(report.end),
