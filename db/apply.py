@@ -98,6 +98,54 @@ def _executemany(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> Non
         conn.exec_driver_sql(sql, rows)
 
 
+# PostgreSQL array type of each bulk-inserted column (``unnest`` of one array per column)
+_PG_TYPES = {
+    "id": "int4",
+    "source_id": "int4",
+    "company_id": "int4",
+    "posting_id": "int4",
+    "run_id": "int4",
+    "version_id": "int4",
+    "current_version_id": "int4",
+    "position": "int4",
+    "first_seen": "timestamp",
+    "last_seen": "timestamp",
+    "closed_at": "timestamp",
+    "opened_at": "timestamp",
+    "valid_from": "timestamp",
+    "valid_to": "timestamp",
+    "compute": "bool",
+    "remote": "bool",
+    "salary_min": "float8",
+    "salary_max": "float8",
+    "salary_min_usd": "float8",
+    "salary_max_usd": "float8",
+}
+
+
+def _pg_array(cols: Sequence[str], index: int, rows: list[tuple[Any, ...]]) -> list[Any]:
+    values = [row[index] for row in rows]
+    if _PG_TYPES.get(cols[index]) == "float8":  # one element type per array: 1 and 1.5 mix
+        return [None if v is None else float(v) for v in values]
+    return values
+
+
+def _insert_rows(
+    conn: Connection, table: str, cols: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert ``rows`` into ``table``: SQLite takes them through ``executemany`` (in-process,
+    no round trips); PostgreSQL gets one ``INSERT ... SELECT FROM unnest(...)`` with one array
+    per column (one short statement the server plans once, whatever the number of rows)."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        _executemany(conn, _insert_sql(conn, table, cols), rows)
+        return
+    arrays = ", ".join(f"%s::{_PG_TYPES.get(col, 'text')}[]" for col in cols)
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) SELECT * FROM unnest({arrays})"
+    conn.exec_driver_sql(sql, tuple(_pg_array(cols, i, rows) for i in range(len(cols))))
+
+
 def db_time(conn: Connection, value: datetime | None) -> Any:
     """``value`` as the driver takes it for a ``UTCDateTime`` column (what SQLAlchemy binds)."""
     if value is None:
@@ -161,7 +209,7 @@ def insert_postings(
         )
         for pid, vid, (posting, digest) in zip(ids, versions, plan.new, strict=True)
     ]
-    _executemany(conn, _insert_sql(conn, "posting", _POSTING_COLS), rows)
+    _insert_rows(conn, "posting", _POSTING_COLS, rows)
     return {posting.external_id: pid for pid, (posting, _) in zip(ids, plan.new, strict=True)}
 
 
@@ -229,13 +277,13 @@ def insert_versions(
         version_row(p, digest, pid, run_id, at, vid)
         for vid, (pid, p, digest) in zip(ids, items, strict=True)
     ]
-    _executemany(conn, _insert_sql(conn, "posting_version", _VERSION_COLS), rows)
+    _insert_rows(conn, "posting_version", _VERSION_COLS, rows)
     places = [
         (vid, position, place.raw, place.city, place.country, place.region)
         for vid, (_, posting, _) in zip(ids, items, strict=True)
         for position, place in enumerate(posting.places)
     ]
-    _executemany(conn, _insert_sql(conn, "posting_place", _PLACE_COLS), places)
+    _insert_rows(conn, "posting_place", _PLACE_COLS, places)
     return {pid: vid for vid, (pid, _, _) in zip(ids, items, strict=True)}
 
 
@@ -279,7 +327,7 @@ def open_spans(conn: Connection, posting_ids: Sequence[int], observed_at: dateti
     """Start a new open span for each posting."""
     at = db_time(conn, observed_at)
     rows = [(pid, at, None) for pid in posting_ids]
-    _executemany(conn, _insert_sql(conn, "posting_span", _SPAN_COLS), rows)
+    _insert_rows(conn, "posting_span", _SPAN_COLS, rows)
 
 
 def reopen_postings(conn: Connection, posting_ids: Sequence[int]) -> None:
