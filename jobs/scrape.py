@@ -367,7 +367,10 @@ async def scrape_targets(
 
     workers = workers_wanted(len(targets))
     pool = ParsePool(workers) if workers else None  # started by the first board to parse
-    with Writer() as writer, contextlib.closing(pool or _NoPool()):
+    # SQLite: one writer thread (the database has one write lock); PostgreSQL: a few, so that
+    # one run's round trips to the server overlap another's
+    threads = 1 if engine.dialect.name == "sqlite" else min(4, settings.scrape.concurrency)
+    with Writer(threads=threads) as writer, contextlib.closing(pool or _NoPool()):
         keys = [t.ref.key for t in targets]
         claims = await writer.run(claim_many, engine, keys, settings)
         try:

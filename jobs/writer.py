@@ -25,11 +25,15 @@ DEFAULT_DEPTH = 4
 
 
 class Writer:
-    """A single worker thread with a bounded queue in front of it."""
+    """A worker thread (``threads`` of them on PostgreSQL, where runs of different sources may
+    be recorded side by side: row locks and leases keep each source to one writer) with a
+    bounded queue in front of it."""
 
-    def __init__(self, depth: int = DEFAULT_DEPTH) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
-        self._slots = asyncio.Semaphore(max(1, depth))
+    def __init__(self, depth: int = DEFAULT_DEPTH, threads: int = 1) -> None:
+        self._executor = ThreadPoolExecutor(
+            max_workers=max(1, threads), thread_name_prefix="tracker-writer"
+        )
+        self._slots = asyncio.Semaphore(max(1, depth, threads))
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)`` on the writer thread; wait for a queue slot first.
