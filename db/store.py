@@ -221,7 +221,7 @@ def record_run(
 
     ``same``: external ids seen with an unchanged raw fingerprint, not normalized again (see
     :func:`db.plan.plan_run`). ``body_hash``: the digest of the whole board read, kept on an
-    ``ok`` run (see :func:`previous_body_hash`).
+    ``ok`` run (see :class:`ScrapeState`).
 
     ``postings=None`` or an ``error`` records a ``failed`` run that changes no posting.
     Otherwise the payload is applied: new postings, ``last_seen`` refreshes, new versions,
@@ -313,7 +313,6 @@ def _checked_source(
 _SID: Any = bindparam("sid")
 _LATEST_RUN = select(func.max(RUN.c.observed_at)).where(RUN.c.source_id == _SID)
 _SOURCE = select(SOURCE.c.id, SOURCE.c.key, SOURCE.c.company_id).where(SOURCE.c.id == _SID)
-_SOURCE_CACHE = select(SOURCE.c.etag, SOURCE.c.last_modified).where(SOURCE.c.id == _SID)
 _SET_SOURCE_CACHE = (
     update(SOURCE)
     .where(SOURCE.c.id == _SID)
@@ -514,22 +513,6 @@ def _previous_ok_at(conn: Connection, source_id: int) -> datetime | None:
 def can_revalidate(session: Session, source_id: int) -> bool:
     """True when a 304 may stand for the board: the latest non-failed run was ``ok``."""
     return _previous_ok_at(session.connection(), source_id) is not None
-
-
-def previous_body_hash(session: Session, source_id: int) -> tuple[bool, str | None]:
-    """``(can_revalidate, body digest)``: whether the latest non-failed run was ``ok``, and the
-    digest of the board it read (None when unknown). A fetched body with that digest is the
-    same board, recorded like a 304."""
-    latest = _latest_non_failed(session.connection(), source_id)
-    if latest is None or latest.status != "ok":
-        return False, None
-    return True, latest.body_hash
-
-
-def http_cache(session: Session, source_id: int) -> tuple[str | None, str | None] | None:
-    """The source's stored ``(etag, last_modified)``, or None when there is no such source."""
-    row = session.connection().execute(_SOURCE_CACHE, {"sid": source_id}).first()
-    return (row.etag, row.last_modified) if row is not None else None
 
 
 def known_signatures(session: Session, source_id: int) -> dict[str, str | None]:

@@ -370,7 +370,10 @@ async def scrape_targets(
     # SQLite: one writer thread (the database has one write lock); PostgreSQL: a few, so that
     # one run's round trips to the server overlap another's
     threads = 1 if engine.dialect.name == "sqlite" else min(4, settings.scrape.concurrency)
-    with Writer(threads=threads) as writer, contextlib.closing(pool or _NoPool()):
+    with (
+        Writer(threads=threads) as writer,
+        contextlib.closing(pool) if pool else contextlib.nullcontext(),
+    ):
         keys = [t.ref.key for t in targets]
         claims = await writer.run(claim_many, engine, keys, settings)
         try:
@@ -395,11 +398,6 @@ async def scrape_targets(
                 await asyncio.to_thread(release_many, engine, unused)
     order = {t.ref.key: i for i, t in enumerate(targets)}
     return sorted(results, key=lambda r: order.get(r.source, 0))
-
-
-class _NoPool:
-    def close(self) -> None:
-        pass
 
 
 def run_scrape(
