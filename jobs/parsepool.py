@@ -1,29 +1,10 @@
-"""Parse and normalize boards in a worker process, so a scrape's CPU work uses two cores.
-
-A scrape has three kinds of work: fetching and decoding boards (the event loop), writing runs
-(the writer thread: one transaction per run) and parsing plus normalizing what changed (the
-pure core: :mod:`tracker.sources` and :mod:`tracker.normalize`). The first two share this
-process; the third is the largest share of a cold scrape's CPU. :class:`ParsePool` runs it in
-worker processes (``spawn``: nothing of this process's threads or connections is copied), so
-the cores work at once. Postings come back with their content hashes computed there.
-
-The pool is used when a scrape has at least :data:`MIN_BOARDS` sources (a worker costs a
-process start) and the machine more than one core. ``TRACKER_PARSE_WORKERS`` sets how many
-workers (``0``: parse in this process, as a daemon and ``ingest`` always do).
-
-Workers start with the first board to parse. A worker that dies (killed, out of memory) breaks
-the pool: the board is parsed here instead, and so are the rest.
-"""
+"""Parse a fetched board and normalize what changed: the pure step between a fetch and a
+write, the same in a scrape's worker processes (:mod:`jobs.scrapepool`), in a scrape without
+them, in the daemon and in ``ingest``."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import multiprocessing
-import os
-from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,25 +12,17 @@ from typing import Any
 from tracker.domain import Posting, RawPosting, SourceRef
 from tracker.normalize import normalize
 from tracker.sources import get_source
-from tracker.sources.base import SourceError
 from tracker.sources.body import decoded
 from tracker.sources.common import capped
-
-log = logging.getLogger("tracker.scrape")
-
-MIN_BOARDS = 16  # fewer sources than this: parse in this process (no worker start)
-MAX_WORKERS = 4
 
 
 @dataclass
 class Parsed:
-    """A parsed board: what :func:`carry_forward` returns, or the parse error's message."""
+    """A parsed board: what :func:`carry_forward` returns."""
 
     postings: list[Posting]
     same: list[str]
     signatures: dict[str, str | None]
-    error: str | None = None
-    status: int | None = None
 
 
 def carry_forward(
@@ -87,104 +60,3 @@ def parse_board(ref: SourceRef, payload: Any, at: datetime) -> Parsed:
     raws = capped(get_source(ref.ats).parse(decoded(payload), ref))
     postings, same, signatures = carry_forward(raws, ref, at)
     return Parsed(postings, same, signatures)
-
-
-def _in_worker(ref: SourceRef, payload: Any, at: datetime) -> Parsed:
-    """:func:`parse_board` in a worker: a SourceError comes back as data (its message), and
-    every posting carries its content hash (computed here, not in the writer)."""
-    try:
-        parsed = parse_board(ref, payload, at)
-    except SourceError as exc:
-        return Parsed([], [], {}, error=exc.message, status=exc.status)
-    for posting in parsed.postings:
-        posting.content_hash  # noqa: B018 - cached on the posting, pickled with it
-    return parsed
-
-
-def _warm() -> None:
-    """Worker start: quiet logs below WARNING, and the normalizer's indexes loaded now."""
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    try:
-        from tracker.normalize.locations import parse_places
-
-        parse_places("London, United Kingdom")
-    except Exception:  # a worker that cannot warm up still parses (and reports) on demand
-        pass
-
-
-def workers_wanted(boards: int) -> int:
-    """How many parse workers a scrape of ``boards`` sources gets (0: none)."""
-    setting = os.environ.get("TRACKER_PARSE_WORKERS", "").strip()
-    if setting:
-        try:
-            return max(0, min(int(setting), 16))
-        except ValueError:
-            log.warning("TRACKER_PARSE_WORKERS=%r is not a number; parsing in-process", setting)
-            return 0
-    cores = os.cpu_count() or 1
-    if boards < MIN_BOARDS or cores < 2:
-        return 0
-    return max(1, min(cores - 1, MAX_WORKERS))
-
-
-class ParsePool:
-    """Worker processes that parse boards (see the module docstring). They start with the
-    first board to parse (a scrape of unchanged boards starts none), which waits for the first
-    worker to be up rather than loading the normalizer here too. Without workers (they died,
-    or could not start) boards are parsed by ``fallback`` (the writer thread)."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self._executor: ProcessPoolExecutor | None = None
-        self._ready: Future[int] | None = None
-        self._broken = False
-        self.in_workers = 0  # boards parsed by a worker
-        self.here = 0  # boards parsed in this process (no worker up yet, or none left)
-
-    def start(self) -> None:
-        """Start the workers (they warm up in the background)."""
-        if self._executor is not None or self._broken:
-            return
-        self._executor = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm,
-        )
-        self._ready = self._executor.submit(os.getpid)
-        for _ in range(self.workers - 1):
-            self._executor.submit(os.getpid)
-
-    async def parse(
-        self,
-        ref: SourceRef,
-        payload: Any,
-        at: datetime,
-        fallback: Callable[..., Awaitable[Parsed]],
-    ) -> Parsed:
-        """:func:`parse_board` in a worker; raises its SourceError here."""
-        self.start()
-        executor, ready = self._executor, self._ready
-        loop = asyncio.get_running_loop()
-        try:
-            if executor is None or ready is None:
-                raise BrokenProcessPool("no parse worker")
-            if not ready.done():
-                await asyncio.wrap_future(ready)
-            parsed: Parsed = await loop.run_in_executor(executor, _in_worker, ref, payload, at)
-        except (BrokenProcessPool, OSError):  # a worker died, or could not be started
-            if not self._broken:
-                log.warning("parse worker stopped; parsing in this process from now on")
-            self._broken, self._executor = True, None
-            self.here += 1
-            return await fallback(parse_board, ref, payload, at)
-        self.in_workers += 1
-        if parsed.error is not None:
-            raise SourceError(parsed.error, parsed.status)
-        return parsed
-
-    def close(self) -> None:
-        if self.in_workers or self.here:
-            log.info("parsed boards: %d in workers, %d here", self.in_workers, self.here)
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None

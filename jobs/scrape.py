@@ -24,12 +24,22 @@ from db import leases, store
 from db.leases import Lease
 from db.session import session_scope
 from db.store import ScrapeState, StoreError
-from jobs.parsepool import Parsed, ParsePool, parse_board, workers_wanted
+from jobs.parsepool import Parsed, parse_board
+from jobs.scrapepool import (
+    Fetched,
+    PoolBroken,
+    ScrapePool,
+    board_digest,
+    fetch_board,
+    shareable,
+    url_of,
+    workers_wanted,
+)
 from jobs.writer import Writer, inline
 from jobs.writers import Held, claim_many, one_writer, release_many
 from tracker.domain import RunResult, SourceRef
-from tracker.settings import Settings, parse_duration
-from tracker.sources import fingerprint, get_source
+from tracker.settings import Settings
+from tracker.sources import fingerprint
 from tracker.sources.base import NotModified, SameBody, SourceError
 from tracker.sources.guard import check_token
 from tracker.storage_errors import storage_problem
@@ -49,6 +59,8 @@ class Target:
 
 # ATSs whose fetch never reads ``_known`` (it is read by ``parse`` alone): a scrape loads their
 # stored signatures only when a board's body is new, on the writer, not before every fetch.
+WINDOW = 4  # with worker processes: boards handed to them per ``concurrency`` slot
+
 LAZY_KNOWN = frozenset({"greenhouse", "lever", "ashby"})
 
 
@@ -148,15 +160,6 @@ def record_payload(
     return record_parsed(engine, target, ref, parsed, at, scope, body_hash, held, state)
 
 
-def board_digest(ref: SourceRef, payload: Any, scope: Any) -> str | None:
-    """The board's digest: of its raw body when the fetch took it (``scope.digest_seed``),
-    else of the decoded payload (an ``ingest``)."""
-    if scope is not None and getattr(scope, "digest_seed", None) is not None:
-        digest: str | None = scope.body_digest
-        return digest
-    return fingerprint.body_digest(payload, ref)
-
-
 def record_parsed(
     engine: Engine,
     target: Target,
@@ -187,32 +190,6 @@ def record_parsed(
         remember_validators(session, target, scope, ref)
         free(session, held)
     return done(result, held)
-
-
-async def parse_and_record(
-    engine: Engine,
-    target: Target,
-    ref: SourceRef,
-    payload: Any,
-    at: datetime,
-    scope: Any,
-    held: Held | None,
-    state: ScrapeState | None,
-    off: Any,
-    pool: ParsePool,
-) -> RunResult:
-    """:func:`record_payload` with the parse in a worker process: the writer reads the known
-    postings and records the run; the event loop keeps fetching in between."""
-    body_hash = board_digest(ref, payload, scope)
-    if body_hash is not None and body_hash == ref.options.get("_body_hash"):
-        return await off(
-            record_not_modified, engine, target, at, scope, ref, body_hash, held, state
-        )
-    if "_known" not in ref.options:
-        ref = await off(with_known, engine, target, ref)
-    parsed = await pool.parse(ref, payload, at, off)
-    del payload
-    return await off(record_parsed, engine, target, ref, parsed, at, scope, body_hash, held, state)
 
 
 def remember_validators(
@@ -255,22 +232,21 @@ async def scrape_one(
     writer: Writer | None = None,
     held: Held | None = None,
     state: ScrapeState | None = None,
-    pool: ParsePool | None = None,
+    pool: ScrapePool | None = None,
+    gate: asyncio.Semaphore | None = None,
 ) -> RunResult:
     """Fetch, parse, normalize and record one board; every failure becomes a failed run.
 
     A 304 Not Modified is an ``ok`` run that changes nothing. With a ``writer`` the parse and
     the writes run on its thread (the event loop keeps fetching); else right here. ``held``:
     the lease the run holds, freed by the run's own write transaction. ``state``: the
-    source's state read under that lease (:func:`read_states`). ``pool``: parse in a worker
-    process (:mod:`jobs.parsepool`).
+    source's state read under that lease (:func:`read_states`). ``pool``: fetch and parse in
+    a worker process (:mod:`jobs.scrapepool`); this process only writes. ``gate``: taken
+    around a fetch made here instead of in the pool (no worker left).
     """
     started = datetime.now(UTC)
     clock = time.monotonic()
     off = writer.run if writer is not None else inline
-    # a 304 costs little CPU and a few round trips: on PostgreSQL (row locks per source, no
-    # single writer) such runs are recorded side by side instead of queueing for the writer
-    light = asyncio.to_thread if writer is not None and engine.dialect.name != "sqlite" else off
     try:
         if state is not None:
             ref = prepared(engine, target, state)  # no database work left in it
@@ -278,25 +254,18 @@ async def scrape_one(
             ref = await asyncio.to_thread(prepared, engine, target)
         else:
             ref = prepared(engine, target)
-        with client.scope_for(ref) as scope:
-            if ref.ats in fingerprint.WHOLE_BODY:  # one GET: digest it, decode it off the loop
-                scope.digest_seed = fingerprint.salt(ref)
-                scope.same_digest = ref.options.get("_body_hash")
-                scope.raw_body = True
-            try:
-                payload = await fetch_board(client, ref)
-            except NotModified as unchanged:
-                digest = unchanged.digest if isinstance(unchanged, SameBody) else None
-                result = await light(
-                    record_not_modified, engine, target, started, scope, ref, digest, held, state
-                )
-            else:
-                args = (engine, target, ref, payload, started, scope, held, state)
-                del payload
-                if pool is not None:
-                    result = await parse_and_record(*args, off, pool)
-                else:
-                    result = await off(record_payload, *args)
+        fetched = None
+        if pool is not None and pool.usable:
+            with contextlib.suppress(PoolBroken):  # no worker left: this process does it
+                fetched = await pool.fetch(target.source_id, ref, started)
+        if fetched is not None:
+            result = await record_fetched(engine, target, ref, fetched, started, held, state, off)
+        elif pool is not None and gate is not None:
+            async with gate:
+                args = (engine, client, target, ref, started, held, state, off)
+                result = await fetch_and_record(*args)
+        else:
+            result = await fetch_and_record(engine, client, target, ref, started, held, state, off)
     except SourceError as exc:
         error = str(exc)
         result = await off(
@@ -316,17 +285,88 @@ async def scrape_one(
     return result
 
 
-async def fetch_board(client: Any, ref: SourceRef) -> Any:
-    """The source's whole fetch within the run deadline (``[scrape] run_timeout``)."""
-    scrape = getattr(client, "settings", None)
-    limit = parse_duration(getattr(scrape, "run_timeout", "30m")).total_seconds()
-    try:
-        async with asyncio.timeout(limit):
-            return await get_source(ref.ats).fetch(client, ref)
-    except TimeoutError:
-        raise SourceError(
-            f"{ref.key}: run deadline of {limit:g}s exceeded before the board was fully fetched"
-        ) from None
+async def fetch_and_record(
+    engine: Engine,
+    client: Any,
+    target: Target,
+    ref: SourceRef,
+    started: datetime,
+    held: Held | None,
+    state: ScrapeState | None,
+    off: Any,
+) -> RunResult:
+    """:func:`scrape_one`'s work in this process: fetch here, parse and write on ``off``."""
+    # a 304 costs little CPU and a few round trips: on PostgreSQL (row locks per source, no
+    # single writer) such runs are recorded side by side instead of queueing for the writer
+    light = asyncio.to_thread if off is not inline and engine.dialect.name != "sqlite" else off
+    with client.scope_for(ref) as scope:
+        if ref.ats in fingerprint.WHOLE_BODY:  # one GET: digest it, decode it off the loop
+            scope.digest_seed = fingerprint.salt(ref)
+            scope.same_digest = ref.options.get("_body_hash")
+            scope.raw_body = True
+        try:
+            payload = await fetch_board(client, ref)
+        except NotModified as unchanged:
+            digest = unchanged.digest if isinstance(unchanged, SameBody) else None
+            return await light(
+                record_not_modified, engine, target, started, scope, ref, digest, held, state
+            )
+        args = (engine, target, ref, payload, started, scope, held, state)
+        del payload
+        return await off(record_payload, *args)
+
+
+async def record_fetched(
+    engine: Engine,
+    target: Target,
+    ref: SourceRef,
+    fetched: Fetched,
+    started: datetime,
+    held: Held | None,
+    state: ScrapeState | None,
+    off: Any,
+) -> RunResult:
+    """Record what a worker made of the board (:class:`jobs.scrapepool.Fetched`)."""
+    light = asyncio.to_thread if off is not inline and engine.dialect.name != "sqlite" else off
+    if fetched.kind == "same":
+        return await light(
+            record_not_modified,
+            engine,
+            target,
+            started,
+            fetched,
+            ref,
+            fetched.body_hash,
+            held,
+            state,
+        )
+    if fetched.kind == "parsed":
+        ref = replace(ref, options={**ref.options, "_known": fetched.known or {}})
+        return await off(
+            record_parsed,
+            engine,
+            target,
+            ref,
+            fetched.parsed,
+            started,
+            fetched,
+            fetched.body_hash,
+            held,
+            state,
+        )
+    if fetched.kind == "failed":
+        raise SourceError(fetched.error or "fetch failed", fetched.status)
+    log.error("unexpected error on %s\n%s", target.ref.key, fetched.trace or fetched.error)
+    return await off(
+        record,
+        engine,
+        target,
+        started,
+        held,
+        postings=None,
+        error=fetched.error,
+        started_at=started,
+    )
 
 
 def log_run(result: RunResult, seconds: float) -> None:
@@ -365,26 +405,34 @@ async def scrape_targets(
     limit = asyncio.Semaphore(max(1, settings.scrape.concurrency))
     results: list[RunResult] = []
 
-    workers = workers_wanted(len(targets))
-    pool = ParsePool(workers) if workers else None  # started by the first board to parse
+    workers = workers_wanted(len(targets), settings.scrape.per_host) if shareable(engine) else 0
+    pool = ScrapePool(workers, settings.scrape, url_of(engine)) if workers else None
+    if pool is not None:
+        pool.start()  # the workers start while this process claims the sources
     # SQLite: one writer thread (the database has one write lock); PostgreSQL: a few, so that
     # one run's round trips to the server overlap another's
     threads = 1 if engine.dialect.name == "sqlite" else min(4, settings.scrape.concurrency)
-    with (
-        Writer(threads=threads) as writer,
-        contextlib.closing(pool) if pool else contextlib.nullcontext(),
-    ):
+    with Writer(threads=threads) as writer:
+        # with workers on SQLite, this process only writes: right on its event loop, so that no
+        # thread of ours waits on another for the interpreter lock between two messages
+        runs = None if pool is not None and engine.dialect.name == "sqlite" else writer
         keys = [t.ref.key for t in targets]
         claims = await writer.run(claim_many, engine, keys, settings)
         try:
             won = [t.source_id for t in targets if isinstance(claims.get(t.ref.key), Lease)]
             states = await writer.run(read_states, engine, won) if won else {}
 
+            # with workers, they keep at most ``concurrency`` boards in flight; more may wait
+            # in their queues, so that no board waits for a round trip between processes
+            window = asyncio.Semaphore(limit._value * WINDOW) if pool is not None else limit
+
             async def bounded(client: Any, target: Target) -> None:
-                async with limit:  # one writer per source: skipped when another writer holds it
+                async with window:  # one writer per source: skipped when another writer holds it
                     claim = claims.pop(target.ref.key, None)
                     state = states.pop(target.source_id, None) if claim else None
-                    run = functools.partial(scrape_one, engine, client, target, writer, pool=pool)
+                    run = functools.partial(
+                        scrape_one, engine, client, target, runs, pool=pool, gate=limit
+                    )
                     result = await one_writer(engine, target.ref.key, settings, run, claim, state)
                 results.append(result)
                 if on_result is not None:
@@ -393,6 +441,8 @@ async def scrape_targets(
             async with HttpClient(settings.scrape) as client:
                 await asyncio.gather(*(bounded(client, t) for t in targets))
         finally:
+            if pool is not None:
+                await pool.aclose()
             unused = [c for c in claims.values() if isinstance(c, Lease)]
             if unused:
                 await asyncio.to_thread(release_many, engine, unused)

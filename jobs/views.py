@@ -197,7 +197,11 @@ def _scrape_progress(
     from jobs.scrape import run_scrape
 
     if not sys.stderr.isatty():  # logs, CI, cron: one plain line per finished board
-        return run_scrape(engine, targets, settings, on_result=print_finished)
+        lines = FinishedLines()
+        try:
+            return run_scrape(engine, targets, settings, on_result=lines.add)
+        finally:
+            lines.flush()
     from rich.console import Console
     from rich.progress import Progress
 
@@ -218,10 +222,33 @@ def finished_line(result: RunResult) -> str:
     return f"{result.source} {result.status}: {counts} closed, {result.reopened} reopened"
 
 
-def print_finished(result: RunResult) -> None:
-    """One line per finished board; a skipped board already said who holds it."""
-    if result.status != "skipped":  # plain write: typer.echo costs ~1 ms a line
-        sys.stderr.write(finished_line(result) + "\n")
+class FinishedLines:
+    """One line per finished board on stderr (a skipped board already said who holds it),
+    written a few at a time: at most :attr:`EVERY` seconds late, one write per batch."""
+
+    EVERY = 0.2
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, result: RunResult) -> None:
+        if result.status == "skipped":
+            return
+        self.lines.append(finished_line(result) + "\n")
+        if len(self.lines) > 1:
+            return  # a flush is already due
+        import asyncio  # loaded by the scrape already; not by the other commands
+
+        try:
+            asyncio.get_running_loop().call_later(self.EVERY, self.flush)
+        except RuntimeError:  # called outside the scrape's event loop: write it now
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            sys.stderr.write("".join(self.lines))
+            sys.stderr.flush()
+            self.lines = []
 
 
 def load_json_file(path: Path) -> Any:

@@ -54,7 +54,9 @@ def main() -> None:
     # httpx imports its own command-line client (click, rich, pygments) whenever click is
     # installed (apprise and uvicorn bring it); tracker never runs it, and skipping it saves
     # ~0.1 s CPU on every start that imports httpx (scrape). httpx falls back to a stub `main`.
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    # httpcore imports trio whenever it is installed (~0.05 s); we run on asyncio only.
+    for optional in ("httpx._main", "trio"):
+        sys.modules.setdefault(optional, None)  # type: ignore[arg-type]
     try:
         from tracker.fastpath import run_fast
 

@@ -1,0 +1,439 @@
+"""Fetch, digest, parse and normalize boards in worker processes; the scrape's own process
+claims the sources, writes the runs and reports.
+
+A scrape has two kinds of CPU work: getting each board (HTTP, the whole-board digest, decoding,
+parsing and normalizing what changed) and recording its run (one write transaction). In one
+process both share one interpreter lock, so a 2-core machine works like a 1-core one. With a
+:class:`ScrapePool` each worker process runs its own event loop and HTTP client and does the
+first kind for the boards it is sent; the scrape's process keeps the second, the leases and the
+progress. A board's raw body never crosses between processes: what comes back is a
+:class:`Fetched` (the same board as last time, a parsed board, or the failure's message).
+
+Politeness holds across processes: each of ``n`` workers gets ``per_host // n`` of the
+``[scrape] per_host`` slots (so there are at most ``per_host`` workers) and ``concurrency // n``
+of the boards in flight. The scrape hands each worker a few more boards than that, so that none
+waits for a round trip between the processes.
+
+Workers (``spawn``: nothing of this process's threads or connections is copied) start with the
+scrape and read a board's stored signatures themselves (their own read connection; the source's
+lease, held by this process, keeps anyone from writing it meanwhile). A worker that dies leaves
+its boards, and the rest, to this process (one warning). ``TRACKER_SCRAPE_WORKERS=N`` sets the
+number of workers (``0``: everything in this process, as a daemon and ``ingest`` always do).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import multiprocessing
+import os
+import pickle
+import socket
+import sys
+import traceback
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from tracker.domain import SourceRef
+from tracker.settings import ScrapeSettings, parse_duration
+from tracker.sources import fingerprint, get_source
+from tracker.sources.base import NotModified, SameBody, SourceError, Validators
+
+log = logging.getLogger("tracker.scrape")
+
+MIN_BOARDS = 16  # fewer sources than this: everything in this process (no worker start)
+MAX_WORKERS = 4
+READY_WAIT = 60.0  # seconds a scrape waits for its first worker before doing the work itself
+ENV = ("TRACKER_SCRAPE_WORKERS", "TRACKER_PARSE_WORKERS")  # the second: its 0.x name
+
+
+class PoolBroken(Exception):
+    """No worker can take the board (none started, or they died): do it in this process."""
+
+
+@dataclass
+class Fetched:
+    """What a worker made of one board.
+
+    ``kind``: ``same`` (a 304, or the body of the last ``ok`` run: ``body_hash``), ``parsed``
+    (``parsed``, with the ``known`` signatures it was parsed against), ``failed`` (a
+    SourceError: ``error``, ``status``) or ``internal`` (a bug: ``error`` and ``trace``).
+    ``validators``: the response's, to remember (see :func:`jobs.scrape.remember_validators`).
+    """
+
+    kind: str
+    validators: Validators | None = None
+    body_hash: str | None = None
+    parsed: Any = None
+    known: dict[str, str | None] | None = None
+    error: str | None = None
+    status: int | None = None
+    trace: str | None = None
+
+
+def workers_wanted(boards: int, per_host: int = MAX_WORKERS) -> int:
+    """How many workers a scrape of ``boards`` sources gets (0: none)."""
+    for name in ENV:
+        setting = os.environ.get(name, "").strip()
+        if setting:
+            try:
+                return max(0, min(int(setting), 16, max(1, per_host)))
+            except ValueError:
+                log.warning("%s=%r is not a number; scraping in this process", name, setting)
+                return 0
+    cores = os.cpu_count() or 1
+    if boards < MIN_BOARDS or cores < 2:
+        return 0
+    return max(1, min(cores - 1, MAX_WORKERS, max(1, per_host)))
+
+
+def shareable(engine: Any) -> bool:
+    """Whether a worker process can open ``engine``'s database (not an in-memory SQLite)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    database = engine.url.database or ""
+    return database not in ("", ":memory:") and "mode=memory" not in str(engine.url)
+
+
+def url_of(engine: Any) -> str:
+    """``engine``'s URL with its password (handed to a worker over its pipe, never logged)."""
+    return str(engine.url.render_as_string(hide_password=False))
+
+
+# -------------------------------------------------------------------------- the wire
+#
+# Messages are pickled tuples, each framed by its length (8 bytes), over the socket pair of a
+# ``multiprocessing.Pipe``; both ends read and write it with asyncio streams on their event
+# loop, so no thread of either process waits for the interpreter lock to pass a message on.
+
+
+async def _streams(conn: Any) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    sock = socket.socket(fileno=os.dup(conn.fileno()))
+    conn.close()
+    return await asyncio.open_connection(sock=sock, limit=1 << 20)
+
+
+def _frame(message: tuple[Any, ...]) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(8, "big") + data
+
+
+async def _receive(reader: asyncio.StreamReader) -> tuple[Any, ...]:
+    size = int.from_bytes(await reader.readexactly(8), "big")
+    message: tuple[Any, ...] = pickle.loads(await reader.readexactly(size))
+    return message
+
+
+# -------------------------------------------------------------------------- this process
+
+
+class _Worker:
+    def __init__(self, process: Any) -> None:
+        self.process = process
+        self.writer: asyncio.StreamWriter | None = None
+        self.inflight = 0
+        self.alive = True
+
+
+class ScrapePool:
+    """Worker processes that fetch and parse boards (see the module docstring)."""
+
+    def __init__(self, workers: int, scrape: ScrapeSettings, url: str) -> None:
+        share = max(1, int(scrape.per_host) // max(1, workers))
+        flight = max(1, int(scrape.concurrency) // max(1, workers))
+        self.workers = workers
+        self.scrape = replace(scrape, per_host=share, concurrency=flight)
+        self.url = url
+        self.boards = 0  # boards a worker fetched
+        self._procs: list[_Worker] = []
+        self._pending: dict[int, tuple[_Worker, asyncio.Future[Fetched]]] = {}
+        self._ids = itertools.count()
+        self._ready: asyncio.Event | None = None
+        self._readers: list[asyncio.Task[None]] = []
+        self._broken = False
+
+    @property
+    def usable(self) -> bool:
+        return not self._broken
+
+    def start(self) -> None:
+        """Start the workers (they import and connect in the background)."""
+        self._ready = asyncio.Event()
+        context = multiprocessing.get_context("spawn")
+        quiet = not logging.getLogger().handlers
+        level = logging.getLogger("tracker").getEffectiveLevel()
+        try:
+            for _ in range(self.workers):
+                here, there = context.Pipe()
+                process = context.Process(
+                    target=_worker_main,
+                    args=(there, self.scrape, self.url, quiet, level),
+                    name="tracker-scrape-worker",
+                    daemon=True,
+                )
+                process.start()
+                there.close()
+                worker = _Worker(process)
+                self._procs.append(worker)
+                self._readers.append(asyncio.create_task(self._read(worker, here)))
+        except OSError as exc:  # no processes left, no pipes: this process does the work
+            log.warning("scrape workers could not start (%s); scraping in this process", exc)
+            self._lost(None)
+
+    async def fetch(self, source_id: int, ref: SourceRef, at: datetime) -> Fetched:
+        """Fetch (and parse) one prepared board in a worker; PoolBroken when none can."""
+        if self._broken or self._ready is None:
+            raise PoolBroken()
+        if not self._ready.is_set():
+            try:
+                await asyncio.wait_for(self._ready.wait(), READY_WAIT)
+            except TimeoutError:
+                self._lost(None, "scrape workers did not start in time")
+        alive = [w for w in self._procs if w.alive and w.writer is not None]
+        if self._broken or not alive:
+            raise PoolBroken()
+        worker = min(alive, key=lambda w: w.inflight)
+        job = next(self._ids)
+        future: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
+        self._pending[job] = (worker, future)
+        worker.inflight += 1
+        assert worker.writer is not None
+        worker.writer.write(_frame(("job", job, source_id, ref, at)))
+        fetched = await future
+        self.boards += 1
+        return fetched
+
+    async def _read(self, worker: _Worker, conn: Any) -> None:
+        """Hand each answer to its waiting board; a dead worker's boards go back to this
+        process."""
+        try:
+            reader, worker.writer = await _streams(conn)
+            while True:
+                message = await _receive(reader)
+                if message[0] == "ready":
+                    if self._ready is not None:
+                        self._ready.set()
+                    continue
+                _, job, fetched = message
+                found = self._pending.pop(job, None)
+                worker.inflight -= 1
+                if found is not None and not found[1].done():
+                    found[1].set_result(fetched)
+        except (asyncio.IncompleteReadError, OSError):
+            if worker.alive:
+                self._lost(worker)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # an answer that cannot be read: the worker is useless
+            log.warning("scrape worker answer unreadable: %s", exc)
+            self._lost(worker)
+
+    def _lost(self, worker: _Worker | None, why: str = "") -> None:
+        """A worker died (or none could start): its boards fail over to this process."""
+        if worker is not None:
+            worker.alive = False
+        for job, (owner, future) in list(self._pending.items()):
+            if worker is None or owner is worker:
+                del self._pending[job]
+                if not future.done():
+                    future.set_exception(PoolBroken())
+        if worker is None or not any(w.alive for w in self._procs):
+            if not self._broken:
+                log.warning(why or "scrape worker stopped; scraping in this process from now on")
+            self._broken = True
+        if self._ready is not None:
+            self._ready.set()
+
+    async def aclose(self) -> None:
+        """Stop the workers (boards still in one are abandoned: their leases are freed)."""
+        if self.boards:
+            log.info("boards fetched in workers: %d", self.boards)
+        for worker in self._procs:
+            worker.alive = False
+            if worker.writer is not None:
+                with contextlib.suppress(OSError, RuntimeError):
+                    worker.writer.write(_frame(("stop",)))
+                    await worker.writer.drain()
+        for worker in self._procs:
+            await asyncio.to_thread(_stop, worker.process)
+            if worker.writer is not None:
+                worker.writer.close()
+        for task in self._readers:
+            task.cancel()
+        await asyncio.gather(*self._readers, return_exceptions=True)
+        self._procs, self._readers = [], []
+
+
+def _stop(process: Any) -> None:
+    process.join(timeout=5)
+    if process.is_alive():
+        process.kill()
+        process.join(timeout=5)
+
+
+# -------------------------------------------------------------------------- a worker
+
+
+def _worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level: int) -> None:
+    """A worker process: jobs in, :class:`Fetched` out, until ``stop`` or the pipe closes."""
+    lean_imports()
+    if quiet:  # as the scrape's own process without -v: our lines only, no log records
+        for name in ("tracker", "psycopg", "httpx"):
+            logging.getLogger(name).addHandler(logging.NullHandler())
+            logging.getLogger(name).propagate = False
+    else:
+        logging.basicConfig(level=level, format="%(asctime)s %(name)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches the whole process group
+        asyncio.run(_serve(conn, scrape, url))
+
+
+async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:
+    from tracker.sources.http import HttpClient
+
+    reader, writer = await _streams(conn)
+    known = _Known(url)
+    tasks: set[asyncio.Task[None]] = set()
+    slots = asyncio.Semaphore(max(1, int(scrape.concurrency)))
+    async with HttpClient(scrape) as client:  # the parser loads with the first changed board
+        writer.write(_frame(("ready", os.getpid())))
+        while True:
+            try:
+                message = await _receive(reader)
+            except (asyncio.IncompleteReadError, OSError):  # the scrape is gone
+                break
+            if message[0] == "stop":
+                break
+            _, job, source_id, ref, at = message
+            answer = _answer(writer, client, known, slots, job, source_id, ref, at)
+            task = asyncio.create_task(answer)
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        for task in list(tasks):
+            task.cancel()
+    writer.close()
+    known.close()
+
+
+async def _answer(
+    writer: asyncio.StreamWriter,
+    client: Any,
+    known: _Known,
+    slots: asyncio.Semaphore,
+    job: int,
+    source_id: int,
+    ref: SourceRef,
+    at: Any,
+) -> None:
+    try:
+        async with slots:
+            fetched = await get_board(client, known, source_id, ref, at)
+    except Exception as exc:  # a parser bug: that board fails, the worker goes on
+        fetched = Fetched(
+            "internal",
+            error=f"internal error: {type(exc).__name__}: {exc}",
+            trace=traceback.format_exc(),
+        )
+    try:
+        frame = _frame(("done", job, fetched))
+    except Exception as exc:  # an answer that does not pickle: say so instead
+        frame = _frame(("done", job, Fetched("internal", error=f"internal error: {exc!r}")))
+    writer.write(frame)
+    with contextlib.suppress(OSError, RuntimeError):  # the scrape is gone
+        await writer.drain()
+
+
+async def get_board(
+    client: Any, reader: _Known, source_id: int, ref: SourceRef, at: datetime
+) -> Fetched:
+    """What :func:`jobs.scrape.scrape_one` does before it writes: fetch (digesting a whole
+    body raw), and unless it is the last ``ok`` run's board, parse and normalize it."""
+    from tracker.sources import fingerprint
+
+    with client.scope_for(ref) as scope:
+        if ref.ats in fingerprint.WHOLE_BODY:
+            scope.digest_seed = fingerprint.salt(ref)
+            scope.same_digest = ref.options.get("_body_hash")
+            scope.raw_body = True
+        try:
+            payload = await fetch_board(client, ref)
+        except NotModified as unchanged:
+            digest = unchanged.digest if isinstance(unchanged, SameBody) else None
+            return Fetched("same", scope.validators, digest)
+        except SourceError as exc:
+            return Fetched("failed", error=exc.message, status=exc.status)
+        validators = scope.validators
+        body_hash = board_digest(ref, payload, scope)
+    if body_hash is not None and body_hash == ref.options.get("_body_hash"):
+        return Fetched("same", validators, body_hash)
+    known = ref.options.get("_known")
+    if known is None:
+        known = reader.known(source_id)  # a short read; no thread (it would wait for the GIL)
+        ref = replace(ref, options={**ref.options, "_known": known})
+    from jobs.parsepool import parse_board
+
+    try:
+        parsed = parse_board(ref, payload, at)
+    except SourceError as exc:
+        return Fetched("failed", validators, body_hash, error=exc.message, status=exc.status)
+    del payload
+    for posting in parsed.postings:
+        posting.content_hash  # noqa: B018 - cached on the posting, pickled with it
+    return Fetched("parsed", validators, body_hash, parsed, known)
+
+
+class _Known:
+    """A worker's read connection, for the stored signatures of a board that changed."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Any = None
+
+    def known(self, source_id: int) -> dict[str, str | None]:
+        from db import store
+        from db.session import make_engine
+
+        if self.engine is None:
+            self.engine = make_engine(self.url)
+        with self.engine.connect() as conn:
+            known: dict[str, str | None] = store.known_signatures_in(conn, source_id)
+        return known
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+
+# -------------------------------------------------------------------------- both
+
+
+async def fetch_board(client: Any, ref: SourceRef) -> Any:
+    """The source's whole fetch within the run deadline (``[scrape] run_timeout``)."""
+    scrape = getattr(client, "settings", None)
+    limit = parse_duration(getattr(scrape, "run_timeout", "30m")).total_seconds()
+    try:
+        async with asyncio.timeout(limit):
+            return await get_source(ref.ats).fetch(client, ref)
+    except TimeoutError:
+        raise SourceError(
+            f"{ref.key}: run deadline of {limit:g}s exceeded before the board was fully fetched"
+        ) from None
+
+
+def board_digest(ref: SourceRef, payload: Any, scope: Any) -> str | None:
+    """The board's digest: of its raw body when the fetch took it (``scope.digest_seed``),
+    else of the decoded payload (an ``ingest``)."""
+    if scope is not None and getattr(scope, "digest_seed", None) is not None:
+        digest: str | None = scope.body_digest
+        return digest
+    return fingerprint.body_digest(payload, ref)
+
+
+def lean_imports() -> None:
+    """Keep optional modules our HTTP stack would load and never use out of this process:
+    httpcore imports trio when it is installed (we run on asyncio), and httpx its command
+    line (Rich and Click)."""
+    for name in ("trio", "httpx._main"):
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]

@@ -1,0 +1,195 @@
+"""Fetching and parsing in worker processes (issue 12, jobs.scrapepool): a scrape of many boards
+stores exactly what a scrape in one process stores, a malformed board fails alone with the same
+one-line error, a second scrape of the same boards stores the same runs, and a worker that dies
+leaves its boards to the scrape's own process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from jobs import scrapepool
+from jobs.scrapepool import PoolBroken, ScrapePool
+from tests.helpers import Cli, gh_board, gh_job
+from tests.loopback import LoopbackServer, Reply
+from tracker.domain import SourceRef
+
+BOARDS = 18  # at least scrapepool.MIN_BOARDS: a scrape this size gets workers
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as srv:
+        for b in range(BOARDS):
+            board = gh_board(4, start=1000 * (b + 1), location="Tokyo, Japan")
+            board["jobs"].append(gh_job(1000 * (b + 1) + 99, f"Critical Facilities Lead {b}"))
+            srv.add(f"/v1/boards/b{b:02d}/jobs", Reply(json=board))
+        srv.add("/v1/boards/broken/jobs", Reply(json={"jobs": "not a list"}))
+        page = Reply(body="<html><body>maintenance</body></html>", content_type="text/html")
+        srv.add("/v1/boards/html/jobs", page)
+        yield srv
+
+
+def scrape_into(
+    tmp_path: Path,
+    name: str,
+    server: LoopbackServer,
+    workers: str,
+    fetched: list[int],
+    again: bool = False,
+    kill: bool = False,
+) -> str:
+    """A fresh database scraped once (``again``: twice) with ``TRACKER_SCRAPE_WORKERS=workers``;
+    its URL. ``fetched`` gets the number of boards the pool's workers fetched, per scrape.
+    ``kill``: the workers are killed as soon as they are started."""
+    url = f"sqlite:///{tmp_path / name}.db"
+    config = tmp_path / f"{name}.toml"
+    config.write_text("[scrape]\nretries = 0\ntimeout = 5\n")
+    watch = tmp_path / f"{name}-watch.toml"
+    tokens = [f"b{b:02d}" for b in range(BOARDS)] + ["broken", "html"]
+    watch.write_text(
+        "\n".join(
+            f'[[source]]\ncompany = "Co {t}"\nats = "greenhouse"\ntoken = "{t}"\n'
+            f'api_base = "{server.base_url}"\n'
+            for t in tokens
+        )
+    )
+    cli = Cli(url, config)
+    cli("sources", "import", str(watch))
+    real_close, real_start = ScrapePool.aclose, ScrapePool.start
+
+    async def aclose(pool: ScrapePool) -> None:
+        fetched.append(pool.boards)
+        await real_close(pool)
+
+    def start(pool: ScrapePool) -> None:
+        real_start(pool)
+        for worker in pool._procs if kill else []:  # killed at once (OOM killer, kill -9)
+            os.kill(worker.process.pid, signal.SIGKILL)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRACKER_SCRAPE_WORKERS", workers)
+        patch.setattr(ScrapePool, "aclose", aclose)
+        patch.setattr(ScrapePool, "start", start)
+        for _ in range(2 if again else 1):
+            out = cli("scrape", code=1)  # the broken board fails the scrape's exit status
+            assert "greenhouse:broken failed" in out.stderr
+            assert "greenhouse:html failed: expected JSON from " in out.stderr
+            assert "Traceback" not in out.stderr
+    return url
+
+
+def stored(url: str) -> list[tuple[Any, ...]]:
+    """Everything a run stores about postings, without ids and times."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT s.key, p.external_id, p.content_hash, p.signature, v.title, v.category, "
+                "v.compute, v.salary_min, v.salary_currency, v.salary_bands, v.content_hash, "
+                "(SELECT group_concat(pl.raw || '|' || coalesce(pl.country, ''), ';') "
+                " FROM posting_place pl WHERE pl.version_id = v.id) "
+                "FROM posting p JOIN source s ON s.id = p.source_id "
+                "JOIN posting_version v ON v.id = p.current_version_id "
+                "ORDER BY s.key, p.external_id"
+            )
+        ).all()
+        runs = conn.execute(
+            text(
+                "SELECT s.key, r.status, r.error, r.seen, r.new FROM run r "
+                "JOIN source s ON s.id = r.source_id ORDER BY s.key"
+            )
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in rows] + [tuple(r) for r in runs]
+
+
+def test_workers_store_what_one_process_stores(tmp_path: Path, server: LoopbackServer) -> None:
+    fetched: list[int] = []
+    here = stored(scrape_into(tmp_path, "here", server, "0", fetched, again=True))
+    assert fetched == []  # no pool at all
+    pooled = stored(scrape_into(tmp_path, "pooled", server, "2", fetched, again=True))
+    assert fetched == [BOARDS + 2, BOARDS + 2]  # every board went to a worker, both times
+    assert pooled == here
+    postings = [r for r in here if len(r) > 5]
+    assert len(postings) == BOARDS * 5
+    failed = [r for r in here if len(r) == 5 and r[1] == "failed"]
+    assert [r[0] for r in failed] == ["greenhouse:broken"] * 2 + ["greenhouse:html"] * 2
+    assert "expected" in failed[0][2] or "jobs" in failed[0][2]
+    second = [r for r in here if len(r) == 5 and r[1] == "ok"][1::2]
+    assert {r[4] for r in second} == {0}  # the same boards again: nothing new
+
+
+def test_killed_workers_leave_the_boards_to_this_process(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    fetched: list[int] = []
+    here = stored(scrape_into(tmp_path, "here", server, "0", fetched))
+    killed = stored(scrape_into(tmp_path, "killed", server, "1", fetched, kill=True))
+    assert fetched == [0]  # the pool was started, and fetched nothing
+    assert killed == here
+
+
+REF = SourceRef(ats="greenhouse", token="acme", company="Acme", company_slug="acme")
+
+
+def test_a_dead_worker_fails_its_boards_over(
+    server: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tracker.settings import ScrapeSettings
+
+    ref = replace(REF, token="b00", api_base=server.base_url)
+    pool = ScrapePool(1, ScrapeSettings(retries=0), "sqlite:///unused.db")
+
+    async def scenario() -> list[str]:
+        pool.start()
+        at = datetime(2026, 11, 1, tzinfo=UTC)
+        try:
+            first = await pool.fetch(1, replace(ref, options={"_known": {}}), at)
+            for worker in pool._procs:
+                os.kill(worker.process.pid, signal.SIGKILL)
+            await asyncio.sleep(0.5)
+            with pytest.raises(PoolBroken):
+                await pool.fetch(1, ref, at)
+            return [first.kind, str(len(first.parsed.postings)), str(pool.usable)]
+        finally:
+            await pool.aclose()
+
+    assert asyncio.run(scenario()) == ["parsed", "5", "False"]
+    assert "scrape worker stopped; scraping in this process" in caplog.text
+
+
+def test_small_scrapes_the_setting_and_per_host_decide_the_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in scrapepool.ENV:
+        monkeypatch.delenv(name, raising=False)
+    assert scrapepool.workers_wanted(scrapepool.MIN_BOARDS - 1) == 0
+    cores = os.cpu_count() or 1
+    assert scrapepool.workers_wanted(1000, 8) == (0 if cores < 2 else min(cores - 1, 4))
+    assert scrapepool.workers_wanted(1000, 1) == (0 if cores < 2 else 1)  # politeness
+    monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "0")
+    assert scrapepool.workers_wanted(1000) == 0
+    monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "2")
+    assert scrapepool.workers_wanted(3) == 2
+    assert scrapepool.workers_wanted(3, per_host=1) == 1
+    monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "lots")
+    assert scrapepool.workers_wanted(1000) == 0
+    monkeypatch.delenv("TRACKER_SCRAPE_WORKERS")
+    monkeypatch.setenv("TRACKER_PARSE_WORKERS", "0")  # the name of 0.x still works
+    assert scrapepool.workers_wanted(1000) == 0
+
+
+def test_an_in_memory_database_keeps_the_work_here() -> None:
+    assert not scrapepool.shareable(create_engine("sqlite://"))
+    assert not scrapepool.shareable(create_engine("sqlite:///:memory:"))
+    assert scrapepool.shareable(create_engine("sqlite:///some.db"))
