@@ -13,8 +13,8 @@ threaded Python server), then for each database (SQLite, and PostgreSQL when a U
    an all-304 ``tracker scrape``.
 
 It prints seconds, ratios to the floors, the peak RSS of each ``tracker`` process (with its
-parse workers, summed; ``TRACKER_PARSE_WORKERS=0`` parses in-process) and the database size.
-The tracker's CPU time includes its parse workers'. Ratios from one run hold on a noisy
+scrape workers, summed; ``TRACKER_SCRAPE_WORKERS=0`` does all in one process) and the database
+size. The tracker's CPU time includes its workers'. Ratios from one run hold on a noisy
 machine; absolute times do not. Not a test.
 
     python bench/scrape_bench.py --boards 1000            # the issue-12 world, SQLite only
@@ -597,7 +597,7 @@ def bench_db(
         cpu = ratio(t.cpu, base.cpu) if base else ""
         print(f"  {name:52} {t.wall:7.2f}s {wall:>7}   {t.cpu:7.2f}s {cpu:>7}  {what}")
     print(
-        f"  peak RSS (tracker scrape and its parse workers, summed): {max(rss):.0f} MB   "
+        f"  peak RSS (tracker scrape and its workers, summed): {max(rss):.0f} MB   "
         f"database: {db_size(url):.0f} MB"
     )
     total = args.boards * args.jobs

@@ -286,8 +286,12 @@ def _worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level
             logging.getLogger(name).propagate = False
     else:
         logging.basicConfig(level=level, format="%(asctime)s %(name)s %(message)s")
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches the whole process group
+    try:
         asyncio.run(_serve(conn, scrape, url))
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the scrape says it
+        pass
+    except Exception as exc:  # never a traceback on the user's terminal: the scrape goes on
+        log.debug("scrape worker stopped: %r", exc)  # without us (its boards fail over)
 
 
 async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:

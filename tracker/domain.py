@@ -132,7 +132,7 @@ class Posting:
         the pay lines (the bands read from them are in).
         """
         cached: str | None = self.__dict__.get("_content_hash")
-        if cached is None:  # immutable: computed once (a parse worker sends it along)
+        if cached is None:  # immutable: computed once (a scrape worker sends it along)
             payload = _HASH_JSON.encode(content_of(self))
             cached = hashlib.sha256(payload.encode()).hexdigest()[:32]
             object.__setattr__(self, "_content_hash", cached)

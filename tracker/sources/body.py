@@ -20,7 +20,7 @@ def one_line(text: str) -> str:
 class RawBody:
     """A whole board's JSON body, not decoded yet. A scrape takes Greenhouse and Lever boards
     this way (``FetchScope.raw_body``): the event loop only fetches and digests them, and the
-    parse (in the writer or a parse worker) decodes them, with :func:`decode_json`'s errors."""
+    parse (in the writer or a scrape worker) decodes them, with :func:`decode_json`'s errors."""
 
     body: bytes
     content_type: str
