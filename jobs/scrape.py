@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
@@ -24,7 +24,6 @@ from db import leases, store
 from db.leases import Lease
 from db.session import session_scope
 from db.store import ScrapeState, StoreError
-from jobs.parsepool import Parsed, parse_board
 from jobs.scrapepool import (
     Fetched,
     PoolBroken,
@@ -43,6 +42,9 @@ from tracker.sources import fingerprint
 from tracker.sources.base import NotModified, SameBody, SourceError
 from tracker.sources.guard import check_token
 from tracker.storage_errors import storage_problem
+
+if TYPE_CHECKING:  # the parser and normalizer load where a board is parsed (a worker's job)
+    from jobs.parsepool import Parsed
 
 log = logging.getLogger("tracker.scrape")
 
@@ -155,6 +157,8 @@ def record_payload(
     if body_hash is not None and body_hash == ref.options.get("_body_hash"):
         return record_not_modified(engine, target, at, scope, ref, body_hash, held, state)
     ref = with_known(engine, target, ref)
+    from jobs.parsepool import parse_board
+
     parsed = parse_board(ref, payload, at)
     del payload
     return record_parsed(engine, target, ref, parsed, at, scope, body_hash, held, state)
