@@ -193,3 +193,38 @@ def test_an_in_memory_database_keeps_the_work_here() -> None:
     assert not scrapepool.shareable(create_engine("sqlite://"))
     assert not scrapepool.shareable(create_engine("sqlite:///:memory:"))
     assert scrapepool.shareable(create_engine("sqlite:///some.db"))
+
+
+def test_per_host_holds_over_all_workers(tmp_path: Path) -> None:
+    """Two workers share ``per_host = 2``: never more than two requests at the host at once."""
+    with LoopbackServer() as slow:
+        for b in range(BOARDS):
+            board = gh_board(2, start=1000 * (b + 1))
+            slow.add(f"/v1/boards/b{b:02d}/jobs", Reply(json=board, delay=0.05))
+        url = f"sqlite:///{tmp_path / 'polite'}.db"
+        config = tmp_path / "polite.toml"
+        config.write_text("[scrape]\nretries = 0\ntimeout = 5\nconcurrency = 8\nper_host = 2\n")
+        watch = tmp_path / "polite-watch.toml"
+        watch.write_text(
+            "\n".join(
+                f'[[source]]\ncompany = "Co {b}"\nats = "greenhouse"\ntoken = "b{b:02d}"\n'
+                f'api_base = "{slow.base_url}"\n'
+                for b in range(BOARDS)
+            )
+        )
+        cli = Cli(url, config)
+        cli("sources", "import", str(watch))
+        fetched: list[int] = []
+        real_close = ScrapePool.aclose
+
+        async def aclose(pool: ScrapePool) -> None:
+            fetched.append(pool.boards)
+            await real_close(pool)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("TRACKER_SCRAPE_WORKERS", "2")
+            patch.setattr(ScrapePool, "aclose", aclose)
+            cli("scrape")
+        assert fetched == [BOARDS]
+        assert slow.count() == BOARDS
+        assert slow.max_in_flight() <= 2
