@@ -30,10 +30,8 @@ from jobs.scrapepool import (
     ScrapePool,
     board_digest,
     fetch_board,
-    shareable,
-    url_of,
-    workers_wanted,
 )
+from jobs.spawn import Spawned, spawned_for
 from jobs.writer import Writer, inline
 from jobs.writers import Held, claim_many, one_writer, release_many
 from tracker.domain import RunResult, SourceRef
@@ -395,6 +393,7 @@ async def scrape_targets(
     targets: Sequence[Target],
     settings: Settings,
     on_result: ProgressFn | None = None,
+    spawned: Spawned | None = None,
 ) -> list[RunResult]:
     """Scrape every target once, at most ``concurrency`` boards at a time.
 
@@ -402,17 +401,36 @@ async def scrape_targets(
     read in one go (both on the writer: SQLite sees one writer of ours); a source another
     writer holds is waited for on its turn (:func:`jobs.writers.one_writer`). Each run frees
     its lease in its own write transaction; leases of runs that never started (an
-    interrupted scrape) are freed together at the end.
+    interrupted scrape) are freed together at the end. ``spawned``: worker processes already
+    started for these targets (:func:`jobs.spawn.spawned_for`), else started here when the
+    scrape is big enough (:mod:`jobs.scrapepool`).
     """
+    if spawned is None:
+        spawned = spawned_for(len(targets), settings.scrape, engine)
+    pool = ScrapePool(spawned) if spawned is not None else None
+    try:
+        if pool is not None:
+            pool.start()  # the workers get ready while this process claims the sources
+        return await _scrape_all(engine, targets, settings, on_result, pool)
+    finally:
+        if pool is not None:
+            await pool.aclose()
+
+
+async def _scrape_all(
+    engine: Engine,
+    targets: Sequence[Target],
+    settings: Settings,
+    on_result: ProgressFn | None,
+    pool: ScrapePool | None,
+) -> list[RunResult]:
     from tracker.sources.http import HttpClient
 
     limit = asyncio.Semaphore(max(1, settings.scrape.concurrency))
+    # with workers, they keep at most ``concurrency`` boards in flight; more may wait in
+    # their queues, so that no board waits for a round trip between the processes
+    window = asyncio.Semaphore(settings.scrape.concurrency * WINDOW) if pool else limit
     results: list[RunResult] = []
-
-    workers = workers_wanted(len(targets), settings.scrape.per_host) if shareable(engine) else 0
-    pool = ScrapePool(workers, settings.scrape, url_of(engine)) if workers else None
-    if pool is not None:
-        pool.start()  # the workers start while this process claims the sources
     # SQLite: one writer thread (the database has one write lock); PostgreSQL: a few, so that
     # one run's round trips to the server overlap another's
     threads = 1 if engine.dialect.name == "sqlite" else min(4, settings.scrape.concurrency)
@@ -425,10 +443,6 @@ async def scrape_targets(
         try:
             won = [t.source_id for t in targets if isinstance(claims.get(t.ref.key), Lease)]
             states = await writer.run(read_states, engine, won) if won else {}
-
-            # with workers, they keep at most ``concurrency`` boards in flight; more may wait
-            # in their queues, so that no board waits for a round trip between processes
-            window = asyncio.Semaphore(limit._value * WINDOW) if pool is not None else limit
 
             async def bounded(client: Any, target: Target) -> None:
                 async with window:  # one writer per source: skipped when another writer holds it
@@ -445,8 +459,6 @@ async def scrape_targets(
             async with HttpClient(settings.scrape) as client:
                 await asyncio.gather(*(bounded(client, t) for t in targets))
         finally:
-            if pool is not None:
-                await pool.aclose()
             unused = [c for c in claims.values() if isinstance(c, Lease)]
             if unused:
                 await asyncio.to_thread(release_many, engine, unused)
@@ -459,9 +471,10 @@ def run_scrape(
     targets: Sequence[Target],
     settings: Settings,
     on_result: ProgressFn | None = None,
+    spawned: Spawned | None = None,
 ) -> list[RunResult]:
     """Synchronous entry point for the CLI and the scheduler."""
-    return asyncio.run(scrape_targets(engine, targets, settings, on_result))
+    return asyncio.run(scrape_targets(engine, targets, settings, on_result, spawned))
 
 
 def ingest_payload(

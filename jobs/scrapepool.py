@@ -27,7 +27,6 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import multiprocessing
 import os
 import pickle
 import socket
@@ -37,17 +36,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from jobs.spawn import Spawned
 from tracker.domain import SourceRef
 from tracker.settings import ScrapeSettings, parse_duration
-from tracker.sources import fingerprint, get_source
 from tracker.sources.base import NotModified, SameBody, SourceError, Validators
 
 log = logging.getLogger("tracker.scrape")
 
-MIN_BOARDS = 16  # fewer sources than this: everything in this process (no worker start)
-MAX_WORKERS = 4
 READY_WAIT = 60.0  # seconds a scrape waits for its first worker before doing the work itself
-ENV = ("TRACKER_SCRAPE_WORKERS", "TRACKER_PARSE_WORKERS")  # the second: its 0.x name
 
 
 class PoolBroken(Exception):
@@ -72,35 +68,6 @@ class Fetched:
     error: str | None = None
     status: int | None = None
     trace: str | None = None
-
-
-def workers_wanted(boards: int, per_host: int = MAX_WORKERS) -> int:
-    """How many workers a scrape of ``boards`` sources gets (0: none)."""
-    for name in ENV:
-        setting = os.environ.get(name, "").strip()
-        if setting:
-            try:
-                return max(0, min(int(setting), 16, max(1, per_host)))
-            except ValueError:
-                log.warning("%s=%r is not a number; scraping in this process", name, setting)
-                return 0
-    cores = os.cpu_count() or 1
-    if boards < MIN_BOARDS or cores < 2:
-        return 0
-    return max(1, min(cores - 1, MAX_WORKERS, max(1, per_host)))
-
-
-def shareable(engine: Any) -> bool:
-    """Whether a worker process can open ``engine``'s database (not an in-memory SQLite)."""
-    if engine.dialect.name != "sqlite":
-        return True
-    database = engine.url.database or ""
-    return database not in ("", ":memory:") and "mode=memory" not in str(engine.url)
-
-
-def url_of(engine: Any) -> str:
-    """``engine``'s URL with its password (handed to a worker over its pipe, never logged)."""
-    return str(engine.url.render_as_string(hide_password=False))
 
 
 # -------------------------------------------------------------------------- the wire
@@ -131,57 +98,38 @@ async def _receive(reader: asyncio.StreamReader) -> tuple[Any, ...]:
 
 
 class _Worker:
-    def __init__(self, process: Any) -> None:
-        self.process = process
+    def __init__(self, process: Any, conn: Any) -> None:
+        self.process, self.conn = process, conn
         self.writer: asyncio.StreamWriter | None = None
         self.inflight = 0
         self.alive = True
 
 
 class ScrapePool:
-    """Worker processes that fetch and parse boards (see the module docstring)."""
+    """Worker processes that fetch and parse boards (see the module docstring), from
+    :func:`jobs.spawn.spawn`."""
 
-    def __init__(self, workers: int, scrape: ScrapeSettings, url: str) -> None:
-        share = max(1, int(scrape.per_host) // max(1, workers))
-        flight = max(1, int(scrape.concurrency) // max(1, workers))
-        self.workers = workers
-        self.scrape = replace(scrape, per_host=share, concurrency=flight)
-        self.url = url
+    def __init__(self, spawned: Spawned) -> None:
+        self.scrape, self.url = spawned.scrape, spawned.url
         self.boards = 0  # boards a worker fetched
-        self._procs: list[_Worker] = []
+        self._procs = [_Worker(process, conn) for process, conn in spawned.workers]
         self._pending: dict[int, tuple[_Worker, asyncio.Future[Fetched]]] = {}
         self._ids = itertools.count()
         self._ready: asyncio.Event | None = None
         self._readers: list[asyncio.Task[None]] = []
-        self._broken = False
+        self._broken = spawned.failed or not self._procs
 
     @property
     def usable(self) -> bool:
         return not self._broken
 
     def start(self) -> None:
-        """Start the workers (they import and connect in the background)."""
+        """On the scrape's event loop: listen to the workers."""
         self._ready = asyncio.Event()
-        context = multiprocessing.get_context("spawn")
-        quiet = not logging.getLogger().handlers
-        level = logging.getLogger("tracker").getEffectiveLevel()
-        try:
-            for _ in range(self.workers):
-                here, there = context.Pipe()
-                process = context.Process(
-                    target=_worker_main,
-                    args=(there, self.scrape, self.url, quiet, level),
-                    name="tracker-scrape-worker",
-                    daemon=True,
-                )
-                process.start()
-                there.close()
-                worker = _Worker(process)
-                self._procs.append(worker)
-                self._readers.append(asyncio.create_task(self._read(worker, here)))
-        except OSError as exc:  # no processes left, no pipes: this process does the work
-            log.warning("scrape workers could not start (%s); scraping in this process", exc)
-            self._lost(None)
+        if self._broken:
+            self._ready.set()
+        for worker in self._procs:
+            self._readers.append(asyncio.create_task(self._read(worker)))
 
     async def fetch(self, source_id: int, ref: SourceRef, at: datetime) -> Fetched:
         """Fetch (and parse) one prepared board in a worker; PoolBroken when none can."""
@@ -206,11 +154,11 @@ class ScrapePool:
         self.boards += 1
         return fetched
 
-    async def _read(self, worker: _Worker, conn: Any) -> None:
+    async def _read(self, worker: _Worker) -> None:
         """Hand each answer to its waiting board; a dead worker's boards go back to this
         process."""
         try:
-            reader, worker.writer = await _streams(conn)
+            reader, worker.writer = await _streams(worker.conn)
             while True:
                 message = await _receive(reader)
                 if message[0] == "ready":
@@ -277,7 +225,7 @@ def _stop(process: Any) -> None:
 # -------------------------------------------------------------------------- a worker
 
 
-def _worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level: int) -> None:
+def worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level: int) -> None:
     """A worker process: jobs in, :class:`Fetched` out, until ``stop`` or the pipe closes."""
     lean_imports()
     if quiet:  # as the scrape's own process without -v: our lines only, no log records
@@ -416,6 +364,8 @@ class _Known:
 async def fetch_board(client: Any, ref: SourceRef) -> Any:
     """The source's whole fetch within the run deadline (``[scrape] run_timeout``)."""
     scrape = getattr(client, "settings", None)
+    from tracker.sources import get_source
+
     limit = parse_duration(getattr(scrape, "run_timeout", "30m")).total_seconds()
     try:
         async with asyncio.timeout(limit):
@@ -432,6 +382,8 @@ def board_digest(ref: SourceRef, payload: Any, scope: Any) -> str | None:
     if scope is not None and getattr(scope, "digest_seed", None) is not None:
         digest: str | None = scope.body_digest
         return digest
+    from tracker.sources import fingerprint
+
     return fingerprint.body_digest(payload, ref)
 
 

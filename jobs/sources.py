@@ -56,7 +56,7 @@ def select_targets(
 ) -> list[Target]:
     """The enabled sources to scrape: all, the given keys, or one company's."""
     with session_scope(engine) as session:
-        infos = queries.list_sources(session)
+        infos = queries.list_sources(session, health=False)
     by_key = {info.key: info for info in infos}
     unknown = [k for k in keys if k not in by_key]
     if unknown:

@@ -194,12 +194,16 @@ def scrape_with_progress(
 def _scrape_progress(
     engine: Engine, settings: Settings, targets: Sequence[Target]
 ) -> list[RunResult]:
+    from jobs.spawn import spawned_for
+
+    # the workers (a big scrape's) start first: they load while this process loads the rest
+    spawned = spawned_for(len(targets), settings.scrape, engine)
     from jobs.scrape import run_scrape
 
     if not sys.stderr.isatty():  # logs, CI, cron: one plain line per finished board
         lines = FinishedLines()
         try:
-            return run_scrape(engine, targets, settings, on_result=lines.add)
+            return run_scrape(engine, targets, settings, on_result=lines.add, spawned=spawned)
         finally:
             lines.flush()
     from rich.console import Console
@@ -211,7 +215,7 @@ def _scrape_progress(
         def advance(result: RunResult) -> None:
             progress.update(task, advance=1, description=f"{result.source}: {result.status}")
 
-        return run_scrape(engine, targets, settings, on_result=advance)
+        return run_scrape(engine, targets, settings, on_result=advance, spawned=spawned)
 
 
 def finished_line(result: RunResult) -> str:

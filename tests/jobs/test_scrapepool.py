@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from jobs import scrapepool
+from jobs import spawn
 from jobs.scrapepool import PoolBroken, ScrapePool
 from tests.helpers import Cli, gh_board, gh_job
 from tests.loopback import LoopbackServer, Reply
 from tracker.domain import SourceRef
 
-BOARDS = 18  # at least scrapepool.MIN_BOARDS: a scrape this size gets workers
+BOARDS = 18  # at least spawn.MIN_BOARDS: a scrape this size gets workers
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def test_a_dead_worker_fails_its_boards_over(
     from tracker.settings import ScrapeSettings
 
     ref = replace(REF, token="b00", api_base=server.base_url)
-    pool = ScrapePool(1, ScrapeSettings(retries=0), "sqlite:///unused.db")
+    pool = ScrapePool(spawn.spawn(1, ScrapeSettings(retries=0), "sqlite:///unused.db"))
 
     async def scenario() -> list[str]:
         pool.start()
@@ -171,28 +171,28 @@ def test_a_dead_worker_fails_its_boards_over(
 def test_small_scrapes_the_setting_and_per_host_decide_the_workers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in scrapepool.ENV:
+    for name in spawn.ENV:
         monkeypatch.delenv(name, raising=False)
-    assert scrapepool.workers_wanted(scrapepool.MIN_BOARDS - 1) == 0
+    assert spawn.workers_wanted(spawn.MIN_BOARDS - 1) == 0
     cores = os.cpu_count() or 1
-    assert scrapepool.workers_wanted(1000, 8) == (0 if cores < 2 else min(cores - 1, 4))
-    assert scrapepool.workers_wanted(1000, 1) == (0 if cores < 2 else 1)  # politeness
+    assert spawn.workers_wanted(1000, 8) == (0 if cores < 2 else min(cores - 1, 4))
+    assert spawn.workers_wanted(1000, 1) == (0 if cores < 2 else 1)  # politeness
     monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "0")
-    assert scrapepool.workers_wanted(1000) == 0
+    assert spawn.workers_wanted(1000) == 0
     monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "2")
-    assert scrapepool.workers_wanted(3) == 2
-    assert scrapepool.workers_wanted(3, per_host=1) == 1
+    assert spawn.workers_wanted(3) == 2
+    assert spawn.workers_wanted(3, per_host=1) == 1
     monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "lots")
-    assert scrapepool.workers_wanted(1000) == 0
+    assert spawn.workers_wanted(1000) == 0
     monkeypatch.delenv("TRACKER_SCRAPE_WORKERS")
     monkeypatch.setenv("TRACKER_PARSE_WORKERS", "0")  # the name of 0.x still works
-    assert scrapepool.workers_wanted(1000) == 0
+    assert spawn.workers_wanted(1000) == 0
 
 
 def test_an_in_memory_database_keeps_the_work_here() -> None:
-    assert not scrapepool.shareable(create_engine("sqlite://"))
-    assert not scrapepool.shareable(create_engine("sqlite:///:memory:"))
-    assert scrapepool.shareable(create_engine("sqlite:///some.db"))
+    assert not spawn.shareable(create_engine("sqlite://"))
+    assert not spawn.shareable(create_engine("sqlite:///:memory:"))
+    assert spawn.shareable(create_engine("sqlite:///some.db"))
 
 
 def test_per_host_holds_over_all_workers(tmp_path: Path) -> None:
