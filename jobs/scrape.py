@@ -14,7 +14,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from jobs.scrapepool import (
     fetch_board,
 )
 from jobs.spawn import Spawned, spawned_for
+from jobs.targets import Target
 from jobs.writer import Writer, inline
 from jobs.writers import Held, claim_many, one_writer, release_many
 from tracker.domain import RunResult, SourceRef
@@ -47,14 +48,6 @@ if TYPE_CHECKING:  # the parser and normalizer load where a board is parsed (a w
 log = logging.getLogger("tracker.scrape")
 
 ProgressFn = Callable[[RunResult], None]
-
-
-@dataclass(frozen=True)
-class Target:
-    """A source to scrape: its database id and its reference."""
-
-    source_id: int
-    ref: SourceRef
 
 
 # ATSs whose fetch never reads ``_known`` (it is read by ``parse`` alone): a scrape loads their

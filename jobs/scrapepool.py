@@ -196,7 +196,11 @@ class ScrapePool:
             self._ready.set()
 
     async def aclose(self) -> None:
-        """Stop the workers (boards still in one are abandoned: their leases are freed)."""
+        """Stop the workers (boards still in one are abandoned: their leases are freed).
+
+        Not waited for: a worker has nothing left to say once its answers are in, and exits at
+        ``stop`` or at the end of its pipe; multiprocessing reaps it (and, at this process's
+        exit, stops any that still runs)."""
         if self.boards:
             log.info("boards fetched in workers: %d", self.boards)
         for worker in self._procs:
@@ -205,21 +209,13 @@ class ScrapePool:
                 with contextlib.suppress(OSError, RuntimeError):
                     worker.writer.write(_frame(("stop",)))
                     await worker.writer.drain()
-        for worker in self._procs:
-            await asyncio.to_thread(_stop, worker.process)
-            if worker.writer is not None:
                 worker.writer.close()
+            else:  # never connected: closing our end ends its pipe
+                worker.conn.close()
         for task in self._readers:
             task.cancel()
         await asyncio.gather(*self._readers, return_exceptions=True)
         self._procs, self._readers = [], []
-
-
-def _stop(process: Any) -> None:
-    process.join(timeout=5)
-    if process.is_alive():
-        process.kill()
-        process.join(timeout=5)
 
 
 # -------------------------------------------------------------------------- a worker

@@ -9,10 +9,9 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from db import queries, store
+from db import store
 from db.session import session_scope
-from jobs.scrape import Target
-from tracker.filters import unknown as unknown_value
+from jobs.targets import Target, select_targets  # noqa: F401 - re-exported
 from tracker.settings import ConfigError, Settings
 from tracker.sources import REGISTRY
 from tracker.watchlist import WatchEntry, build_entry, load_watchlist
@@ -49,27 +48,6 @@ def remove_source(engine: Engine, key: str) -> None:
     with session_scope(engine) as session:
         if not store.remove_source(session, key):
             raise ConfigError(f"unknown source {key!r} (see `tracker sources list`)")
-
-
-def select_targets(
-    engine: Engine, keys: Sequence[str] = (), company: str | None = None
-) -> list[Target]:
-    """The enabled sources to scrape: all, the given keys, or one company's."""
-    with session_scope(engine) as session:
-        infos = queries.list_sources(session, health=False)
-    by_key = {info.key: info for info in infos}
-    unknown = [k for k in keys if k not in by_key]
-    if unknown:
-        raise unknown_value("source", unknown[0], sorted(by_key), "see tracker sources list")
-    chosen = [by_key[k] for k in keys] if keys else [i for i in infos if i.enabled]
-    if company is not None:
-        if company not in {i.company for i in infos}:
-            known = sorted({i.company for i in infos})
-            raise unknown_value("company", company, known, "see tracker sources list")
-        chosen = [i for i in chosen if i.company == company]
-        if not chosen:
-            raise ConfigError(f"no enabled sources for company {company!r}")
-    return [Target(source_id=i.id, ref=i.ref) for i in chosen]
 
 
 def discover_entry(settings: Settings, url: str) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from tracker.report.tables import (
 from tracker.settings import ConfigError, Settings
 
 if TYPE_CHECKING:  # the scrape machinery (sources, normalize, httpx) loads only when used
-    from jobs.scrape import Target
+    from jobs.targets import Target
 
 
 def fetch_roles(engine: Engine, flt: RoleFilter, at: datetime) -> list[Any]:
@@ -173,7 +173,7 @@ def scrape_with_progress(
     show_all: bool = False,
 ) -> bool:
     """Scrape, with a progress bar on a TTY; print a summary table. True when none failed."""
-    from jobs.sources import select_targets
+    from jobs.targets import select_targets
 
     targets = select_targets(engine, keys, company)
     if not targets:

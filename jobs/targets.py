@@ -1,0 +1,47 @@
+"""What a scrape fetches: the enabled sources, chosen by key or company.
+
+Light to import: a big scrape chooses its targets and starts its worker processes
+(:mod:`jobs.spawn`) before it loads the rest of the scrape machinery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from db.session import core_scope
+from db.status import list_sources
+from tracker.domain import SourceRef
+from tracker.filters import unknown as unknown_value
+from tracker.settings import ConfigError
+
+
+@dataclass(frozen=True)
+class Target:
+    """A source to scrape: its database id and its reference."""
+
+    source_id: int
+    ref: SourceRef
+
+
+def select_targets(
+    engine: Engine, keys: Sequence[str] = (), company: str | None = None
+) -> list[Target]:
+    """The enabled sources to scrape: all, the given keys, or one company's."""
+    with core_scope(engine) as session:
+        infos = list_sources(session, health=False)
+    by_key = {info.key: info for info in infos}
+    unknown = [k for k in keys if k not in by_key]
+    if unknown:
+        raise unknown_value("source", unknown[0], sorted(by_key), "see tracker sources list")
+    chosen = [by_key[k] for k in keys] if keys else [i for i in infos if i.enabled]
+    if company is not None:
+        if company not in {i.company for i in infos}:
+            known = sorted({i.company for i in infos})
+            raise unknown_value("company", company, known, "see tracker sources list")
+        chosen = [i for i in chosen if i.company == company]
+        if not chosen:
+            raise ConfigError(f"no enabled sources for company {company!r}")
+    return [Target(source_id=i.id, ref=i.ref) for i in chosen]
