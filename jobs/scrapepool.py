@@ -29,14 +29,14 @@ import itertools
 import logging
 import os
 import pickle
-import socket
 import sys
+import threading
 import traceback
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from jobs.spawn import Spawned
+from jobs.spawn import Spawned, frame
 from tracker.domain import SourceRef
 from tracker.settings import ScrapeSettings, parse_duration
 from tracker.sources.base import NotModified, SameBody, SourceError, Validators
@@ -72,20 +72,13 @@ class Fetched:
 
 # -------------------------------------------------------------------------- the wire
 #
-# Messages are pickled tuples, each framed by its length (8 bytes), over the socket pair of a
-# ``multiprocessing.Pipe``; both ends read and write it with asyncio streams on their event
-# loop, so no thread of either process waits for the interpreter lock to pass a message on.
+# Messages are pickled tuples, each framed by its length (8 bytes, :func:`jobs.spawn.frame`),
+# over a socket pair; both ends read and write it with asyncio streams on their event loop, so
+# no thread of either process waits for the interpreter lock to pass a message on.
 
 
-async def _streams(conn: Any) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    sock = socket.socket(fileno=os.dup(conn.fileno()))
-    conn.close()
+async def _streams(sock: Any) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     return await asyncio.open_connection(sock=sock, limit=1 << 20)
-
-
-def _frame(message: tuple[Any, ...]) -> bytes:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return len(data).to_bytes(8, "big") + data
 
 
 async def _receive(reader: asyncio.StreamReader) -> tuple[Any, ...]:
@@ -149,7 +142,7 @@ class ScrapePool:
         self._pending[job] = (worker, future)
         worker.inflight += 1
         assert worker.writer is not None
-        worker.writer.write(_frame(("job", job, source_id, ref, at)))
+        worker.writer.write(frame(("job", job, source_id, ref, at)))
         fetched = await future
         self.boards += 1
         return fetched
@@ -199,22 +192,23 @@ class ScrapePool:
         """Stop the workers (boards still in one are abandoned: their leases are freed).
 
         Not waited for: a worker has nothing left to say once its answers are in, and exits at
-        ``stop`` or at the end of its pipe; multiprocessing reaps it (and, at this process's
-        exit, stops any that still runs)."""
+        ``stop`` or at the end of its socket (when this process exits, say)."""
         if self.boards:
             log.info("boards fetched in workers: %d", self.boards)
         for worker in self._procs:
             worker.alive = False
             if worker.writer is not None:
                 with contextlib.suppress(OSError, RuntimeError):
-                    worker.writer.write(_frame(("stop",)))
+                    worker.writer.write(frame(("stop",)))
                     await worker.writer.drain()
                 worker.writer.close()
-            else:  # never connected: closing our end ends its pipe
+            else:  # never connected: closing our end ends its socket
                 worker.conn.close()
         for task in self._readers:
             task.cancel()
         await asyncio.gather(*self._readers, return_exceptions=True)
+        for worker in self._procs:  # reaped in the background as it exits
+            threading.Thread(target=worker.process.wait, daemon=True).start()
         self._procs, self._readers = [], []
 
 
@@ -222,7 +216,7 @@ class ScrapePool:
 
 
 def worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level: int) -> None:
-    """A worker process: jobs in, :class:`Fetched` out, until ``stop`` or the pipe closes."""
+    """A worker process: jobs in, :class:`Fetched` out, until ``stop`` or its socket closes."""
     lean_imports()
     if quiet:  # as the scrape's own process without -v: our lines only, no log records
         for name in ("tracker", "psycopg", "httpx"):
@@ -246,7 +240,7 @@ async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:
     tasks: set[asyncio.Task[None]] = set()
     slots = asyncio.Semaphore(max(1, int(scrape.concurrency)))
     async with HttpClient(scrape) as client:  # the parser loads with the first changed board
-        writer.write(_frame(("ready", os.getpid())))
+        writer.write(frame(("ready", os.getpid())))
         while True:
             try:
                 message = await _receive(reader)
@@ -285,10 +279,10 @@ async def _answer(
             trace=traceback.format_exc(),
         )
     try:
-        frame = _frame(("done", job, fetched))
+        answer = frame(("done", job, fetched))
     except Exception as exc:  # an answer that does not pickle: say so instead
-        frame = _frame(("done", job, Fetched("internal", error=f"internal error: {exc!r}")))
-    writer.write(frame)
+        answer = frame(("done", job, Fetched("internal", error=f"internal error: {exc!r}")))
+    writer.write(answer)
     with contextlib.suppress(OSError, RuntimeError):  # the scrape is gone
         await writer.drain()
 

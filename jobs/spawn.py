@@ -8,8 +8,11 @@ This module therefore imports nothing heavy: the worker process imports the pool
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
+import pickle
+import socket
+import subprocess
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -47,18 +50,18 @@ def shareable(engine: Any) -> bool:
 
 
 def url_of(engine: Any) -> str:
-    """``engine``'s URL with its password (handed to a worker over its pipe, never logged)."""
+    """``engine``'s URL with its password (handed to a worker over its socket, never logged)."""
     return str(engine.url.render_as_string(hide_password=False))
 
 
 @dataclass
 class Spawned:
-    """Worker processes of one scrape, each with this end of its pipe; ``scrape``: the
+    """Worker processes of one scrape, each with this end of its socket; ``scrape``: the
     settings each worker got (its share of ``per_host`` and ``concurrency``)."""
 
     scrape: ScrapeSettings
     url: str
-    workers: list[tuple[Any, Any]] = field(default_factory=list)  # (process, connection)
+    workers: list[tuple[Any, Any]] = field(default_factory=list)  # (Popen, socket)
     failed: bool = False  # none could be started: the scrape does all the work itself
 
 
@@ -71,28 +74,54 @@ def share(scrape: ScrapeSettings, workers: int) -> ScrapeSettings:
 
 
 def spawn(workers: int, scrape: ScrapeSettings, url: str) -> Spawned:
-    """Start ``workers`` processes (``spawn``: nothing of this process's threads or
-    connections is copied); they load and connect in the background."""
+    """Start ``workers`` fresh interpreters (nothing of this process's threads or
+    connections is copied), each with one end of a socket pair; they load and connect in the
+    background. Plain subprocesses, not ``multiprocessing``: no helper process and no second
+    import of this program's ``__main__``."""
     spawned = Spawned(share(scrape, workers), url)
-    context = multiprocessing.get_context("spawn")
     quiet = not logging.getLogger().handlers
     level = logging.getLogger("tracker").getEffectiveLevel()
+    hello = frame(("init", spawned.scrape, url, quiet, level))
     try:
         for _ in range(workers):
-            here, there = context.Pipe()
-            process = context.Process(
-                target=_child,
-                args=(there, spawned.scrape, url, quiet, level),
-                name="tracker-scrape-worker",
-                daemon=True,
-            )
-            process.start()
-            there.close()
+            here, there = socket.socketpair()
+            try:
+                process = subprocess.Popen(
+                    [sys.executable or "python3", "-c", CHILD, str(there.fileno())],
+                    pass_fds=(there.fileno(),),
+                    stdin=subprocess.DEVNULL,
+                )
+            except BaseException:
+                here.close()
+                raise
+            finally:
+                there.close()
+            here.sendall(hello)
             spawned.workers.append((process, here))
-    except OSError as exc:  # no processes left, no pipes: this process does the work
+    except (OSError, ValueError) as exc:  # no processes or sockets left: this process does it
         log.warning("scrape workers could not start (%s); scraping in this process", exc)
         spawned.failed = True
     return spawned
+
+
+CHILD = "from jobs.spawn import child; child()"
+
+
+def frame(message: tuple[Any, ...]) -> bytes:
+    """A message on a worker's socket: its pickle, prefixed by its length (8 bytes)."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(8, "big") + data
+
+
+def child() -> None:
+    """A worker's ``main``: read its settings from the socket named on the command line."""
+    sock = socket.socket(fileno=int(sys.argv[1]))
+    with sock.makefile("rb") as stream:  # the first message only; the rest is read by asyncio
+        size = int.from_bytes(stream.read(8), "big")
+        _, scrape, url, quiet, level = pickle.loads(stream.read(size))
+    from jobs.scrapepool import worker_main
+
+    worker_main(sock, scrape, url, quiet, level)
 
 
 def spawned_for(boards: int, scrape: ScrapeSettings, engine: Any) -> Spawned | None:
@@ -100,9 +129,3 @@ def spawned_for(boards: int, scrape: ScrapeSettings, engine: Any) -> Spawned | N
     to its own process)."""
     workers = workers_wanted(boards, scrape.per_host) if shareable(engine) else 0
     return spawn(workers, scrape, url_of(engine)) if workers else None
-
-
-def _child(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level: int) -> None:
-    from jobs.scrapepool import worker_main
-
-    worker_main(conn, scrape, url, quiet, level)
