@@ -30,6 +30,7 @@ from jobs.scrapepool import (
     ScrapePool,
     board_digest,
     fetch_board,
+    fetch_digest,
 )
 from jobs.spawn import Spawned, spawned_for
 from jobs.targets import Target
@@ -249,18 +250,7 @@ async def scrape_one(
             ref = await asyncio.to_thread(prepared, engine, target)
         else:
             ref = prepared(engine, target)
-        fetched = None
-        if pool is not None and pool.usable:
-            with contextlib.suppress(PoolBroken):  # no worker left: this process does it
-                fetched = await pool.fetch(target.source_id, ref, started)
-        if fetched is not None:
-            result = await record_fetched(engine, target, ref, fetched, started, held, state, off)
-        elif pool is not None and gate is not None:
-            async with gate:
-                args = (engine, client, target, ref, started, held, state, off)
-                result = await fetch_and_record(*args)
-        else:
-            result = await fetch_and_record(engine, client, target, ref, started, held, state, off)
+        result = await dispatch(engine, client, target, ref, started, held, state, off, pool, gate)
     except SourceError as exc:
         error = str(exc)
         result = await off(
@@ -278,6 +268,36 @@ async def scrape_one(
         )
     log_run(result, time.monotonic() - clock)
     return result
+
+
+async def dispatch(
+    engine: Engine,
+    client: Any,
+    target: Target,
+    ref: SourceRef,
+    started: datetime,
+    held: Held | None,
+    state: ScrapeState | None,
+    off: Any,
+    pool: ScrapePool | None,
+    gate: asyncio.Semaphore | None,
+) -> RunResult:
+    """Get the board where it costs least (a worker; here when the workers lag; here when no
+    worker is left) and record it."""
+    here = (engine, client, target, ref, started, held, state, off)
+    if pool is not None and pool.here is not None and pool.lagging():
+        async with pool.here:
+            return await fetch_here(*here, pool)
+    fetched = None
+    if pool is not None and pool.usable:
+        with contextlib.suppress(PoolBroken):  # no worker left: this process does it
+            fetched = await pool.fetch(target.source_id, ref, started)
+    if fetched is not None:
+        return await record_fetched(engine, target, ref, fetched, started, held, state, off)
+    if pool is not None and gate is not None:
+        async with gate:
+            return await fetch_and_record(*here)
+    return await fetch_and_record(*here)
 
 
 async def fetch_and_record(
@@ -309,6 +329,45 @@ async def fetch_and_record(
         args = (engine, target, ref, payload, started, scope, held, state)
         del payload
         return await off(record_payload, *args)
+
+
+async def fetch_here(
+    engine: Engine,
+    client: Any,
+    target: Target,
+    ref: SourceRef,
+    started: datetime,
+    held: Held | None,
+    state: ScrapeState | None,
+    off: Any,
+    pool: ScrapePool,
+) -> RunResult:
+    """Fetch and digest a board here, have a worker parse it if it changed, and record it."""
+    got, payload = await fetch_digest(client, ref)
+    if got.kind == "body":
+        try:
+            got = await pool.parse(target.source_id, ref, started, payload, got)
+        except PoolBroken:  # no worker left: parse here
+            return await off(record_body, engine, target, ref, payload, started, got, held, state)
+    return await record_fetched(engine, target, ref, got, started, held, state, off)
+
+
+def record_body(
+    engine: Engine,
+    target: Target,
+    ref: SourceRef,
+    payload: Any,
+    at: datetime,
+    got: Fetched,
+    held: Held | None,
+    state: ScrapeState | None,
+) -> RunResult:
+    """Parse, normalize and record a fetched board whose digest is already known."""
+    from jobs.parsepool import parse_board
+
+    ref = with_known(engine, target, ref)
+    parsed = parse_board(ref, payload, at)
+    return record_parsed(engine, target, ref, parsed, at, got, got.body_hash, held, state)
 
 
 async def record_fetched(

@@ -94,7 +94,8 @@ class _Worker:
     def __init__(self, process: Any, conn: Any) -> None:
         self.process, self.conn = process, conn
         self.writer: asyncio.StreamWriter | None = None
-        self.inflight = 0
+        self.inflight = 0  # requests sent, not answered
+        self.fetching = 0  # of which boards to fetch (the rest: boards to parse)
         self.alive = True
 
 
@@ -104,17 +105,24 @@ class ScrapePool:
 
     def __init__(self, spawned: Spawned) -> None:
         self.scrape, self.url = spawned.scrape, spawned.url
+        self.here = asyncio.Semaphore(spawned.here) if spawned.here else None
         self.boards = 0  # boards a worker fetched
         self._procs = [_Worker(process, conn) for process, conn in spawned.workers]
-        self._pending: dict[int, tuple[_Worker, asyncio.Future[Fetched]]] = {}
+        self._pending: dict[int, tuple[_Worker, asyncio.Future[Fetched], bool]] = {}
         self._ids = itertools.count()
         self._ready: asyncio.Event | None = None
         self._readers: list[asyncio.Task[None]] = []
         self._broken = spawned.failed or not self._procs
+        self._waiting = 0  # boards waiting for the first worker to be ready
 
     @property
     def usable(self) -> bool:
         return not self._broken
+
+    def lagging(self) -> bool:
+        """Whether this process should fetch the next board itself: the workers have boards
+        waiting and one of this process's slots is free."""
+        return self.here is not None and not self.here.locked() and self.backlog() > 0
 
     def start(self) -> None:
         """On the scrape's event loop: listen to the workers."""
@@ -126,26 +134,47 @@ class ScrapePool:
 
     async def fetch(self, source_id: int, ref: SourceRef, at: datetime) -> Fetched:
         """Fetch (and parse) one prepared board in a worker; PoolBroken when none can."""
+        fetched = await self._ask(("job", source_id, ref, at))
+        self.boards += 1
+        return fetched
+
+    async def parse(
+        self, source_id: int, ref: SourceRef, at: datetime, payload: Any, got: Fetched
+    ) -> Fetched:
+        """Parse (and normalize) a board fetched here, in a worker: ``got`` holds what the
+        fetch learnt (validators, digest); PoolBroken when no worker can."""
+        return await self._ask(("parse", source_id, ref, at, payload, got))
+
+    def backlog(self) -> int:
+        """Boards handed to the workers beyond what they fetch at once (waiting there)."""
+        alive = [w for w in self._procs if w.alive]
+        flight = int(self.scrape.concurrency) * len(alive)
+        return self._waiting + sum(w.fetching for w in alive) - flight
+
+    async def _ask(self, request: tuple[Any, ...]) -> Fetched:
         if self._broken or self._ready is None:
             raise PoolBroken()
         if not self._ready.is_set():
+            self._waiting += request[0] == "job"
             try:
                 await asyncio.wait_for(self._ready.wait(), READY_WAIT)
             except TimeoutError:
                 self._lost(None, "scrape workers did not start in time")
+            finally:
+                self._waiting -= request[0] == "job"
         alive = [w for w in self._procs if w.alive and w.writer is not None]
         if self._broken or not alive:
             raise PoolBroken()
         worker = min(alive, key=lambda w: w.inflight)
         job = next(self._ids)
         future: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
-        self._pending[job] = (worker, future)
+        fetching = request[0] == "job"
+        self._pending[job] = (worker, future, fetching)
         worker.inflight += 1
+        worker.fetching += fetching
         assert worker.writer is not None
-        worker.writer.write(frame(("job", job, source_id, ref, at)))
-        fetched = await future
-        self.boards += 1
-        return fetched
+        worker.writer.write(frame((request[0], job, *request[1:])))
+        return await future
 
     async def _read(self, worker: _Worker) -> None:
         """Hand each answer to its waiting board; a dead worker's boards go back to this
@@ -160,8 +189,11 @@ class ScrapePool:
                     continue
                 _, job, fetched = message
                 found = self._pending.pop(job, None)
+                if found is None:
+                    continue
                 worker.inflight -= 1
-                if found is not None and not found[1].done():
+                worker.fetching -= found[2]
+                if not found[1].done():
                     found[1].set_result(fetched)
         except (asyncio.IncompleteReadError, OSError):
             if worker.alive:
@@ -176,7 +208,7 @@ class ScrapePool:
         """A worker died (or none could start): its boards fail over to this process."""
         if worker is not None:
             worker.alive = False
-        for job, (owner, future) in list(self._pending.items()):
+        for job, (owner, future, _) in list(self._pending.items()):
             if worker is None or owner is worker:
                 del self._pending[job]
                 if not future.done():
@@ -248,9 +280,12 @@ async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:
                 break
             if message[0] == "stop":
                 break
-            _, job, source_id, ref, at = message
-            answer = _answer(writer, client, known, slots, job, source_id, ref, at)
-            task = asyncio.create_task(answer)
+            if message[0] == "parse":  # fetched by the scrape's own process: no slot needed
+                task = asyncio.create_task(_parse_answer(writer, known, *message[1:]))
+            else:
+                _, job, source_id, ref, at = message
+                answer = _answer(writer, client, known, slots, job, source_id, ref, at)
+                task = asyncio.create_task(answer)
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         for task in list(tasks):
@@ -278,6 +313,31 @@ async def _answer(
             error=f"internal error: {type(exc).__name__}: {exc}",
             trace=traceback.format_exc(),
         )
+    await _send(writer, job, fetched)
+
+
+async def _parse_answer(
+    writer: asyncio.StreamWriter,
+    known: _Known,
+    job: int,
+    source_id: int,
+    ref: SourceRef,
+    at: Any,
+    payload: Any,
+    got: Fetched,
+) -> None:
+    try:
+        fetched = parsed_board(known, source_id, ref, at, payload, got.validators, got.body_hash)
+    except Exception as exc:  # a parser bug: that board fails, the worker goes on
+        fetched = Fetched(
+            "internal",
+            error=f"internal error: {type(exc).__name__}: {exc}",
+            trace=traceback.format_exc(),
+        )
+    await _send(writer, job, fetched)
+
+
+async def _send(writer: asyncio.StreamWriter, job: int, fetched: Fetched) -> None:
     try:
         answer = frame(("done", job, fetched))
     except Exception as exc:  # an answer that does not pickle: say so instead
@@ -292,6 +352,15 @@ async def get_board(
 ) -> Fetched:
     """What :func:`jobs.scrape.scrape_one` does before it writes: fetch (digesting a whole
     body raw), and unless it is the last ``ok`` run's board, parse and normalize it."""
+    got, payload = await fetch_digest(client, ref)
+    if got.kind != "body":
+        return got
+    return parsed_board(reader, source_id, ref, at, payload, got.validators, got.body_hash)
+
+
+async def fetch_digest(client: Any, ref: SourceRef) -> tuple[Fetched, Any]:
+    """Fetch a board (a whole body digested raw): ``(Fetched("same" | "failed"), None)``, or
+    ``(Fetched("body"), payload)`` with the validators and digest of a board to parse."""
     from tracker.sources import fingerprint
 
     with client.scope_for(ref) as scope:
@@ -303,19 +372,33 @@ async def get_board(
             payload = await fetch_board(client, ref)
         except NotModified as unchanged:
             digest = unchanged.digest if isinstance(unchanged, SameBody) else None
-            return Fetched("same", scope.validators, digest)
+            return Fetched("same", scope.validators, digest), None
         except SourceError as exc:
-            return Fetched("failed", error=exc.message, status=exc.status)
+            return Fetched("failed", error=exc.message, status=exc.status), None
         validators = scope.validators
         body_hash = board_digest(ref, payload, scope)
     if body_hash is not None and body_hash == ref.options.get("_body_hash"):
-        return Fetched("same", validators, body_hash)
+        return Fetched("same", validators, body_hash), None
+    return Fetched("body", validators, body_hash), payload
+
+
+def parsed_board(
+    reader: _Known,
+    source_id: int,
+    ref: SourceRef,
+    at: datetime,
+    payload: Any,
+    validators: Validators | None,
+    body_hash: str | None,
+) -> Fetched:
+    """Parse and normalize a board that is not the last ``ok`` run's, against its stored
+    signatures (read here unless the reference carries them)."""
+    from jobs.parsepool import parse_board
+
     known = ref.options.get("_known")
     if known is None:
         known = reader.known(source_id)  # a short read; no thread (it would wait for the GIL)
         ref = replace(ref, options={**ref.options, "_known": known})
-    from jobs.parsepool import parse_board
-
     try:
         parsed = parse_board(ref, payload, at)
     except SourceError as exc:

@@ -61,16 +61,21 @@ class Spawned:
 
     scrape: ScrapeSettings
     url: str
+    here: int = 0  # boards the scrape's own process may fetch at once (when the workers lag)
     workers: list[tuple[Any, Any]] = field(default_factory=list)  # (Popen, socket)
     failed: bool = False  # none could be started: the scrape does all the work itself
 
 
-def share(scrape: ScrapeSettings, workers: int) -> ScrapeSettings:
-    """One worker's settings: its share of ``per_host`` and ``concurrency`` (politeness holds
-    over all of them together)."""
-    per_host = max(1, int(scrape.per_host) // max(1, workers))
-    concurrency = max(1, int(scrape.concurrency) // max(1, workers))
-    return replace(scrape, per_host=per_host, concurrency=concurrency)
+def share(scrape: ScrapeSettings, workers: int) -> tuple[ScrapeSettings, int]:
+    """One worker's settings (its share of ``per_host`` and ``concurrency``) and the slots left
+    for the scrape's own process, which fetches too when the workers fall behind. Politeness
+    holds over all of them together: never more than ``per_host`` requests at one host."""
+    per_host, concurrency = int(scrape.per_host), int(scrape.concurrency)
+    fetchers = workers + 1 if per_host > workers and concurrency > workers else workers
+    host = max(1, per_host // max(1, fetchers))
+    flight = max(1, concurrency // max(1, fetchers))
+    here = max(0, min(per_host - workers * host, concurrency - workers * flight))
+    return replace(scrape, per_host=host, concurrency=flight), here
 
 
 def spawn(workers: int, scrape: ScrapeSettings, url: str) -> Spawned:
@@ -78,7 +83,8 @@ def spawn(workers: int, scrape: ScrapeSettings, url: str) -> Spawned:
     connections is copied), each with one end of a socket pair; they load and connect in the
     background. Plain subprocesses, not ``multiprocessing``: no helper process and no second
     import of this program's ``__main__``."""
-    spawned = Spawned(share(scrape, workers), url)
+    each, slots = share(scrape, workers)
+    spawned = Spawned(each, url, slots)
     quiet = not logging.getLogger().handlers
     level = logging.getLogger("tracker").getEffectiveLevel()
     hello = frame(("init", spawned.scrape, url, quiet, level))

@@ -47,13 +47,14 @@ def scrape_into(
     fetched: list[int],
     again: bool = False,
     kill: bool = False,
+    per_host: int = 2,
 ) -> str:
     """A fresh database scraped once (``again``: twice) with ``TRACKER_SCRAPE_WORKERS=workers``;
     its URL. ``fetched`` gets the number of boards the pool's workers fetched, per scrape.
     ``kill``: the workers are killed as soon as they are started."""
     url = f"sqlite:///{tmp_path / name}.db"
     config = tmp_path / f"{name}.toml"
-    config.write_text("[scrape]\nretries = 0\ntimeout = 5\n")
+    config.write_text(f"[scrape]\nretries = 0\ntimeout = 5\nper_host = {per_host}\n")
     watch = tmp_path / f"{name}-watch.toml"
     tokens = [f"b{b:02d}" for b in range(BOARDS)] + ["broken", "html"]
     watch.write_text(
@@ -228,3 +229,18 @@ def test_per_host_holds_over_all_workers(tmp_path: Path) -> None:
         assert fetched == [BOARDS]
         assert slow.count() == BOARDS
         assert slow.max_in_flight() <= 2
+
+
+def test_this_process_fetches_when_the_worker_lags(tmp_path: Path, server: LoopbackServer) -> None:
+    """One worker with half of ``per_host = 8``: boards wait in its queue, so this process
+    fetches some itself (a worker still parses them); what is stored is the same."""
+    for b in range(BOARDS):  # slow enough that the worker's queue fills
+        board = gh_board(4, start=1000 * (b + 1), location="Tokyo, Japan")
+        board["jobs"].append(gh_job(1000 * (b + 1) + 99, f"Critical Facilities Lead {b}"))
+        server.add(f"/v1/boards/b{b:02d}/jobs", Reply(json=board, delay=0.05))
+    fetched: list[int] = []
+    here = stored(scrape_into(tmp_path, "here", server, "0", fetched, per_host=8))
+    shared = stored(scrape_into(tmp_path, "shared", server, "1", fetched, per_host=8))
+    assert 0 < fetched[0] < BOARDS + 2  # some boards here, some in the worker
+    assert shared == here
+    assert server.max_in_flight() <= 8
