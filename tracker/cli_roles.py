@@ -11,6 +11,7 @@ import typer
 from tracker.cli_common import (
     DIFF_FORMATS,
     FMT3,
+    STATE,
     AllOpt,
     AtOpt,
     CategoryOpt,
@@ -65,6 +66,7 @@ def scrape(
     """
     from jobs.views import scrape_with_progress
 
+    STATE["quick_exit"] = True  # nothing left to tidy after a scrape (see tracker.cli.main)
     ok = scrape_with_progress(database(), settings(), keys or [], company, show_all)
     if not ok:
         raise typer.Exit(1)
