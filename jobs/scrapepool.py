@@ -29,8 +29,8 @@ import itertools
 import logging
 import os
 import pickle
+import subprocess
 import sys
-import threading
 import traceback
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -44,6 +44,7 @@ from tracker.sources.base import NotModified, SameBody, SourceError, Validators
 log = logging.getLogger("tracker.scrape")
 
 READY_WAIT = 60.0  # seconds a scrape waits for its first worker before doing the work itself
+REAP_WAIT = 5.0  # seconds a stopped worker gets to leave before it is killed
 
 
 class PoolBroken(Exception):
@@ -223,8 +224,8 @@ class ScrapePool:
     async def aclose(self) -> None:
         """Stop the workers (boards still in one are abandoned: their leases are freed).
 
-        Not waited for: a worker has nothing left to say once its answers are in, and exits at
-        ``stop`` or at the end of its socket (when this process exits, say)."""
+        A worker leaves at ``stop`` (or at the end of its socket) without tearing its
+        interpreter down, so waiting for it costs next to nothing."""
         if self.boards:
             log.info("boards fetched in workers: %d", self.boards)
         for worker in self._procs:
@@ -239,9 +240,18 @@ class ScrapePool:
         for task in self._readers:
             task.cancel()
         await asyncio.gather(*self._readers, return_exceptions=True)
-        for worker in self._procs:  # reaped in the background as it exits
-            threading.Thread(target=worker.process.wait, daemon=True).start()
+        await asyncio.to_thread(_reap, [w.process for w in self._procs])
         self._procs, self._readers = [], []
+
+
+def _reap(processes: list[Any]) -> None:
+    """Wait for stopped workers (they leave at once); one that does not is killed."""
+    for process in processes:
+        try:
+            process.wait(timeout=REAP_WAIT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # -------------------------------------------------------------------------- a worker
@@ -262,6 +272,9 @@ def worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level:
         pass
     except Exception as exc:  # never a traceback on the user's terminal: the scrape goes on
         log.debug("scrape worker stopped: %r", exc)  # without us (its boards fail over)
+    logging.shutdown()
+    sys.stderr.flush()
+    os._exit(0)  # all answered and its connections closed: no interpreter teardown to wait for
 
 
 async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:
