@@ -7,12 +7,14 @@ This module therefore imports nothing heavy: the worker process imports the pool
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
 import socket
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -64,6 +66,14 @@ class Spawned:
     here: int = 0  # boards the scrape's own process may fetch at once (when the workers lag)
     workers: list[tuple[Any, Any]] = field(default_factory=list)  # (Popen, socket)
     failed: bool = False  # none could be started: the scrape does all the work itself
+
+    def kill(self) -> None:
+        """Stop workers that turned out not to be wanted."""
+        for process, sock in self.workers:
+            sock.close()
+            process.kill()
+            process.wait()
+        self.workers = []
 
 
 def share(scrape: ScrapeSettings, workers: int) -> tuple[ScrapeSettings, int]:
@@ -130,8 +140,41 @@ def child() -> None:
     worker_main(sock, scrape, url, quiet, level)
 
 
-def spawned_for(boards: int, scrape: ScrapeSettings, engine: Any) -> Spawned | None:
+def spawned_for(
+    boards: int, scrape: ScrapeSettings, engine: Any, early: Spawned | None = None
+) -> Spawned | None:
     """Workers for a scrape of ``boards`` sources, already starting (None: the scrape keeps
-    to its own process)."""
+    to its own process). ``early``: workers started before the targets were known
+    (:func:`early_workers`), kept when they are the ones wanted, else stopped."""
     workers = workers_wanted(boards, scrape.per_host) if shareable(engine) else 0
+    if early is not None:
+        if len(early.workers) == workers and early.url == url_of(engine) and not early.failed:
+            return early
+        early.kill()
     return spawn(workers, scrape, url_of(engine)) if workers else None
+
+
+def early_workers(scrape: ScrapeSettings, url: str, keys: Sequence[str]) -> Spawned | None:
+    """A big scrape's workers, started before this process loads the database layer: on
+    SQLite the enabled sources are counted with the standard library's ``sqlite3`` (a few
+    milliseconds); elsewhere, or when the count cannot be read, nothing starts early."""
+    boards = len(keys) if keys else _enabled_sources(url)
+    if not boards:
+        return None
+    workers = workers_wanted(boards, scrape.per_host)
+    return spawn(workers, scrape, url) if workers else None
+
+
+def _enabled_sources(url: str) -> int:
+    prefix = "sqlite:///"
+    path = url[len(prefix) :].split("?", 1)[0] if url.startswith(prefix) else ""
+    if not path or path == ":memory:" or not os.path.isfile(path):
+        return 0
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT count(*) FROM source WHERE enabled").fetchone()
+    except sqlite3.Error:  # not ours yet (no schema), locked, unreadable: no early start
+        return 0
+    return int(row[0]) if row else 0

@@ -37,6 +37,7 @@ from tracker.report.tables import (
 from tracker.settings import ConfigError, Settings
 
 if TYPE_CHECKING:  # the scrape machinery (sources, normalize, httpx) loads only when used
+    from jobs.spawn import Spawned
     from jobs.targets import Target
 
 
@@ -171,14 +172,17 @@ def scrape_with_progress(
     keys: Sequence[str],
     company: str | None,
     show_all: bool = False,
+    early: Spawned | None = None,
 ) -> bool:
-    """Scrape, with a progress bar on a TTY; print a summary table. True when none failed."""
+    """Scrape, with a progress bar on a TTY; print a summary table. True when none failed.
+    ``early``: worker processes started before the database was opened
+    (:func:`jobs.spawn.early_workers`)."""
     from jobs.targets import select_targets
 
     targets = select_targets(engine, keys, company)
     if not targets:
         raise ConfigError("no enabled sources (add some with `tracker sources import FILE`)")
-    results = _scrape_progress(engine, settings, targets)
+    results = _scrape_progress(engine, settings, targets, early)
     cols = ["source", "status", "seen", "new", "changed", "closed", "reopened", "error"]
     failed = sum(1 for r in results if r.status == "failed")
     skips = [r for r in results if r.status == "skipped"]  # another writer has it: not a failure
@@ -192,12 +196,12 @@ def scrape_with_progress(
 
 
 def _scrape_progress(
-    engine: Engine, settings: Settings, targets: Sequence[Target]
+    engine: Engine, settings: Settings, targets: Sequence[Target], early: Spawned | None = None
 ) -> list[RunResult]:
     from jobs.spawn import spawned_for
 
     # the workers (a big scrape's) start first: they load while this process loads the rest
-    spawned = spawned_for(len(targets), settings.scrape, engine)
+    spawned = spawned_for(len(targets), settings.scrape, engine, early)
     from jobs.scrape import run_scrape
 
     if not sys.stderr.isatty():  # logs, CI, cron: one plain line per finished board

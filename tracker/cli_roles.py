@@ -64,10 +64,14 @@ def scrape(
 
     Example: tracker scrape greenhouse:anthropic
     """
+    from jobs.spawn import early_workers
+
+    # a big scrape's workers start first and load while this process opens the database
+    early = early_workers(settings().scrape, settings().database_url, keys or [])
     from jobs.views import scrape_with_progress
 
     STATE["quick_exit"] = True  # nothing left to tidy after a scrape (see tracker.cli.main)
-    ok = scrape_with_progress(database(), settings(), keys or [], company, show_all)
+    ok = scrape_with_progress(database(), settings(), keys or [], company, show_all, early)
     if not ok:
         raise typer.Exit(1)
 
