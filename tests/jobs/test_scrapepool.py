@@ -244,3 +244,29 @@ def test_this_process_fetches_when_the_worker_lags(tmp_path: Path, server: Loopb
     assert 0 < fetched[0] < BOARDS + 2  # some boards here, some in the worker
     assert shared == here
     assert server.max_in_flight() <= 8
+
+
+def test_early_workers_only_for_a_big_sqlite_scrape(
+    tmp_path: Path, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.settings import ScrapeSettings
+
+    for name in spawn.ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "1")
+    scrape = ScrapeSettings(per_host=8)
+    url = scrape_into(tmp_path, "early", server, "0", [])  # 20 enabled sources
+    assert spawn.early_workers(scrape, "postgresql+psycopg://u@127.0.0.1/x", []) is None
+    assert spawn.early_workers(scrape, f"sqlite:///{tmp_path / 'none.db'}", []) is None
+    assert spawn.early_workers(scrape, "sqlite:///:memory:", []) is None
+    monkeypatch.delenv("TRACKER_SCRAPE_WORKERS")
+    assert spawn._enabled_sources(url) == BOARDS + 2
+    monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "1")
+    early = spawn.early_workers(scrape, url, [])
+    assert early is not None and len(early.workers) == 1
+    engine = create_engine(url)
+    assert spawn.spawned_for(BOARDS + 2, scrape, engine, early) is early  # kept
+    monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "0")
+    process = early.workers[0][0]
+    assert spawn.spawned_for(3, scrape, engine, early) is None  # not wanted: stopped
+    assert process.poll() is not None and early.workers == []
