@@ -163,6 +163,9 @@ class ScrapePool:
                 self._lost(None, "scrape workers did not start in time")
             finally:
                 self._waiting -= request[0] == "job"
+        for worker in self._procs:  # a socket that closed under us: that worker is gone
+            if worker.alive and worker.writer is not None and worker.writer.is_closing():
+                self._lost(worker)
         alive = [w for w in self._procs if w.alive and w.writer is not None]
         if self._broken or not alive:
             raise PoolBroken()
