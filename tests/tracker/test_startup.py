@@ -33,11 +33,14 @@ def loaded_by(
     args: list[str], cwd: Path, heavy: tuple[str, ...] = HEAVY, code: int = 0
 ) -> list[str]:
     """The ``heavy`` modules a fresh ``tracker ARGS`` process has loaded when it exits."""
-    script = (
-        "import atexit, sys\n"
+    script = (  # at exit, or at the quick exit of a scrape (os._exit skips atexit)
+        "import atexit, os, sys\n"
         f"heavy = {heavy!r}\n"
-        "atexit.register(lambda: print('LOADED', sorted(m for m in heavy if m in sys.modules),"
-        " file=sys.stderr))\n"
+        "say = lambda: print('LOADED', sorted(m for m in heavy if m in sys.modules),"
+        " file=sys.stderr, flush=True)\n"
+        "atexit.register(say)\n"
+        "leave = os._exit\n"
+        "os._exit = lambda code: (say(), leave(code))\n"
         "sys.argv = ['tracker', *sys.argv[1:]]\n"
         "from tracker.cli import main\n"
         "main()\n"
