@@ -12,12 +12,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, insert
+from sqlalchemy import BindParameter, Connection, bindparam
 from sqlalchemy.sql.elements import ColumnElement
 
+from db import driver
+from db.driver import db_time
 from db.paycols import pay_values
 from db.plan import Existing, RunPlan
-from db.tables import POSTING, RUN
 from tracker.domain import Posting
 
 # (posting id, incoming posting, its content hash) for every version this run inserts
@@ -34,12 +35,36 @@ def ids_in(column: ColumnElement[Any], ids: Sequence[int]) -> ColumnElement[bool
     return column.in_(id_list(ids))
 
 
-_INSERT_RUN = insert(RUN).returning(RUN.c.id)  # built once: values go in as parameters
+_RUN_COLS = (
+    "source_id",
+    "observed_at",
+    "started_at",
+    "finished_at",
+    "status",
+    "error",
+    "seen",
+    "new",
+    "changed",
+    "closed",
+    "reopened",
+    "unchanged",
+    "writer",
+    "body_hash",
+)
+_RUN_TIMES = frozenset({"observed_at", "started_at", "finished_at"})
 
 
 def insert_run(conn: Connection, values: dict[str, Any]) -> int:
-    """Insert one run row and return its id."""
-    return int(conn.execute(_INSERT_RUN, values).scalar_one())
+    """Insert one run row (every column of :data:`_RUN_COLS` but the counts may be left out:
+    0) and return its id."""
+    row = tuple(
+        db_time(conn, values.get(col)) if col in _RUN_TIMES else values.get(col, 0)
+        for col in _RUN_COLS
+    )
+    sql = _insert_sql(conn, "run", _RUN_COLS) + " RETURNING id"
+    found = driver.first(conn, sql, row)
+    assert found is not None
+    return int(found[0])
 
 
 # Bulk rows go to the driver's executemany as tuples (no per-row statement or bind-processor
@@ -89,13 +114,12 @@ _SPAN_COLS = ("posting_id", "opened_at", "closed_at")
 
 
 def _insert_sql(conn: Connection, table: str, cols: Sequence[str]) -> str:
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = driver.mark(conn)
     return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
 
 
 def _executemany(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    if rows:
-        conn.exec_driver_sql(sql, rows)
+    driver.write_many(conn, sql, rows)
 
 
 # PostgreSQL array type of each bulk-inserted column (``unnest`` of one array per column)
@@ -143,16 +167,7 @@ def _insert_rows(
         return
     arrays = ", ".join(f"%s::{_PG_TYPES.get(col, 'text')}[]" for col in cols)
     sql = f"INSERT INTO {table} ({', '.join(cols)}) SELECT * FROM unnest({arrays})"
-    conn.exec_driver_sql(sql, tuple(_pg_array(cols, i, rows) for i in range(len(cols))))
-
-
-def db_time(conn: Connection, value: datetime | None) -> Any:
-    """``value`` as the driver takes it for a ``UTCDateTime`` column (what SQLAlchemy binds)."""
-    if value is None:
-        return None
-    kind = POSTING.c.last_seen.type
-    process = kind.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    return process(value) if process else value
+    driver.write(conn, sql, tuple(_pg_array(cols, i, rows) for i in range(len(cols))))
 
 
 def reserve_ids(conn: Connection, table: str, n: int) -> list[int]:
@@ -163,14 +178,16 @@ def reserve_ids(conn: Connection, table: str, n: int) -> list[int]:
     """
     if n <= 0:
         return []
-    if conn.dialect.name == "sqlite":
-        seq = conn.exec_driver_sql(
-            "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
-        ).scalar()
-        top = conn.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
+    if conn.dialect.name == "sqlite":  # one statement: the sequence and the table's top id
+        sql = (
+            "SELECT (SELECT seq FROM sqlite_sequence WHERE name = ?),"
+            f" (SELECT max(id) FROM {table})"
+        )
+        seq, top = driver.first(conn, sql, (table,)) or (None, None)
         start = max(int(seq or 0), int(top or 0)) + 1
         return list(range(start, start + n))
-    rows = conn.exec_driver_sql(
+    rows = driver.rows(
+        conn,
         "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
         (table, n),
     )
@@ -293,7 +310,7 @@ def set_current_versions(
     """Point each posting at its new version and hash (one executemany)."""
     if not items:
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = driver.mark(conn)
     sql = f"UPDATE posting SET current_version_id = {mark}, content_hash = {mark} WHERE id = {mark}"
     _executemany(conn, sql, [(version_ids[pid], h, pid) for pid, _, h in items])
 
@@ -311,10 +328,10 @@ def _set_where_ids(
     driver: the integer ids are rendered inline (ints only), so nothing is compiled per run."""
     if not ids:
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     listed = ", ".join(str(int(i)) for i in ids)
+    mark = driver.mark(conn)
     sql = f"UPDATE {table} SET {assignment} = {mark} WHERE {column} IN ({listed}){extra}"
-    conn.exec_driver_sql(sql, (value,))
+    driver.write(conn, sql, (value,))
 
 
 def end_versions(conn: Connection, version_ids: Sequence[int], observed_at: datetime) -> None:
