@@ -333,11 +333,19 @@ _SIGNATURES = "SELECT external_id, signature FROM posting WHERE posting.source_i
 
 def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:
     """Every stored posting of the source, by external id."""
-    when = driver.time_reader(conn)
-    found = driver.rows(conn, _EXISTING.format(driver.mark(conn)), (source_id,))
+    read = driver.time_reader(conn)
+    times: dict[Any, datetime] = {}  # most postings share their last_seen: convert it once
+
+    def when(value: Any) -> datetime:
+        found = times.get(value)
+        if found is None:
+            found = times[value] = read(value)
+        return found
+
+    rows = driver.rows(conn, _EXISTING.format(driver.mark(conn)), (source_id,))
     return {
         ext: Existing(pid, ext, digest, None if closed is None else when(closed), when(seen), vid)
-        for pid, ext, digest, closed, seen, vid in found
+        for pid, ext, digest, closed, seen, vid in rows
     }
 
 
@@ -420,18 +428,52 @@ def record_not_modified(
             previous, kept = None, None
     if body_hash is None and previous is not None:
         body_hash = kept
-    seen = 0
-    if previous is not None:
-        at, before = driver.db_time(conn, observed_at), driver.db_time(conn, previous)
-        seen = driver.write(conn, _TOUCH_SEEN.format(driver.mark(conn)), (at, source_id, before))
     times = {
         "observed_at": observed_at,
         "started_at": as_utc(started_at) if started_at else observed_at,
-        "finished_at": utcnow(),
     }
-    counts = {"seen": seen, "unchanged": seen}
-    run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
+    seen, run_id = 0, None
+    if previous is not None:
+        at, before = driver.db_time(conn, observed_at), driver.db_time(conn, previous)
+        if conn.dialect.name == "postgresql":  # one round trip: the refresh counts in the run
+            times["finished_at"] = utcnow()
+            run_id, seen = _touch_and_insert_run(conn, source_id, times, (at, before), body_hash)
+        else:
+            touch = _TOUCH_SEEN.format(driver.mark(conn))
+            seen = driver.write(conn, touch, (at, source_id, before))
+    if run_id is None:
+        times["finished_at"] = utcnow()
+        counts = {"seen": seen, "unchanged": seen}
+        run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
     return RunResult(source.key, "ok", observed_at, seen=seen, unchanged=seen, run_id=run_id)
+
+
+_TOUCH_AND_INSERT_RUN = (  # PostgreSQL: _TOUCH_SEEN, then the run row counting what it touched
+    "WITH touched AS (" + _TOUCH_SEEN.format("%s") + " RETURNING 1)"
+    " INSERT INTO run (source_id, observed_at, started_at, finished_at, status, error, seen,"
+    " new, changed, closed, reopened, unchanged, writer, body_hash)"
+    " SELECT %s::int, %s::timestamp, %s::timestamp, %s::timestamp, 'ok', NULL, n, 0, 0, 0, 0,"
+    " n, %s::varchar, %s::varchar FROM (SELECT count(*)::int AS n FROM touched) AS counted"
+    " RETURNING id, seen"
+)
+
+
+def _touch_and_insert_run(
+    conn: Connection,
+    source_id: int,
+    times: dict[str, datetime],
+    refresh: tuple[Any, Any],
+    body_hash: str | None,
+) -> tuple[int, int]:
+    """A not-modified run on PostgreSQL in one statement: ``last_seen`` of what the previous
+    ok run saw (``refresh``: new and previous times, as the driver takes them) moves on, and
+    the run row records how many. Returns ``(run id, seen)``."""
+    at, before = refresh
+    when = [driver.db_time(conn, times[k]) for k in ("observed_at", "started_at", "finished_at")]
+    params = (at, source_id, before, source_id, *when, writer_id(), body_hash)
+    row = driver.first(conn, _TOUCH_AND_INSERT_RUN, params)
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
 @dataclass(frozen=True)
