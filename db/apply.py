@@ -154,16 +154,26 @@ def _pg_array(cols: Sequence[str], index: int, rows: list[tuple[Any, ...]]) -> l
     return values
 
 
+_FEW_ROWS = 8  # PostgreSQL: up to this many rows go in as VALUES, more as arrays
+
+
 def _insert_rows(
     conn: Connection, table: str, cols: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
     """Insert ``rows`` into ``table``: SQLite takes them through ``executemany`` (in-process,
     no round trips); PostgreSQL gets one ``INSERT ... SELECT FROM unnest(...)`` with one array
-    per column (one short statement the server plans once, whatever the number of rows)."""
+    per column (one short statement the server plans once, whatever the number of rows), or
+    for a few rows (a run that changed little) one ``INSERT ... VALUES`` (arrays cost the
+    driver more to build than they save)."""
     if not rows:
         return
     if conn.dialect.name != "postgresql":
         _executemany(conn, _insert_sql(conn, table, cols), rows)
+        return
+    if len(rows) <= _FEW_ROWS:
+        one = f"({', '.join(['%s'] * len(cols))})"
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES {', '.join([one] * len(rows))}"
+        driver.write(conn, sql, tuple(value for row in rows for value in row))
         return
     arrays = ", ".join(f"%s::{_PG_TYPES.get(col, 'text')}[]" for col in cols)
     sql = f"INSERT INTO {table} ({', '.join(cols)}) SELECT * FROM unnest({arrays})"

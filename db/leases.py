@@ -27,6 +27,7 @@ import functools
 import os
 import socket
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -79,8 +80,16 @@ def writer_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+_NAMES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
 def _database(conn: Connection) -> str:
-    return conn.engine.url.render_as_string(hide_password=True)
+    """The engine's URL without its password (rendered once per engine: every run asks)."""
+    engine = conn.engine
+    name = _NAMES.get(engine)
+    if name is None:
+        name = _NAMES[engine] = engine.url.render_as_string(hide_password=True)
+    return name
 
 
 def remember(conn: Connection, lease: Lease) -> None:
