@@ -335,18 +335,16 @@ def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:
     """Every stored posting of the source, by external id."""
     read = driver.time_reader(conn)
     times: dict[Any, datetime] = {}  # most postings share their last_seen: convert it once
-
-    def when(value: Any) -> datetime:
-        found = times.get(value)
-        if found is None:
-            found = times[value] = read(value)
-        return found
-
-    rows = driver.rows(conn, _EXISTING.format(driver.mark(conn)), (source_id,))
-    return {
-        ext: Existing(pid, ext, digest, None if closed is None else when(closed), when(seen), vid)
-        for pid, ext, digest, closed, seen, vid in rows
-    }
+    existing: dict[str, Existing] = {}
+    for pid, ext, digest, closed, seen, vid in driver.rows(
+        conn, _EXISTING.format(driver.mark(conn)), (source_id,)
+    ):
+        last = times.get(seen)
+        if last is None:
+            last = times[seen] = read(seen)
+        shut = None if closed is None else read(closed)
+        existing[ext] = Existing(pid, ext, digest, shut, last, vid)
+    return existing
 
 
 def _latest_non_failed(conn: Connection, source_id: int) -> Any:
