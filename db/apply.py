@@ -335,13 +335,26 @@ def _set_where_ids(
     extra: str = "",
 ) -> None:
     """``UPDATE table SET assignment = value WHERE column IN (ids...) extra`` straight to the
-    driver: the integer ids are rendered inline (ints only), so nothing is compiled per run."""
+    driver (:func:`listed`), so nothing is compiled per run."""
     if not ids:
         return
-    listed = ", ".join(str(int(i)) for i in ids)
     mark = driver.mark(conn)
-    sql = f"UPDATE {table} SET {assignment} = {mark} WHERE {column} IN ({listed}){extra}"
-    driver.write(conn, sql, (value,))
+    within, params = listed(conn, ids)
+    sql = f"UPDATE {table} SET {assignment} = {mark} WHERE {column} IN ({within}){extra}"
+    driver.write(conn, sql, (value, *params))
+
+
+_LISTED = 100  # ids up to this many go as parameters, more are rendered inline
+
+
+def listed(conn: Connection, ids: Sequence[int]) -> tuple[str, tuple[int, ...]]:
+    """The inside of ``IN (...)`` for integer ``ids``, and its parameters: a placeholder per
+    id for a few ids (the same text run after run, so the driver's statement cache and
+    PostgreSQL's prepared statements serve it), else the ids inline (ints only: safe; no
+    bind-parameter limit)."""
+    if len(ids) <= _LISTED:
+        return ", ".join([driver.mark(conn)] * len(ids)), tuple(int(i) for i in ids)
+    return ", ".join(str(int(i)) for i in ids), ()
 
 
 def end_versions(conn: Connection, version_ids: Sequence[int], observed_at: datetime) -> None:

@@ -77,7 +77,9 @@ def write(conn: Connection, sql: str, params: Params = ()) -> int:
 
 def write_many(conn: Connection, sql: str, seq: Sequence[Params]) -> None:
     """Execute a statement once per parameter tuple (the driver's executemany)."""
-    if seq:
+    if len(seq) == 1:  # the driver's executemany costs more for a single row
+        _run(conn, sql, seq[0], many=False, fetch=False)
+    elif seq:
         _run(conn, sql, list(seq), many=True, fetch=False)
 
 

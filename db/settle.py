@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from sqlalchemy import Connection, bindparam, update
 
 from db import driver
+from db.apply import listed
 from db.paycols import pay_values
 from db.plan import RunPlan
 from db.plan import settle_derived as plan_settle
@@ -70,7 +71,7 @@ _CURRENT = (
     " posting_place.country, posting_place.region"
     " FROM posting JOIN posting_version ON posting_version.id = posting.current_version_id"
     " LEFT OUTER JOIN posting_place ON posting_place.version_id = posting_version.id"
-    " WHERE posting.source_id = {mark} AND posting.id IN ({ids})"
+    " WHERE posting.source_id = {mark} AND posting.id IN ({within})"
     " ORDER BY posting.id, posting_place.position"
 ).replace("{versions}", ", ".join(f"posting_version.{c}" for c in _VERSION_COLS))
 
@@ -82,11 +83,11 @@ def _current(
     :func:`db.renorm.current_postings` reads it), and which of those versions have pay stored
     before migration ``0004_pay`` (no ``salary_bands``): external id -> version id. One
     statement: versions with their places, in position order."""
-    ids = ", ".join(str(int(i)) for i in posting_ids)
-    sql = _CURRENT.format(mark=driver.mark(conn), ids=ids)
+    within, ids = listed(conn, posting_ids)
+    sql = _CURRENT.format(mark=driver.mark(conn), within=within)
     versions: dict[str, tuple[object, ...]] = {}
     places: dict[str, list[Place]] = {}
-    for row in driver.rows(conn, sql, (source_id,)):
+    for row in driver.rows(conn, sql, (source_id, *ids)):
         ext = row[0]
         if ext not in versions:
             versions[ext], places[ext] = row[1:20], []
