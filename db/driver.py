@@ -43,9 +43,7 @@ def _run(conn: Connection, sql: str, params: Any, many: bool, fetch: bool) -> An
     if _observed(conn):
         result = conn.exec_driver_sql(sql, params if many else tuple(params))
         return [tuple(row) for row in result] if fetch else result.rowcount
-    dbapi = conn.connection.dbapi_connection
-    assert dbapi is not None
-    cursor = dbapi.cursor()
+    cursor = _cursor(conn)
     try:
         if many:
             cursor.executemany(sql, params)
@@ -54,8 +52,20 @@ def _run(conn: Connection, sql: str, params: Any, many: bool, fetch: bool) -> An
         return cursor.fetchall() if fetch else cursor.rowcount
     except conn.dialect.loaded_dbapi.Error as exc:
         conn._handle_dbapi_exception(exc, sql, params, cursor, None)  # raises, as execute does
-    finally:
-        cursor.close()
+
+
+def _cursor(conn: Connection) -> Any:
+    """One cursor per DB-API connection, kept in the pool's record of it (a connection is
+    used by one thread at a time) and made again when the driver's connection changed."""
+    fairy = conn.connection
+    dbapi = fairy.dbapi_connection
+    kept = fairy.info.get("tracker_cursor")
+    if kept is not None and kept[0] is dbapi:
+        return kept[1]
+    assert dbapi is not None
+    cursor = dbapi.cursor()
+    fairy.info["tracker_cursor"] = (dbapi, cursor)
+    return cursor
 
 
 def rows(conn: Connection, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
