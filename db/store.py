@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db import driver
-from db.apply import apply_plan, insert_run
+from db.apply import apply_plan, insert_run, insert_run_and_start
 from db.leases import hold_source, writer_id
 from db.plan import Existing, RunPlan, plan_run
 from db.settle import settle_derived
@@ -271,7 +271,12 @@ def _record_ok(
     message = _suspect_message(plan) if plan.suspect else None
     counts = _counts(plan)
     kept = body_hash if status == "ok" else None  # a suspect board stands for nothing
-    run_id = _insert_run(conn, source_id, times, status, message, counts, kept)
+    values = _run_values(source_id, times, status, message, counts, kept)
+    started = None
+    if conn.dialect.name == "postgresql":  # fewer round trips: see insert_run_and_start
+        run_id, started = insert_run_and_start(conn, values, plan, observed_at)
+    else:
+        run_id = insert_run(conn, values)
     apply_plan(
         conn,
         plan,
@@ -280,6 +285,7 @@ def _record_ok(
         run_id=run_id,
         observed_at=observed_at,
         signatures=signatures,
+        started=started,
     )
     return RunResult(source.key, status, observed_at, error=message, run_id=run_id, **counts)
 
@@ -385,11 +391,22 @@ def _insert_run(
     counts: dict[str, int],
     body_hash: str | None = None,
 ) -> int:
+    return insert_run(conn, _run_values(source_id, times, status, error, counts, body_hash))
+
+
+def _run_values(
+    source_id: int,
+    times: dict[str, datetime],
+    status: str,
+    error: str | None,
+    counts: dict[str, int],
+    body_hash: str | None = None,
+) -> dict[str, Any]:
     zero = dict.fromkeys(("seen", "new", "changed", "unchanged", "closed", "reopened"), 0)
     values = {"source_id": source_id, "status": status, "error": error, **times, **zero, **counts}
     values["writer"] = writer_id()
     values["body_hash"] = body_hash
-    return insert_run(conn, values)
+    return values
 
 
 def record_not_modified(
