@@ -4,8 +4,8 @@ A run's writer thread shares the GIL with the scrape's fetching, so each of its 
 should cost as little Python as it can: plain SQL text with the driver's own placeholders
 (:func:`mark`) and tuples in and out, without SQLAlchemy's per-statement execution context
 (result metadata, ``Row`` objects, type processors). Values must already be what the driver
-takes (:func:`db_time` for timestamps); what comes back is what the driver gives (:func:`to_time`
-turns a stored timestamp into what SQLAlchemy would have returned).
+takes (:func:`db_time` for timestamps); what comes back is what the driver gives
+(:func:`time_reader` turns a stored timestamp into what SQLAlchemy would have returned).
 
 The statements still run inside the caller's transaction (the Connection's DB-API connection).
 A driver error is raised as SQLAlchemy raises it (``DBAPIError`` subclasses, a dropped connection
