@@ -9,15 +9,17 @@ inline (no bind-parameter limit).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, insert
+from sqlalchemy import BindParameter, Connection, bindparam
 from sqlalchemy.sql.elements import ColumnElement
 
+from db import driver
+from db.driver import db_time
 from db.paycols import pay_values
-from db.plan import Existing, RunPlan
-from db.tables import POSTING, RUN
+from db.plan import Change, Existing, RunPlan
 from tracker.domain import Posting
 
 # (posting id, incoming posting, its content hash) for every version this run inserts
@@ -34,12 +36,40 @@ def ids_in(column: ColumnElement[Any], ids: Sequence[int]) -> ColumnElement[bool
     return column.in_(id_list(ids))
 
 
-_INSERT_RUN = insert(RUN).returning(RUN.c.id)  # built once: values go in as parameters
+_RUN_COLS = (
+    "source_id",
+    "observed_at",
+    "started_at",
+    "finished_at",
+    "status",
+    "error",
+    "seen",
+    "new",
+    "changed",
+    "closed",
+    "reopened",
+    "unchanged",
+    "writer",
+    "body_hash",
+)
+_RUN_TIMES = frozenset({"observed_at", "started_at", "finished_at"})
+
+
+def _run_row(conn: Connection, values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        db_time(conn, values.get(col)) if col in _RUN_TIMES else values.get(col, 0)
+        for col in _RUN_COLS
+    )
 
 
 def insert_run(conn: Connection, values: dict[str, Any]) -> int:
-    """Insert one run row and return its id."""
-    return int(conn.execute(_INSERT_RUN, values).scalar_one())
+    """Insert one run row (every column of :data:`_RUN_COLS` but the counts may be left out:
+    0) and return its id."""
+    row = _run_row(conn, values)
+    sql = _insert_sql(conn, "run", _RUN_COLS) + " RETURNING id"
+    found = driver.first(conn, sql, row)
+    assert found is not None
+    return int(found[0])
 
 
 # Bulk rows go to the driver's executemany as tuples (no per-row statement or bind-processor
@@ -89,13 +119,12 @@ _SPAN_COLS = ("posting_id", "opened_at", "closed_at")
 
 
 def _insert_sql(conn: Connection, table: str, cols: Sequence[str]) -> str:
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = driver.mark(conn)
     return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
 
 
 def _executemany(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    if rows:
-        conn.exec_driver_sql(sql, rows)
+    driver.write_many(conn, sql, rows)
 
 
 # PostgreSQL array type of each bulk-inserted column (``unnest`` of one array per column)
@@ -130,29 +159,30 @@ def _pg_array(cols: Sequence[str], index: int, rows: list[tuple[Any, ...]]) -> l
     return values
 
 
+_FEW_ROWS = 8  # PostgreSQL: up to this many rows go in as VALUES, more as arrays
+
+
 def _insert_rows(
     conn: Connection, table: str, cols: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
     """Insert ``rows`` into ``table``: SQLite takes them through ``executemany`` (in-process,
     no round trips); PostgreSQL gets one ``INSERT ... SELECT FROM unnest(...)`` with one array
-    per column (one short statement the server plans once, whatever the number of rows)."""
+    per column (one short statement the server plans once, whatever the number of rows), or
+    for a few rows (a run that changed little) one ``INSERT ... VALUES`` (arrays cost the
+    driver more to build than they save)."""
     if not rows:
         return
     if conn.dialect.name != "postgresql":
         _executemany(conn, _insert_sql(conn, table, cols), rows)
         return
+    if len(rows) <= _FEW_ROWS:
+        one = f"({', '.join(['%s'] * len(cols))})"
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES {', '.join([one] * len(rows))}"
+        driver.write(conn, sql, tuple(value for row in rows for value in row))
+        return
     arrays = ", ".join(f"%s::{_PG_TYPES.get(col, 'text')}[]" for col in cols)
     sql = f"INSERT INTO {table} ({', '.join(cols)}) SELECT * FROM unnest({arrays})"
-    conn.exec_driver_sql(sql, tuple(_pg_array(cols, i, rows) for i in range(len(cols))))
-
-
-def db_time(conn: Connection, value: datetime | None) -> Any:
-    """``value`` as the driver takes it for a ``UTCDateTime`` column (what SQLAlchemy binds)."""
-    if value is None:
-        return None
-    kind = POSTING.c.last_seen.type
-    process = kind.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    return process(value) if process else value
+    driver.write(conn, sql, tuple(_pg_array(cols, i, rows) for i in range(len(cols))))
 
 
 def reserve_ids(conn: Connection, table: str, n: int) -> list[int]:
@@ -163,14 +193,16 @@ def reserve_ids(conn: Connection, table: str, n: int) -> list[int]:
     """
     if n <= 0:
         return []
-    if conn.dialect.name == "sqlite":
-        seq = conn.exec_driver_sql(
-            "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
-        ).scalar()
-        top = conn.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
+    if conn.dialect.name == "sqlite":  # one statement: the sequence and the table's top id
+        sql = (
+            "SELECT (SELECT seq FROM sqlite_sequence WHERE name = ?),"
+            f" (SELECT max(id) FROM {table})"
+        )
+        seq, top = driver.first(conn, sql, (table,)) or (None, None)
         start = max(int(seq or 0), int(top or 0)) + 1
         return list(range(start, start + n))
-    rows = conn.exec_driver_sql(
+    rows = driver.rows(
+        conn,
         "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
         (table, n),
     )
@@ -185,13 +217,17 @@ def insert_postings(
     observed_at: datetime,
     signatures: Mapping[str, str | None] | None = None,
     version_ids: Sequence[int] = (),
+    posting_ids: Sequence[int] | None = None,
 ) -> dict[str, int]:
     """Insert the plan's new postings (with their list signatures, when given, and pointing
-    at ``version_ids`` in order, when given); return ``{external_id: posting id}``."""
+    at ``version_ids`` in order, when given; with ``posting_ids``, reserved when not given);
+    return ``{external_id: posting id}``."""
     if not plan.new:
         return {}
     signatures = signatures or {}
-    ids = reserve_ids(conn, "posting", len(plan.new))
+    if posting_ids is None:
+        posting_ids = reserve_ids(conn, "posting", len(plan.new))
+    ids = list(posting_ids)
     at = db_time(conn, observed_at)
     versions: list[int | None] = list(version_ids) or [None] * len(plan.new)
     rows = [
@@ -293,7 +329,7 @@ def set_current_versions(
     """Point each posting at its new version and hash (one executemany)."""
     if not items:
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = driver.mark(conn)
     sql = f"UPDATE posting SET current_version_id = {mark}, content_hash = {mark} WHERE id = {mark}"
     _executemany(conn, sql, [(version_ids[pid], h, pid) for pid, _, h in items])
 
@@ -308,13 +344,26 @@ def _set_where_ids(
     extra: str = "",
 ) -> None:
     """``UPDATE table SET assignment = value WHERE column IN (ids...) extra`` straight to the
-    driver: the integer ids are rendered inline (ints only), so nothing is compiled per run."""
+    driver (:func:`listed`), so nothing is compiled per run."""
     if not ids:
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    listed = ", ".join(str(int(i)) for i in ids)
-    sql = f"UPDATE {table} SET {assignment} = {mark} WHERE {column} IN ({listed}){extra}"
-    conn.exec_driver_sql(sql, (value,))
+    mark = driver.mark(conn)
+    within, params = listed(conn, ids)
+    sql = f"UPDATE {table} SET {assignment} = {mark} WHERE {column} IN ({within}){extra}"
+    driver.write(conn, sql, (value, *params))
+
+
+_LISTED = 100  # ids up to this many go as parameters, more are rendered inline
+
+
+def listed(conn: Connection, ids: Sequence[int]) -> tuple[str, tuple[int, ...]]:
+    """The inside of ``IN (...)`` for integer ``ids``, and its parameters: a placeholder per
+    id for a few ids (the same text run after run, so the driver's statement cache and
+    PostgreSQL's prepared statements serve it), else the ids inline (ints only: safe; no
+    bind-parameter limit)."""
+    if len(ids) <= _LISTED:
+        return ", ".join([driver.mark(conn)] * len(ids)), tuple(int(i) for i in ids)
+    return ", ".join(str(int(i)) for i in ids), ()
 
 
 def end_versions(conn: Connection, version_ids: Sequence[int], observed_at: datetime) -> None:
@@ -353,6 +402,59 @@ def close_postings(conn: Connection, rows: Sequence[Existing], observed_at: date
     )
 
 
+@dataclass(frozen=True)
+class Started:
+    """What :func:`insert_run_and_start` already did of :func:`apply_plan`'s work: ids
+    reserved, superseded versions ended, ``last_seen`` refreshed."""
+
+    version_ids: list[int]
+    posting_ids: list[int]
+
+
+def _superseded(versioned: Sequence[Change]) -> list[int]:
+    found = [c.existing.current_version_id for c in versioned]
+    return [vid for vid in found if vid is not None]
+
+
+def _seen_ids(plan: RunPlan) -> list[int]:
+    """Every stored posting the run saw (their ``last_seen`` moves on)."""
+    stored_seen = [e.id for e in plan.unchanged] + [c.existing.id for c in plan.changed]
+    return stored_seen + [c.existing.id for c in plan.reopened]
+
+
+_NEXT_IDS = "ARRAY(SELECT nextval(pg_get_serial_sequence('{0}', 'id')) FROM generate_series(1, %s))"
+
+
+def insert_run_and_start(
+    conn: Connection, values: dict[str, Any], plan: RunPlan, observed_at: datetime
+) -> tuple[int, Started]:
+    """PostgreSQL: insert the run row (as :func:`insert_run`) and, in the same statement, do
+    the parts of :func:`apply_plan` that need nothing from it: refresh ``last_seen`` of the
+    seen postings, end the superseded versions and reserve the ids of the new postings and
+    versions (data-modifying ``WITH`` clauses on distinct rows). One round trip instead of up
+    to five; pass the result to :func:`apply_plan`."""
+    versioned = [c for c in plan.versioned if c.posting is not None]
+    at = db_time(conn, observed_at)
+    clauses: list[str] = []
+    params: list[Any] = []
+    for name, table, column, ids in (
+        ("touched", "posting", "last_seen", _seen_ids(plan)),
+        ("ended", "posting_version", "valid_to", _superseded(versioned)),
+    ):
+        if ids:
+            within, listed_ids = listed(conn, ids)
+            clauses.append(f"{name} AS (UPDATE {table} SET {column} = %s WHERE id IN ({within}))")
+            params += [at, *listed_ids]
+    clauses.append(f"inserted AS ({_insert_sql(conn, 'run', _RUN_COLS)} RETURNING id)")
+    params += _run_row(conn, values)
+    reserve = ", ".join(_NEXT_IDS.format(table) for table in ("posting_version", "posting"))
+    sql = f"WITH {', '.join(clauses)} SELECT inserted.id, {reserve} FROM inserted"
+    params += [len(plan.new) + len(versioned), len(plan.new)]
+    found = driver.first(conn, sql, params)
+    assert found is not None
+    return int(found[0]), Started([int(i) for i in found[1]], [int(i) for i in found[2]])
+
+
 def apply_plan(
     conn: Connection,
     plan: RunPlan,
@@ -362,24 +464,30 @@ def apply_plan(
     run_id: int,
     observed_at: datetime,
     signatures: Mapping[str, str | None] | None = None,
+    started: Started | None = None,
 ) -> None:
-    """Write a planned run: inserts, versions, places, spans, reopen/close, ``last_seen``."""
+    """Write a planned run: inserts, versions, places, spans, reopen/close, ``last_seen``
+    (``started``: what :func:`insert_run_and_start` already did)."""
     versioned = [c for c in plan.versioned if c.posting is not None]
-    vids = reserve_ids(conn, "posting_version", len(plan.new) + len(versioned))
+    if started is None:
+        vids = reserve_ids(conn, "posting_version", len(plan.new) + len(versioned))
+        pids = None
+    else:
+        vids, pids = started.version_ids, started.posting_ids
     new_ids = insert_postings(
-        conn, source_id, company_id, plan, observed_at, signatures, vids[: len(plan.new)]
+        conn, source_id, company_id, plan, observed_at, signatures, vids[: len(plan.new)], pids
     )
     items: list[VersionItem] = [(new_ids[p.external_id], p, h) for p, h in plan.new]
     changed: list[VersionItem] = [
         (c.existing.id, c.posting, c.content_hash) for c in versioned if c.posting
     ]
-    superseded = [c.existing.current_version_id for c in versioned]
-    end_versions(conn, [vid for vid in superseded if vid is not None], observed_at)
+    if started is None:
+        end_versions(conn, _superseded(versioned), observed_at)
     version_ids = insert_versions(conn, items + changed, run_id, observed_at, vids)
     set_current_versions(conn, changed, version_ids)  # new postings point at theirs already
     reopened = [c.existing.id for c in plan.reopened]
     reopen_postings(conn, reopened)
     open_spans(conn, list(new_ids.values()) + reopened, observed_at)
     close_postings(conn, plan.close, observed_at)
-    stored_seen = [e.id for e in plan.unchanged] + [c.existing.id for c in plan.changed]
-    touch_postings(conn, stored_seen + reopened, observed_at)
+    if started is None:
+        touch_postings(conn, _seen_ids(plan), observed_at)

@@ -27,13 +27,15 @@ import functools
 import os
 import socket
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, select, text, update
 
+from db import driver
 from db.tables import LEASE, SOURCE, utcnow
 
 QUEUE_FOR = timedelta(seconds=3)  # a waiting writer's place in the queue lasts this long
@@ -78,8 +80,16 @@ def writer_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+_NAMES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
 def _database(conn: Connection) -> str:
-    return conn.engine.url.render_as_string(hide_password=True)
+    """The engine's URL without its password (rendered once per engine: every run asks)."""
+    engine = conn.engine
+    name = _NAMES.get(engine)
+    if name is None:
+        name = _NAMES[engine] = engine.url.render_as_string(hide_password=True)
+    return name
 
 
 def remember(conn: Connection, lease: Lease) -> None:
@@ -107,7 +117,7 @@ def lock_for_write(conn: Connection) -> None:
         return
     dbapi = conn.connection.dbapi_connection
     if dbapi is not None and not getattr(dbapi, "in_transaction", True):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        driver.write(conn, "BEGIN IMMEDIATE")
 
 
 def process_gone(holder: str) -> bool:
@@ -142,11 +152,6 @@ _KEY: Any = bindparam("lease_key")
 _SELECT = select(LEASE).where(LEASE.c.key == _KEY)
 _SELECT_FOR_UPDATE = _SELECT.with_for_update()
 _SOURCE_FOR_UPDATE = select(SOURCE.c.id).where(SOURCE.c.key == _KEY).with_for_update()
-_RELEASE = (
-    update(LEASE)
-    .where(LEASE.c.key == _KEY, LEASE.c.token == bindparam("lease_token"))
-    .values(holder=None, token=None, expires_at=None)
-)
 
 
 @functools.cache
@@ -294,7 +299,12 @@ def renew(conn: Connection, lease: Lease, ttl: timedelta) -> bool:
 def release(conn: Connection, lease: Lease) -> None:
     """Free the lease (only if still ours); ``claimed_at`` stays for the daemons' schedule."""
     forget(conn, lease)
-    conn.execute(_RELEASE, {"lease_key": lease.key, "lease_token": lease.token})
+    mark = driver.mark(conn)
+    sql = (
+        "UPDATE source_lease SET holder = NULL, token = NULL, expires_at = NULL"
+        f' WHERE source_lease."key" = {mark} AND source_lease.token = {mark}'
+    )
+    driver.write(conn, sql, (lease.key, lease.token))
 
 
 def hold_for_write(conn: Connection, key: str) -> str | None:
@@ -312,6 +322,36 @@ def hold_for_write(conn: Connection, key: str) -> str | None:
     if _live(row, db_now(conn)):
         return f"{key} is being scraped by {row.holder}"
     return None
+
+
+class SourceIds(NamedTuple):
+    """What a run's write needs of its source row."""
+
+    id: int
+    key: str
+    company_id: int
+
+
+def hold_source(conn: Connection, source_id: int) -> tuple[SourceIds | None, str | None]:
+    """:func:`hold_for_write` by source id: ``(the source or None, why this writer may not
+    write it or None)``. When this writer holds the source's lease (a scrape's every run) the
+    lock, the source row and the fencing check take one statement after the write lock."""
+    lock_for_write(conn)
+    mark = driver.mark(conn)
+    lock = " FOR UPDATE" if conn.dialect.name == "postgresql" else ""  # both rows
+    sql = (
+        'SELECT source.id, source."key", source.company_id, source_lease.token FROM source'
+        f' JOIN source_lease ON source_lease."key" = source."key" WHERE source.id = {mark}{lock}'
+    )
+    row = driver.first(conn, sql, (source_id,))
+    if row is not None and row[3] is not None and row[3] == _HELD.get((_database(conn), row[1])):
+        return SourceIds(*row[:3]), None
+    sql = f'SELECT id, "key", company_id FROM source WHERE id = {mark}'
+    found = driver.first(conn, sql, (source_id,))
+    if found is None:
+        return None, None
+    source = SourceIds(*found)
+    return source, hold_for_write(conn, source.key)  # no lease row, or not ours: the full check
 
 
 @dataclass(frozen=True)

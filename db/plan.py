@@ -19,15 +19,16 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import NamedTuple
 
 from tracker.domain import Posting
 
 SUSPECT_MIN = 5
 
 
-@dataclass(frozen=True)
-class Existing:
-    """What a run needs to know about a stored posting."""
+class Existing(NamedTuple):
+    """What a run needs to know about a stored posting (a tuple: a run builds one per stored
+    posting of its board)."""
 
     id: int
     external_id: str
@@ -167,7 +168,7 @@ def settle_derived(
         if new.external_id in legacy:
             new = _primary_only(new)
         if change.content_changed and old is not None and old.content_hash == new.content_hash:
-            existing = replace(change.existing, content_hash=change.content_hash)
+            existing = change.existing._replace(content_hash=change.content_hash)
             plan.reopened[i] = Change(existing, change.posting, change.content_hash)
             refresh.append((change.existing.id, change.content_hash))
     return refresh

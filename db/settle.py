@@ -9,13 +9,18 @@ gets its bands and pay lines filled in (no new version). Helpers never commit.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, select, update
+from types import SimpleNamespace
 
+from sqlalchemy import Connection, bindparam, update
+
+from db import driver
+from db.apply import listed
 from db.paycols import pay_values
 from db.plan import RunPlan
 from db.plan import settle_derived as plan_settle
-from db.renorm import current_postings
+from db.renorm import _posting as stored_posting
 from db.tables import POSTING, VERSION
+from tracker.domain import Place, Posting
 
 
 def settle_derived(conn: Connection, source_id: int, plan: RunPlan) -> None:
@@ -26,9 +31,8 @@ def settle_derived(conn: Connection, source_id: int, plan: RunPlan) -> None:
     }
     if not incoming:
         return
-    ids = [posting.external_id for posting in incoming.values()]
-    legacy = _legacy_versions(conn, source_id, ids)
-    refresh = plan_settle(plan, current_postings(conn, source_id, ids), frozenset(legacy))
+    stored, legacy = _current(conn, source_id, sorted(incoming))
+    refresh = plan_settle(plan, stored, frozenset(legacy))
     if not refresh:
         return
     stmt = update(POSTING).where(POSTING.c.id == bindparam("b_id"))
@@ -41,16 +45,59 @@ def settle_derived(conn: Connection, source_id: int, plan: RunPlan) -> None:
             conn.execute(fill.values(**pay_values(posting)))
 
 
-def _legacy_versions(conn: Connection, source_id: int, external_ids: list[str]) -> dict[str, int]:
-    """Current versions with pay stored before migration ``0004_pay`` (no ``salary_bands``)."""
-    stmt = (
-        select(POSTING.c.external_id, VERSION.c.id)
-        .join(VERSION, VERSION.c.id == POSTING.c.current_version_id)
-        .where(
-            POSTING.c.source_id == source_id,
-            POSTING.c.external_id.in_(sorted(set(external_ids))),
-            VERSION.c.salary_bands.is_(None),
-            VERSION.c.salary_currency.is_not(None),
-        )
-    )
-    return {ext: int(vid) for ext, vid in conn.execute(stmt)}
+_VERSION_COLS = (
+    "id",
+    "title",
+    "url",
+    "department",
+    "team",
+    "compute",
+    "category",
+    "category_rule",
+    "remote",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "salary_source",
+    "salary_min_usd",
+    "salary_max_usd",
+    "salary_label",
+    "salary_bands",
+    "pay_lines",
+)
+_CURRENT = (
+    "SELECT posting.external_id, {versions}, posting_place.raw, posting_place.city,"
+    " posting_place.country, posting_place.region"
+    " FROM posting JOIN posting_version ON posting_version.id = posting.current_version_id"
+    " LEFT OUTER JOIN posting_place ON posting_place.version_id = posting_version.id"
+    " WHERE posting.source_id = {mark} AND posting.id IN ({within})"
+    " ORDER BY posting.id, posting_place.position"
+).replace("{versions}", ", ".join(f"posting_version.{c}" for c in _VERSION_COLS))
+
+
+def _current(
+    conn: Connection, source_id: int, posting_ids: list[int]
+) -> tuple[dict[str, Posting], dict[str, int]]:
+    """The stored current content of some postings of the source by external id (as
+    :func:`db.renorm.current_postings` reads it), and which of those versions have pay stored
+    before migration ``0004_pay`` (no ``salary_bands``): external id -> version id. One
+    statement: versions with their places, in position order."""
+    within, ids = listed(conn, posting_ids)
+    sql = _CURRENT.format(mark=driver.mark(conn), within=within)
+    versions: dict[str, tuple[object, ...]] = {}
+    places: dict[str, list[Place]] = {}
+    for row in driver.rows(conn, sql, (source_id, *ids)):
+        ext = row[0]
+        if ext not in versions:
+            versions[ext], places[ext] = row[1:20], []
+        if row[20] is not None:  # a place (``raw`` is never null): not the outer join's none
+            places[ext].append(Place(*row[20:]))
+    stored: dict[str, Posting] = {}
+    legacy: dict[str, int] = {}
+    for ext, values in versions.items():
+        version = SimpleNamespace(external_id=ext, **dict(zip(_VERSION_COLS, values, strict=True)))
+        stored[ext] = stored_posting(version, tuple(places[ext]))
+        if version.salary_bands is None and version.salary_currency is not None:
+            legacy[ext] = int(version.id)
+    return stored, legacy

@@ -15,8 +15,9 @@ from typing import Any, Literal
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from db.apply import apply_plan, insert_run
-from db.leases import hold_for_write, writer_id
+from db import driver
+from db.apply import apply_plan, insert_run, insert_run_and_start
+from db.leases import hold_source, writer_id
 from db.plan import Existing, RunPlan, plan_run
 from db.settle import settle_derived
 from db.tables import (
@@ -153,8 +154,10 @@ def set_http_cache(
 ) -> None:
     """Remember a board's HTTP validators (``ETag`` / ``Last-Modified``) for the next fetch."""
     session.flush()
-    params = {"sid": source_id, "etag": etag, "last_modified": last_modified}
-    if not session.connection().execute(_SET_SOURCE_CACHE, params).rowcount:
+    conn = session.connection()
+    mark = driver.mark(conn)
+    sql = f"UPDATE source SET etag = {mark}, last_modified = {mark} WHERE source.id = {mark}"
+    if not driver.write(conn, sql, (etag, last_modified, source_id)):
         raise StoreError(f"no source with id {source_id}")
 
 
@@ -268,7 +271,12 @@ def _record_ok(
     message = _suspect_message(plan) if plan.suspect else None
     counts = _counts(plan)
     kept = body_hash if status == "ok" else None  # a suspect board stands for nothing
-    run_id = _insert_run(conn, source_id, times, status, message, counts, kept)
+    values = _run_values(source_id, times, status, message, counts, kept)
+    started = None
+    if conn.dialect.name == "postgresql":  # fewer round trips: see insert_run_and_start
+        run_id, started = insert_run_and_start(conn, values, plan, observed_at)
+    else:
+        run_id = insert_run(conn, values)
     apply_plan(
         conn,
         plan,
@@ -277,6 +285,7 @@ def _record_ok(
         run_id=run_id,
         observed_at=observed_at,
         signatures=signatures,
+        started=started,
     )
     return RunResult(source.key, status, observed_at, error=message, run_id=run_id, **counts)
 
@@ -291,10 +300,9 @@ def _checked_source(
     """The source's ``(id, key, company_id)``, after taking the write lock, checking the lease
     and that ``observed_at`` is not older than its last run (``state.latest_at`` when the
     caller read it under the lease it still holds)."""
-    source = conn.execute(_SOURCE, {"sid": source_id}).first()
+    source, busy = hold_source(conn, source_id)  # rule 7: write lock up front, and the lease
     if source is None:
         raise StoreError(f"no source with id {source_id}")
-    busy = hold_for_write(conn, source.key)  # rule 7: write lock up front, and the lease
     if busy is not None:
         raise WriterConflict(busy)
     if state is not None:
@@ -312,41 +320,37 @@ def _checked_source(
 # Hot statements of every run, built once: no per-run construction or cache-key work.
 _SID: Any = bindparam("sid")
 _LATEST_RUN = select(func.max(RUN.c.observed_at)).where(RUN.c.source_id == _SID)
-_SOURCE = select(SOURCE.c.id, SOURCE.c.key, SOURCE.c.company_id).where(SOURCE.c.id == _SID)
-_SET_SOURCE_CACHE = (
-    update(SOURCE)
-    .where(SOURCE.c.id == _SID)
-    .values(etag=bindparam("etag"), last_modified=bindparam("last_modified"))
-)
 _TOUCH_SEEN = (  # the postings the previous ok run saw: open, last seen by it
-    update(POSTING)
-    .where(
-        POSTING.c.source_id == _SID,
-        POSTING.c.closed_at.is_(None),
-        POSTING.c.last_seen == bindparam("previous"),
-    )
-    .values(last_seen=bindparam("now"))
+    "UPDATE posting SET last_seen = {0} WHERE posting.source_id = {0}"
+    " AND posting.closed_at IS NULL AND posting.last_seen = {0}"
 )
-_EXISTING = select(
-    POSTING.c.id,
-    POSTING.c.external_id,
-    POSTING.c.content_hash,
-    POSTING.c.closed_at,
-    POSTING.c.last_seen,
-    POSTING.c.current_version_id,
-).where(POSTING.c.source_id == _SID)
+_EXISTING = (
+    "SELECT id, external_id, content_hash, closed_at, last_seen, current_version_id"
+    " FROM posting WHERE posting.source_id = {0}"
+)
 _LATEST_NON_FAILED = (
     select(RUN.c.status, RUN.c.observed_at, RUN.c.body_hash)
     .where(RUN.c.source_id == _SID, RUN.c.status != "failed")
     .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
     .limit(1)
 )
-_SIGNATURES = select(POSTING.c.external_id, POSTING.c.signature).where(POSTING.c.source_id == _SID)
+_SIGNATURES = "SELECT external_id, signature FROM posting WHERE posting.source_id = {0}"
 
 
 def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:
     """Every stored posting of the source, by external id."""
-    return {row.external_id: Existing(*row) for row in conn.execute(_EXISTING, {"sid": source_id})}
+    read = driver.time_reader(conn)
+    times: dict[Any, datetime] = {}  # most postings share their last_seen: convert it once
+    existing: dict[str, Existing] = {}
+    for pid, ext, digest, closed, seen, vid in driver.rows(
+        conn, _EXISTING.format(driver.mark(conn)), (source_id,)
+    ):
+        last = times.get(seen)
+        if last is None:
+            last = times[seen] = read(seen)
+        shut = None if closed is None else read(closed)
+        existing[ext] = Existing(pid, ext, digest, shut, last, vid)
+    return existing
 
 
 def _latest_non_failed(conn: Connection, source_id: int) -> Any:
@@ -387,11 +391,22 @@ def _insert_run(
     counts: dict[str, int],
     body_hash: str | None = None,
 ) -> int:
+    return insert_run(conn, _run_values(source_id, times, status, error, counts, body_hash))
+
+
+def _run_values(
+    source_id: int,
+    times: dict[str, datetime],
+    status: str,
+    error: str | None,
+    counts: dict[str, int],
+    body_hash: str | None = None,
+) -> dict[str, Any]:
     zero = dict.fromkeys(("seen", "new", "changed", "unchanged", "closed", "reopened"), 0)
     values = {"source_id": source_id, "status": status, "error": error, **times, **zero, **counts}
     values["writer"] = writer_id()
     values["body_hash"] = body_hash
-    return insert_run(conn, values)
+    return values
 
 
 def record_not_modified(
@@ -428,18 +443,52 @@ def record_not_modified(
             previous, kept = None, None
     if body_hash is None and previous is not None:
         body_hash = kept
-    seen = 0
-    if previous is not None:
-        params = {"sid": source_id, "previous": previous, "now": observed_at}
-        seen = int(conn.execute(_TOUCH_SEEN, params).rowcount or 0)
     times = {
         "observed_at": observed_at,
         "started_at": as_utc(started_at) if started_at else observed_at,
-        "finished_at": utcnow(),
     }
-    counts = {"seen": seen, "unchanged": seen}
-    run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
+    seen, run_id = 0, None
+    if previous is not None:
+        at, before = driver.db_time(conn, observed_at), driver.db_time(conn, previous)
+        if conn.dialect.name == "postgresql":  # one round trip: the refresh counts in the run
+            times["finished_at"] = utcnow()
+            run_id, seen = _touch_and_insert_run(conn, source_id, times, (at, before), body_hash)
+        else:
+            touch = _TOUCH_SEEN.format(driver.mark(conn))
+            seen = driver.write(conn, touch, (at, source_id, before))
+    if run_id is None:
+        times["finished_at"] = utcnow()
+        counts = {"seen": seen, "unchanged": seen}
+        run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
     return RunResult(source.key, "ok", observed_at, seen=seen, unchanged=seen, run_id=run_id)
+
+
+_TOUCH_AND_INSERT_RUN = (  # PostgreSQL: _TOUCH_SEEN, then the run row counting what it touched
+    "WITH touched AS (" + _TOUCH_SEEN.format("%s") + " RETURNING 1)"
+    " INSERT INTO run (source_id, observed_at, started_at, finished_at, status, error, seen,"
+    " new, changed, closed, reopened, unchanged, writer, body_hash)"
+    " SELECT %s::int, %s::timestamp, %s::timestamp, %s::timestamp, 'ok', NULL, n, 0, 0, 0, 0,"
+    " n, %s::varchar, %s::varchar FROM (SELECT count(*)::int AS n FROM touched) AS counted"
+    " RETURNING id, seen"
+)
+
+
+def _touch_and_insert_run(
+    conn: Connection,
+    source_id: int,
+    times: dict[str, datetime],
+    refresh: tuple[Any, Any],
+    body_hash: str | None,
+) -> tuple[int, int]:
+    """A not-modified run on PostgreSQL in one statement: ``last_seen`` of what the previous
+    ok run saw (``refresh``: new and previous times, as the driver takes them) moves on, and
+    the run row records how many. Returns ``(run id, seen)``."""
+    at, before = refresh
+    when = [driver.db_time(conn, times[k]) for k in ("observed_at", "started_at", "finished_at")]
+    params = (at, source_id, before, source_id, *when, writer_id(), body_hash)
+    row = driver.first(conn, _TOUCH_AND_INSERT_RUN, params)
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
 @dataclass(frozen=True)
@@ -522,7 +571,7 @@ def known_signatures(session: Session, source_id: int) -> dict[str, str | None]:
 
 def known_signatures_in(conn: Connection, source_id: int) -> dict[str, str | None]:
     """:func:`known_signatures` on a Core connection."""
-    return {ext: sig for ext, sig in conn.execute(_SIGNATURES, {"sid": source_id})}
+    return dict(driver.rows(conn, _SIGNATURES.format(driver.mark(conn)), (source_id,)))
 
 
 def set_signatures(
@@ -542,12 +591,11 @@ def set_signatures(
     conn = session.connection()
     if known is not None:
         updates = [
-            {"sid": source_id, "ext": ext, "sig": sig}
+            (sig, source_id, ext)
             for ext, sig in signatures.items()
             if ext in known and known[ext] != sig
         ]
-        if updates:
-            conn.execute(_SET_SIGNATURE, updates)
+        driver.write_many(conn, _SET_SIGNATURE.format(driver.mark(conn)), updates)
         return
     rows = conn.execute(
         select(POSTING.c.id, POSTING.c.external_id, POSTING.c.signature).where(
@@ -569,7 +617,5 @@ def set_signatures(
 
 
 _SET_SIGNATURE = (
-    update(POSTING)
-    .where(POSTING.c.source_id == bindparam("sid"), POSTING.c.external_id == bindparam("ext"))
-    .values(signature=bindparam("sig"))
+    "UPDATE posting SET signature = {0} WHERE posting.source_id = {0} AND posting.external_id = {0}"
 )

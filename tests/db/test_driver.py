@@ -1,0 +1,162 @@
+"""The run's driver-level statements (db.driver) and the fast paths built on them, on SQLite and
+PostgreSQL: same values as SQLAlchemy's, errors raised as SQLAlchemy raises them, statement
+events still seen, the one-statement fence, settle's one-statement read."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from db import driver, leases, store
+from db.leases import Lease
+from db.renorm import current_postings
+from db.session import session_scope
+from db.settle import _current
+from db.tables import POSTING, RUN, VERSION
+from tests.db.factories import AUSTIN, DUBLIN, USD_BAND, at, make_source, posting, run
+
+
+def test_times_read_back_as_sqlalchemy_reads_them(session: Session) -> None:
+    sid = make_source(session)
+    run(session, sid, 0, [posting("a")])
+    conn = session.connection()
+    expected = conn.execute(select(RUN.c.observed_at, RUN.c.finished_at)).one()
+    raw = driver.first(conn, "SELECT observed_at, finished_at FROM run")
+    assert raw is not None
+    read = driver.time_reader(conn)
+    assert (read(raw[0]), read(raw[1])) == tuple(expected)
+    assert read(raw[0]).tzinfo is UTC
+    mark = driver.mark(conn)
+    sql = f"SELECT count(*) FROM run WHERE observed_at = {mark}"
+    assert driver.first(conn, sql, (driver.db_time(conn, at(0)),)) == (1,)
+
+
+def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(session: Session) -> None:
+    sid = make_source(session)
+    run(session, sid, 0, [posting("a")])
+    conn = session.connection()
+    mark = driver.mark(conn)
+    cols = "id, source_id, company_id, external_id, first_seen, last_seen, content_hash"
+    copied = cols.replace("source_id", mark)
+    sql = f"INSERT INTO posting ({cols}) SELECT {copied} FROM posting"  # a duplicate id
+    with pytest.raises(IntegrityError):
+        driver.write(conn, sql, (sid,))
+
+
+def test_statement_events_still_see_driver_statements(session: Session, engine: Engine) -> None:
+    sid = make_source(session)
+    run(session, sid, 0, [posting("a"), posting("b")])
+    seen: list[str] = []
+
+    def capture(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        conn = session.connection()
+        sql = f"SELECT external_id FROM posting WHERE source_id = {driver.mark(conn)}"
+        found = driver.rows(conn, sql, (sid,))
+        sign = f"UPDATE posting SET signature = 'x' WHERE id = {driver.mark(conn)}"
+        driver.write_many(conn, sign, [(1,), (2,)])
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert sorted(found) == [("a",), ("b",)]
+    assert any(s.startswith("SELECT external_id") for s in seen)
+    assert any(s.startswith("UPDATE posting SET signature") for s in seen)
+    sigs = session.connection().execute(select(POSTING.c.signature)).scalars().all()
+    assert sigs == ["x", "x"]
+
+
+def test_many_ids_go_inline_and_a_few_as_parameters(session: Session) -> None:
+    from db.apply import _LISTED, listed
+
+    conn = session.connection()
+    within, params = listed(conn, [3, 1, 2])
+    assert params == (3, 1, 2) and within.count(driver.mark(conn)) == 3
+    ids = list(range(_LISTED + 1))
+    within, params = listed(conn, ids)
+    assert params == () and within == ", ".join(map(str, ids))
+
+
+def test_not_modified_fast_fence_under_a_held_lease(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        sid = make_source(session)
+        store.record_run(session, sid, at(0), [posting("a"), posting("b")])
+    with engine.begin() as conn:
+        lease = leases.try_acquire(conn, "greenhouse:anthropic", timedelta(seconds=60))
+    assert isinstance(lease, Lease)
+    with session_scope(engine) as session:
+        result = store.record_not_modified(session, sid, at(6))
+        leases.release(session.connection(), lease)
+    assert (result.status, result.seen, result.unchanged) == ("ok", 2, 2)
+    with engine.connect() as conn:
+        rows = conn.execute(select(RUN.c.seen, RUN.c.unchanged).order_by(RUN.c.id)).all()
+        seen = conn.execute(select(POSTING.c.last_seen)).scalars().all()
+        holder = conn.exec_driver_sql("SELECT holder, token FROM source_lease").one()
+    assert [tuple(r) for r in rows] == [(2, 0), (2, 2)]
+    assert seen == [at(6), at(6)]
+    assert tuple(holder) == (None, None)
+    with engine.begin() as conn:  # taken over during the next run: nothing is written
+        lease = leases.try_acquire(conn, "greenhouse:anthropic", timedelta(seconds=60))
+    assert isinstance(lease, Lease)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE source_lease SET token = 'other', holder = 'otherhost:1'")
+    lost = pytest.raises(store.WriterConflict, match="lease lost to otherhost:1")
+    with lost, session_scope(engine) as session:
+        store.record_not_modified(session, sid, at(12))
+    with engine.begin() as conn:
+        leases.forget(conn, lease)
+        assert conn.exec_driver_sql("SELECT count(*) FROM run").scalar() == 2
+
+
+def test_settle_reads_what_current_postings_reads(session: Session) -> None:
+    sid = make_source(session)
+    board = [
+        posting("a", places=(AUSTIN, DUBLIN), salary=USD_BAND, salaries=(USD_BAND,)),
+        posting("b", places=()),
+        posting("c", salary=USD_BAND, salaries=(USD_BAND,)),
+    ]
+    run(session, sid, 0, board)
+    conn = session.connection()
+    old = conn.execute(select(POSTING.c.current_version_id).where(POSTING.c.external_id == "c"))
+    conn.execute(update(VERSION).where(VERSION.c.id == old.scalar()).values(salary_bands=None))
+    ids = dict(conn.execute(select(POSTING.c.external_id, POSTING.c.id)).all())
+    stored, legacy = _current(conn, sid, sorted(ids.values()))
+    assert stored == current_postings(conn, sid, ids)
+    assert list(legacy) == ["c"]
+    assert stored["a"].places == (AUSTIN, DUBLIN) and stored["b"].places == ()
+
+
+def test_runs_record_the_same_rows_with_and_without_statement_events(
+    session: Session, engine: Engine
+) -> None:
+    """The event-listened path (exec_driver_sql) and the raw cursor write the same history."""
+    sid = make_source(session)
+    other = make_source(session, token="other", company="Other")
+    boards = [
+        [posting("a"), posting("b"), posting("c")],
+        [posting("a", title="New"), posting("b")],
+        [posting("a", title="New"), posting("b"), posting("c")],
+    ]
+    listener: Any = lambda *args: None  # noqa: E731
+    for hours, board in enumerate(boards):
+        run(session, sid, hours, board)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            run(session, other, hours, board)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    conn = session.connection()
+    cols = [POSTING.c.external_id, POSTING.c.first_seen, POSTING.c.last_seen, POSTING.c.closed_at]
+
+    def history(source_id: int) -> list[Any]:
+        stmt = select(*cols).where(POSTING.c.source_id == source_id)
+        return [tuple(r) for r in conn.execute(stmt.order_by(POSTING.c.external_id))]
+
+    assert history(sid) == history(other)
+    assert history(sid)[2] == ("c", at(0), at(2), None)
