@@ -90,24 +90,43 @@ def role_dict(role: Role) -> dict[str, Any]:
     }
 
 
-def dumps(value: Any) -> str:
+def dumps(value: Any, *, alike: bool | None = None) -> str:
     """Pretty, UTF-8 JSON as every ``--format json`` prints it; C1 controls and bidi overrides
-    are written as ``\\uXXXX`` escapes (the same JSON, inert in a terminal)."""
-    return json_inert(_pretty(value))
+    are written as ``\\uXXXX`` escapes (the same JSON, inert in a terminal).
+
+    ``alike``: whether the caller has checked that every value is one orjson writes as the
+    standard library does (:func:`_orjson_alike`); ``None`` checks here. A caller that knows
+    (``tracker.report.jsonout.report_json``) spares the walk over a whole-year report."""
+    return json_inert(_pretty(value, alike))
 
 
-def _pretty(value: Any) -> str:
+def _pretty(value: Any, alike: bool | None = None) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``, byte for byte; orjson writes it
     (~10x faster: the standard library's indented output is pure Python) when every value is
     one both libraries write alike (see :func:`_orjson_alike`)."""
-    if _orjson_alike(value):
+    if _orjson_alike(value) if alike is None else alike:
         import orjson
 
         try:
-            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+            # subclasses, dataclasses and datetimes raise (the standard library decides)
+            # instead of being written by orjson's own rules: the checked walk never lets
+            # them through, and a caller vouching for its values gets the same guard
+            return orjson.dumps(value, option=_orjson_options()).decode()
         except orjson.JSONEncodeError:  # e.g. a lone surrogate: the standard library decides
             pass
     return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@lru_cache(maxsize=1)
+def _orjson_options() -> int:
+    import orjson
+
+    return int(
+        orjson.OPT_INDENT_2
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+    )
 
 
 _ORJSON_DEPTH = 200  # orjson refuses deeper nesting (254 levels)

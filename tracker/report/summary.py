@@ -131,7 +131,8 @@ def new_country_lines(report: Report) -> list[str]:
         had[role.company] |= countries_of(role)
     fresh: dict[str, list[Role]] = defaultdict(list)
     for role in report.opened:
-        for country in sorted(countries_of(role) - had[role.company]):
+        new = countries_of(role) - had[role.company]
+        for country in sorted(new) if len(new) > 1 else new:  # mostly none: no sort call
             fresh[country].append(role)
     lines = []
     for country, roles in sorted(fresh.items(), key=lambda kv: (-len(kv[1]), kv[0])):
