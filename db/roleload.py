@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from operator import lt
 from typing import Any
 
 from sqlalchemy import String, type_coerce
@@ -47,10 +48,17 @@ _PAY = (
 )
 _PLACE = (PLACE.c.raw, PLACE.c.city, PLACE.c.country, PLACE.c.region)
 COLUMNS = (*_HEAD, *_PAY, *_PLACE)
-# a whole snapshot: full role columns and the version id (keys for all, roles for some)
-SNAPSHOT_COLUMNS = (*COLUMNS, VERSION.c.id.label("version_id"))
+# a whole snapshot: full role columns, the version id (keys for all, roles for some) and
+# the place's position (rows ordered by posting only: a posting's places are sorted here)
+SNAPSHOT_COLUMNS = (
+    *COLUMNS,
+    VERSION.c.id.label("version_id"),
+    PLACE.c.position.label("place_position"),
+)
 _AT_PLACE = len(_HEAD) + len(_PAY)
 _AFTER_PLACE = _AT_PLACE + len(_PLACE)
+_VERSION_ID = len(COLUMNS)
+_POSITION = _VERSION_ID + 1
 
 
 def _when() -> Callable[[Any], datetime | None]:
@@ -192,9 +200,10 @@ def _key(head: tuple[Any, ...], locations: tuple[Place, ...]) -> RoleKey:
 def snapshot_from_rows(
     rows: Iterable[Sequence[Any]],
 ) -> tuple[list[RoleKey], dict[int, list[Sequence[Any]]]]:
-    """From rows of :data:`SNAPSHOT_COLUMNS` (a posting's rows consecutive, places in order):
-    the key of every role (as :func:`keys_from_rows` makes them) and each posting's rows, from
-    which :func:`roles_from_rows` builds the full roles of those a diff shows."""
+    """From rows of :data:`SNAPSHOT_COLUMNS` (a posting's rows consecutive, its places in any
+    order): the key of every role (as :func:`keys_from_rows` makes them) and each posting's
+    rows in place order, from which :func:`roles_from_rows` builds the full roles of those a
+    diff shows."""
     interned: dict[tuple[Any, ...], Place] = {}
     shared: dict[tuple[int, ...], tuple[Place, ...]] = {}
     found: list[RoleKey] = []
@@ -205,6 +214,8 @@ def snapshot_from_rows(
     for row in rows:
         if head is None or head[0] != row[0]:
             if head is not None:
+                if len(group) > 1:
+                    places = _in_place_order(group, places)
                 found.append(_snapshot_key(head, _locations(places, shared)))
             head, places, group = row, [], []
             groups[row[0]] = group
@@ -216,11 +227,24 @@ def snapshot_from_rows(
                 known = interned[place] = Place(*place)
             places.append(known)
     if head is not None:
+        if len(group) > 1:
+            places = _in_place_order(group, places)
         found.append(_snapshot_key(head, _locations(places, shared)))
     return found, groups
 
 
+def _in_place_order(group: list[Sequence[Any]], places: list[Place]) -> list[Place]:
+    """A posting's rows (and its places, one per row) sorted by position, in place."""
+    positions = [row[_POSITION] for row in group]
+    if all(map(lt, positions, positions[1:])):
+        return places  # already in order (SQLite's index gives them so)
+    order = sorted(range(len(group)), key=positions.__getitem__)
+    group[:] = [group[i] for i in order]
+    return [places[i] for i in order]
+
+
 def _snapshot_key(row: Sequence[Any], locations: tuple[Place, ...]) -> RoleKey:
     # SNAPSHOT_COLUMNS: id, source key, external id, slug, name, title, department, team,
-    # compute, category, ... version id last
-    return RoleKey(row[0], row[-1], row[1], row[3], row[4], row[9], bool(row[8]), locations)
+    # compute, category, ...
+    return RoleKey(row[0], row[_VERSION_ID], row[1], row[3], row[4], row[9], bool(row[8]),
+                   locations)  # fmt: skip
