@@ -204,32 +204,44 @@ def snapshot_from_rows(
     order): the key of every role (as :func:`keys_from_rows` makes them) and each posting's
     rows in place order, from which :func:`roles_from_rows` builds the full roles of those a
     diff shows."""
-    interned: dict[tuple[Any, ...], Place] = {}
+    # each distinct place once, with the 1-tuple every key with only that place shares
+    interned: dict[tuple[Any, ...], tuple[Place, tuple[Place, ...]]] = {}
     shared: dict[tuple[int, ...], tuple[Place, ...]] = {}
     found: list[RoleKey] = []
     groups: dict[int, list[Sequence[Any]]] = {}
     group: list[Sequence[Any]] = []
     places: list[Place] = []
+    locations: tuple[Place, ...] = ()
     head: Sequence[Any] | None = None
     for row in rows:
         if head is None or head[0] != row[0]:
             if head is not None:
                 if len(group) > 1:
-                    places = _in_place_order(group, places)
-                found.append(_snapshot_key(head, _locations(places, shared)))
-            head, places, group = row, [], []
+                    locations = _locations(_in_place_order(group, places), shared)
+                found.append(_snapshot_key(head, locations))
+            head, group = row, [row]
             groups[row[0]] = group
-        group.append(row)
-        if row[_AT_PLACE] is not None:
-            place = tuple(row[_AT_PLACE:_AFTER_PLACE])
-            known = interned.get(place)
-            if known is None:
-                known = interned[place] = Place(*place)
-            places.append(known)
+            if row[_AT_PLACE] is None:
+                places, locations = [], ()
+            else:
+                place = tuple(row[_AT_PLACE:_AFTER_PLACE])
+                known = interned.get(place)
+                if known is None:
+                    one = Place(*place)
+                    known = interned[place] = (one, (one,))
+                places, locations = [known[0]], known[1]
+            continue
+        group.append(row)  # a posting's second place or more (its first row had a place)
+        place = tuple(row[_AT_PLACE:_AFTER_PLACE])
+        known = interned.get(place)
+        if known is None:
+            one = Place(*place)
+            known = interned[place] = (one, (one,))
+        places.append(known[0])
     if head is not None:
         if len(group) > 1:
-            places = _in_place_order(group, places)
-        found.append(_snapshot_key(head, _locations(places, shared)))
+            locations = _locations(_in_place_order(group, places), shared)
+        found.append(_snapshot_key(head, locations))
     return found, groups
 
 
