@@ -61,9 +61,10 @@ _VERSION_ID = len(COLUMNS)
 _POSITION = _VERSION_ID + 1
 
 
-def _when() -> Callable[[Any], datetime | None]:
-    """A converter of stored timestamps to aware UTC, caching each distinct value."""
-    seen: dict[Any, datetime] = {}
+def _when(seen: dict[Any, datetime] | None = None) -> Callable[[Any], datetime | None]:
+    """A converter of stored timestamps to aware UTC, caching each distinct value (in
+    ``seen``, which callers may read first: most values repeat)."""
+    seen = {} if seen is None else seen
 
     def convert(value: Any) -> datetime | None:
         if value is None:
@@ -82,13 +83,28 @@ def _band(pay: Sequence[Any]) -> SalaryBand | None:
     source, low, high, currency, period, low_usd, high_usd, label = pay[:8]
     if source is None:
         return None
-    return SalaryBand(low, high, currency, period or "year", source, low_usd, high_usd, label)
+    values = {
+        "min": low,
+        "max": high,
+        "currency": currency,
+        "period": period or "year",
+        "source": source,
+        "min_usd": low_usd,
+        "max_usd": high_usd,
+        "label": label,
+    }
+    if not _PLAIN_BAND:
+        return SalaryBand(**values)
+    band = object.__new__(SalaryBand)
+    band.__dict__.update(values)  # what SalaryBand(**values) does (see _plain_frozen)
+    return band
 
 
 def roles_from_rows(rows: Iterable[Sequence[Any]]) -> list[Role]:
     """Roles from rows of :data:`COLUMNS` (or :data:`SNAPSHOT_COLUMNS`), a posting's rows
     consecutive, places in order."""
-    when = _when()
+    seen: dict[Any, datetime] = {}
+    when = _when(seen)
     places: dict[tuple[Any, ...], Place] = {}
     found: list[Role] = []
     current: list[Any] | None = None
@@ -96,7 +112,7 @@ def roles_from_rows(rows: Iterable[Sequence[Any]]) -> list[Role]:
     for row in rows:
         if current is None or current[0][0] != row[0]:
             if current is not None:
-                found.append(_role(current, when))
+                found.append(_role(current, when, seen))
             current = [row[:n_head], row[n_head:_AT_PLACE], []]
         place = tuple(row[_AT_PLACE:_AFTER_PLACE])
         if place[0] is not None:
@@ -105,11 +121,13 @@ def roles_from_rows(rows: Iterable[Sequence[Any]]) -> list[Role]:
                 known = places[place] = Place(*place)
             current[2].append(known)
     if current is not None:
-        found.append(_role(current, when))
+        found.append(_role(current, when, seen))
     return found
 
 
-def _role(parts: list[Any], when: Callable[[Any], datetime | None]) -> Role:
+def _role(
+    parts: list[Any], when: Callable[[Any], datetime | None], seen: dict[Any, datetime]
+) -> Role:
     head, pay, places = parts
     (pid, key, external_id, slug, name, title, department, team, compute, category, remote, url,
      first_seen, last_seen, closed_at, category_rule) = head  # fmt: skip
@@ -129,9 +147,9 @@ def _role(parts: list[Any], when: Callable[[Any], datetime | None]) -> Role:
         "remote": bool(remote),
         "salary": salary,
         "url": url,
-        "first_seen": when(first_seen),
-        "last_seen": when(last_seen),
-        "closed_at": when(closed_at),
+        "first_seen": seen.get(first_seen) or when(first_seen),
+        "last_seen": seen.get(last_seen) or when(last_seen),
+        "closed_at": None if closed_at is None else seen.get(closed_at) or when(closed_at),
         "category_rule": category_rule,
         "salaries": bands_from_text(pay[8], salary),
     }
@@ -142,18 +160,29 @@ def _role(parts: list[Any], when: Callable[[Any], datetime | None]) -> Role:
     return role
 
 
-# Role(**values) of a frozen dataclass sets each field through object.__setattr__ (~a fifth
-# of loading a whole-year diff's roles); the same object is its __dict__ filled at once, as
-# long as Role stays a plain frozen dataclass with these fields (else the constructor runs)
-_PLAIN_ROLE = (
-    tuple(f.name for f in dataclasses.fields(Role))
-    == ("id", "source", "external_id", "company", "company_name", "title", "department", "team",
-        "compute", "category", "locations", "remote", "salary", "url", "first_seen", "last_seen",
-        "closed_at", "category_rule", "salaries")
-    and "__slots__" not in vars(Role)
-    and not hasattr(Role, "__post_init__")
-    and all(f.init and f.default_factory is dataclasses.MISSING for f in dataclasses.fields(Role))
+def _plain_frozen(cls: type, names: tuple[str, ...]) -> bool:
+    """Whether ``cls(**values)`` (every field given) is the same as a bare instance whose
+    ``__dict__`` is ``values``: a frozen dataclass sets each field through
+    ``object.__setattr__`` (~a fifth of loading a whole-year diff's roles), and nothing else
+    while it stays a plain dataclass with these fields (no slots, no ``__post_init__``)."""
+    fields = dataclasses.fields(cls)
+    return (
+        tuple(f.name for f in fields) == names
+        and "__slots__" not in vars(cls)
+        and not hasattr(cls, "__post_init__")
+        and all(f.init for f in fields)
+    )
+
+
+_PLAIN_ROLE = _plain_frozen(
+    Role,
+    ("id", "source", "external_id", "company", "company_name", "title", "department", "team",
+     "compute", "category", "locations", "remote", "salary", "url", "first_seen", "last_seen",
+     "closed_at", "category_rule", "salaries"),
 )  # fmt: skip
+_PLAIN_BAND = _plain_frozen(
+    SalaryBand, ("min", "max", "currency", "period", "source", "min_usd", "max_usd", "label")
+)
 
 
 def keys_from_rows(rows: Iterable[Sequence[Any]]) -> list[RoleKey]:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session
 
 from db import queries, roleload, store
-from tracker.domain import Place, Posting, Role, RoleFilter, SourceRef
+from tracker.domain import Place, Posting, Role, RoleFilter, SalaryBand, SourceRef
 
 T0 = datetime(2026, 3, 2, 6, tzinfo=UTC)
 CITIES = [
@@ -49,10 +49,14 @@ def test_snapshot_places_in_board_order(session: Session) -> None:
     assert several > 20  # postings with several places were compared
 
 
-def snapshot_row(pid: int, position: int | None, place: Place | None) -> tuple[object, ...]:
+PAY = ("structured", 100000.0, 150000.5, "EUR", None, 108000.0, 162000.54, "Berlin", None)
+
+
+def snapshot_row(
+    pid: int, position: int | None, place: Place | None, pay: tuple[object, ...] = (None,) * 9
+) -> tuple[object, ...]:
     head = (pid, "greenhouse:x", str(pid), "x", "X", "T", None, None, 1, "dc_operations", 0,
             None, "2026-03-02 06:00:00", "2026-03-02 06:00:00", None, None)  # fmt: skip
-    pay = (None,) * 9
     where = (place.raw, place.city, place.country, place.region) if place else (None,) * 4
     return (*head, *pay, *where, pid * 10, position)
 
@@ -83,10 +87,17 @@ def test_snapshot_from_rows_sorts_each_postings_places() -> None:
 
 def test_roles_from_rows_are_plain_roles() -> None:
     """Roles filled through their ``__dict__`` equal, hash and print as constructed ones."""
-    assert roleload._PLAIN_ROLE
-    rows = [snapshot_row(5, 0, CITIES[0]), snapshot_row(5, 1, CITIES[3])]
+    assert roleload._PLAIN_ROLE and roleload._PLAIN_BAND
+    rows = [snapshot_row(5, 0, CITIES[0], PAY), snapshot_row(5, 1, CITIES[3], PAY)]
     (role,) = roleload.roles_from_rows(rows)
+    assert role.salary == SalaryBand(100000.0, 150000.5, "EUR", "year", "structured",
+                                     108000.0, 162000.54, "Berlin")  # fmt: skip
+    assert role.salaries == (role.salary,)
+    band = role.salary
+    built_band = SalaryBand(**{f.name: getattr(band, f.name) for f in dataclasses.fields(band)})
     built = Role(**{f.name: getattr(role, f.name) for f in dataclasses.fields(Role)})
-    assert role == built and hash(role) == hash(built) and repr(role) == repr(built)
-    assert list(vars(role)) == list(vars(built))
-    assert dataclasses.asdict(role) == dataclasses.asdict(built)
+    for got, want in ((role, built), (band, built_band)):
+        assert got == want and hash(got) == hash(want) and repr(got) == repr(want)
+        assert list(vars(got)) == list(vars(want))
+        assert dataclasses.asdict(got) == dataclasses.asdict(want)
+    assert role.first_seen == datetime(2026, 3, 2, 6, tzinfo=UTC) and role.closed_at is None

@@ -40,13 +40,23 @@ def salary_dict(band: SalaryBand | None) -> dict[str, Any] | None:
     """The contract's ``salary`` object, or None."""
     if band is None:
         return None
+    low, high, low_usd, high_usd = band.min, band.max, band.min_usd, band.max_usd
+    # _amount of each, without the call for whole-number floats (the usual amounts)
     return {
-        "min": _amount(band.min),
-        "max": _amount(band.max),
+        "min": int(low) if low.__class__ is float and low.is_integer() else _amount(low),
+        "max": int(high) if high.__class__ is float and high.is_integer() else _amount(high),
         "currency": band.currency,
         "period": band.period,
-        "min_usd": _amount(band.min_usd),
-        "max_usd": _amount(band.max_usd),
+        "min_usd": (
+            int(low_usd)
+            if low_usd.__class__ is float and low_usd.is_integer()
+            else _amount(low_usd)
+        ),
+        "max_usd": (
+            int(high_usd)
+            if high_usd.__class__ is float and high_usd.is_integer()
+            else _amount(high_usd)
+        ),
         "source": band.source,
     }
 
@@ -84,9 +94,10 @@ def role_dict(role: Role) -> dict[str, Any]:
             for band in role.salaries
         ],
         "url": role.url,
-        "first_seen": iso(role.first_seen),
-        "last_seen": iso(role.last_seen),
-        "closed_at": iso(role.closed_at),
+        # iso(), without its call
+        "first_seen": None if role.first_seen is None else _iso(role.first_seen),
+        "last_seen": None if role.last_seen is None else _iso(role.last_seen),
+        "closed_at": None if role.closed_at is None else _iso(role.closed_at),
     }
 
 
