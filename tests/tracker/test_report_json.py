@@ -17,8 +17,9 @@ from tests.factories import GBP_BAND, LONDON, SF, SYDNEY, T0, T1, TOKYO, make_ro
 from tracker.diff import Snapshot, _sorted, diff
 from tracker.domain import Place, Role, RoleKey, SalaryBand
 from tracker.report import jsonout
-from tracker.report.inert import json_inert
+from tracker.report.inert import json_inert, utf8_json_inert
 from tracker.report.jsonout import report_dict, report_json, roles_alike
+from tracker.report.serialize import dumps
 
 
 def plain(value: object) -> str:
@@ -122,3 +123,15 @@ def test_sorted_matches_sorting_by_id_too() -> None:
     for items in (titled, titled[::-1]):
         got = _sorted(items, attrgetter("company", "title", "id"), by_title)
         assert got == sorted(items, key=attrgetter("company", "title", "id"))
+
+
+def test_utf8_json_inert_agrees_with_the_regex() -> None:
+    rng = random.Random(8)
+    near = "a\x7e\x7f\x80\x85\x9f\xa0£é\u2027\u2028\u2029\u202e\u202f\u2065\u2066\u2069\u206a—…東😀"
+    for _ in range(3000):
+        text = "".join(rng.choice(near) for _ in range(rng.randrange(0, 8)))
+        assert utf8_json_inert(text.encode()) == (json_inert(text) == text), repr(text)
+    many = "£—" * 5000  # past the candidates it looks at: the regex decides
+    assert not utf8_json_inert(many.encode())
+    assert dumps({"k": many}) == plain({"k": many})
+    assert dumps(["x\u2066"]) == plain(["x\u2066"]) and dumps(["x—"]) == plain(["x—"])

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from tracker.domain import Place, Role, SalaryBand
-from tracker.report.inert import csv_cell, json_inert
+from tracker.report.inert import csv_cell, json_inert, utf8_json_inert
 
 
 def iso(value: datetime | None) -> str | None:
@@ -108,13 +108,26 @@ def dumps(value: Any, *, alike: bool | None = None) -> str:
     ``alike``: whether the caller has checked that every value is one orjson writes as the
     standard library does (:func:`_orjson_alike`); ``None`` checks here. A caller that knows
     (``tracker.report.jsonout.report_json``) spares the walk over a whole-year report."""
-    return json_inert(_pretty(value, alike))
+    data = _orjson_bytes(value, alike)
+    if data is None:
+        return json_inert(json.dumps(value, indent=2, ensure_ascii=False))
+    text = data.decode()
+    return text if utf8_json_inert(data) else json_inert(text)
 
 
 def _pretty(value: Any, alike: bool | None = None) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``, byte for byte; orjson writes it
     (~10x faster: the standard library's indented output is pure Python) when every value is
     one both libraries write alike (see :func:`_orjson_alike`)."""
+    data = _orjson_bytes(value, alike)
+    if data is None:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    return data.decode()
+
+
+def _orjson_bytes(value: Any, alike: bool | None) -> bytes | None:
+    """:func:`_pretty`'s text as orjson writes it (UTF-8), or None when the standard library
+    must write it."""
     if _orjson_alike(value) if alike is None else alike:
         import orjson
 
@@ -122,10 +135,10 @@ def _pretty(value: Any, alike: bool | None = None) -> str:
             # subclasses, dataclasses and datetimes raise (the standard library decides)
             # instead of being written by orjson's own rules: the checked walk never lets
             # them through, and a caller vouching for its values gets the same guard
-            return orjson.dumps(value, option=_orjson_options()).decode()
+            return orjson.dumps(value, option=_orjson_options())
         except orjson.JSONEncodeError:  # e.g. a lone surrogate: the standard library decides
             pass
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return None
 
 
 @lru_cache(maxsize=1)
