@@ -74,6 +74,15 @@ def place_dict(place: Place) -> dict[str, Any]:
 def role_dict(role: Role) -> dict[str, Any]:
     """One role in the contract's JSON shape."""
     salary = salary_dict(role.salary)
+    bands = role.salaries
+    if len(bands) == 1 and bands[0] is role.salary and salary:  # the usual single band
+        salaries = [{**salary, "label": bands[0].label}]
+    else:
+        salaries = [
+            # the primary band is usually the first: its salary dict is already made
+            {**salary, "label": band.label} if band is role.salary and salary else band_dict(band)
+            for band in bands
+        ]
     return {
         "id": role.id,
         "source": role.source,
@@ -85,14 +94,13 @@ def role_dict(role: Role) -> dict[str, Any]:
         "team": role.team,
         "compute": role.compute,
         "category": role.category,
-        "locations": [place_dict(p) for p in role.locations],
+        "locations": [  # place_dict(p), without its call
+            {"raw": p.raw, "city": p.city, "country": p.country, "region": p.region}
+            for p in role.locations
+        ],
         "remote": role.remote,
         "salary": salary,
-        "salaries": [
-            # the primary band is usually the first: its salary dict is already made
-            {**salary, "label": band.label} if band is role.salary and salary else band_dict(band)
-            for band in role.salaries
-        ],
+        "salaries": salaries,
         "url": role.url,
         # iso(), without its call
         "first_seen": None if role.first_seen is None else _iso(role.first_seen),
