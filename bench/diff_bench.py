@@ -1,6 +1,6 @@
 """Time ``tracker diff`` work (two snapshots + unverified sources + diff + summary) on a
-database made by ``bench/make_history.py``; the last scenario is everything
-``tracker diff --format json`` does after start-up (the report, its dict and the text).
+database made by ``bench/make_history.py``; the last two scenarios are everything
+``tracker diff --format json`` (and ``--format text``) does after start-up.
 
     python bench/diff_bench.py --db sqlite:///bench.db [--repeat 5]
 
@@ -20,9 +20,10 @@ from sqlalchemy import func, select
 from db.session import make_engine, session_scope
 from db.tables import POSTING, RUN, VERSION
 from jobs.reports import build_report
+from tracker.diff import gc_paused
 from tracker.domain import RoleFilter
-from tracker.report.jsonout import report_dict
-from tracker.report.serialize import dumps
+from tracker.report.jsonout import report_dict, report_json
+from tracker.report.render import render_text
 
 
 def timed(label: str, repeat: int, work: Callable[[], object]) -> None:
@@ -64,10 +65,14 @@ def main() -> None:
         return f"{r.total_start}->{r.total_end}, {len(r.changed)} changed"
 
     def year_text() -> str:
-        text = dumps(
-            report_dict(build_report(engine, first + timedelta(hours=1), end, RoleFilter()))
-        )
+        with gc_paused():  # as jobs.views.print_diff does
+            text = report_json(build_report(engine, first + timedelta(hours=1), end, RoleFilter()))
         return f"{len(text) / 1e6:.1f} MB of JSON"
+
+    def year_plain() -> str:
+        with gc_paused():
+            text = render_text(build_report(engine, first + timedelta(hours=1), end, RoleFilter()))
+        return f"{len(text) / 1e3:.0f} kB of text"
 
     def one_company() -> str:
         r = build_report(engine, end - timedelta(days=7), end, RoleFilter(company="company-7"))
@@ -77,6 +82,7 @@ def main() -> None:
     timed("diff, whole year, all boards, + JSON", args.repeat, year)
     timed("diff, last week, one company", args.repeat, one_company)
     timed("diff, whole year, JSON text (--format json)", args.repeat, year_text)
+    timed("diff, whole year, text (--format text)", args.repeat, year_plain)
 
 
 if __name__ == "__main__":

@@ -307,7 +307,8 @@ def snapshot_rows(
     )
     open_at = _open_at(at) if flt.company or flt.source else _open_in(at)
     stmt = _filtered(select(*roleload.SNAPSHOT_COLUMNS).select_from(joined).where(open_at), flt)
-    rows = _plain_rows(session.connection(), stmt.order_by(POSTING.c.id, PLACE.c.position))
+    # by posting only: places are put in order per posting (SQLite then sorts nothing)
+    rows = _plain_rows(session.connection(), stmt.order_by(POSTING.c.id))
     keys, groups = roleload.snapshot_from_rows(rows)
 
     def load(ids: Sequence[int]) -> dict[int, Role]:

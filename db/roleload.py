@@ -4,8 +4,10 @@ roles); the same :class:`Role` values as :func:`db.queries._role`. Read-only; ne
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from operator import lt
 from typing import Any
 
 from sqlalchemy import String, type_coerce
@@ -46,15 +48,23 @@ _PAY = (
 )
 _PLACE = (PLACE.c.raw, PLACE.c.city, PLACE.c.country, PLACE.c.region)
 COLUMNS = (*_HEAD, *_PAY, *_PLACE)
-# a whole snapshot: full role columns and the version id (keys for all, roles for some)
-SNAPSHOT_COLUMNS = (*COLUMNS, VERSION.c.id.label("version_id"))
+# a whole snapshot: full role columns, the version id (keys for all, roles for some) and
+# the place's position (rows ordered by posting only: a posting's places are sorted here)
+SNAPSHOT_COLUMNS = (
+    *COLUMNS,
+    VERSION.c.id.label("version_id"),
+    PLACE.c.position.label("place_position"),
+)
 _AT_PLACE = len(_HEAD) + len(_PAY)
 _AFTER_PLACE = _AT_PLACE + len(_PLACE)
+_VERSION_ID = len(COLUMNS)
+_POSITION = _VERSION_ID + 1
 
 
-def _when() -> Callable[[Any], datetime | None]:
-    """A converter of stored timestamps to aware UTC, caching each distinct value."""
-    seen: dict[Any, datetime] = {}
+def _when(seen: dict[Any, datetime] | None = None) -> Callable[[Any], datetime | None]:
+    """A converter of stored timestamps to aware UTC, caching each distinct value (in
+    ``seen``, which callers may read first: most values repeat)."""
+    seen = {} if seen is None else seen
 
     def convert(value: Any) -> datetime | None:
         if value is None:
@@ -73,13 +83,28 @@ def _band(pay: Sequence[Any]) -> SalaryBand | None:
     source, low, high, currency, period, low_usd, high_usd, label = pay[:8]
     if source is None:
         return None
-    return SalaryBand(low, high, currency, period or "year", source, low_usd, high_usd, label)
+    values = {
+        "min": low,
+        "max": high,
+        "currency": currency,
+        "period": period or "year",
+        "source": source,
+        "min_usd": low_usd,
+        "max_usd": high_usd,
+        "label": label,
+    }
+    if not _PLAIN_BAND:
+        return SalaryBand(**values)
+    band = object.__new__(SalaryBand)
+    band.__dict__.update(values)  # what SalaryBand(**values) does (see _plain_frozen)
+    return band
 
 
 def roles_from_rows(rows: Iterable[Sequence[Any]]) -> list[Role]:
     """Roles from rows of :data:`COLUMNS` (or :data:`SNAPSHOT_COLUMNS`), a posting's rows
     consecutive, places in order."""
-    when = _when()
+    seen: dict[Any, datetime] = {}
+    when = _when(seen)
     places: dict[tuple[Any, ...], Place] = {}
     found: list[Role] = []
     current: list[Any] | None = None
@@ -87,7 +112,7 @@ def roles_from_rows(rows: Iterable[Sequence[Any]]) -> list[Role]:
     for row in rows:
         if current is None or current[0][0] != row[0]:
             if current is not None:
-                found.append(_role(current, when))
+                found.append(_role(current, when, seen))
             current = [row[:n_head], row[n_head:_AT_PLACE], []]
         place = tuple(row[_AT_PLACE:_AFTER_PLACE])
         if place[0] is not None:
@@ -96,36 +121,68 @@ def roles_from_rows(rows: Iterable[Sequence[Any]]) -> list[Role]:
                 known = places[place] = Place(*place)
             current[2].append(known)
     if current is not None:
-        found.append(_role(current, when))
+        found.append(_role(current, when, seen))
     return found
 
 
-def _role(parts: list[Any], when: Callable[[Any], datetime | None]) -> Role:
+def _role(
+    parts: list[Any], when: Callable[[Any], datetime | None], seen: dict[Any, datetime]
+) -> Role:
     head, pay, places = parts
     (pid, key, external_id, slug, name, title, department, team, compute, category, remote, url,
      first_seen, last_seen, closed_at, category_rule) = head  # fmt: skip
     salary = _band(pay)
-    return Role(
-        id=pid,
-        source=key,
-        external_id=external_id,
-        company=slug,
-        company_name=name,
-        title=title,
-        department=department,
-        team=team,
-        compute=bool(compute),
-        category=category,
-        locations=tuple(places),
-        remote=bool(remote),
-        salary=salary,
-        salaries=bands_from_text(pay[8], salary),
-        url=url,
-        first_seen=when(first_seen),  # type: ignore[arg-type]
-        last_seen=when(last_seen),  # type: ignore[arg-type]
-        closed_at=when(closed_at),
-        category_rule=category_rule,
+    values = {
+        "id": pid,
+        "source": key,
+        "external_id": external_id,
+        "company": slug,
+        "company_name": name,
+        "title": title,
+        "department": department,
+        "team": team,
+        "compute": bool(compute),
+        "category": category,
+        "locations": tuple(places),
+        "remote": bool(remote),
+        "salary": salary,
+        "url": url,
+        "first_seen": seen.get(first_seen) or when(first_seen),
+        "last_seen": seen.get(last_seen) or when(last_seen),
+        "closed_at": None if closed_at is None else seen.get(closed_at) or when(closed_at),
+        "category_rule": category_rule,
+        "salaries": bands_from_text(pay[8], salary),
+    }
+    if not _PLAIN_ROLE:
+        return Role(**values)
+    role = object.__new__(Role)
+    role.__dict__.update(values)  # what Role(**values) does, without a setattr call per field
+    return role
+
+
+def _plain_frozen(cls: type, names: tuple[str, ...]) -> bool:
+    """Whether ``cls(**values)`` (every field given) is the same as a bare instance whose
+    ``__dict__`` is ``values``: a frozen dataclass sets each field through
+    ``object.__setattr__`` (~a fifth of loading a whole-year diff's roles), and nothing else
+    while it stays a plain dataclass with these fields (no slots, no ``__post_init__``)."""
+    fields = dataclasses.fields(cls)
+    return (
+        tuple(f.name for f in fields) == names
+        and "__slots__" not in vars(cls)
+        and not hasattr(cls, "__post_init__")
+        and all(f.init for f in fields)
     )
+
+
+_PLAIN_ROLE = _plain_frozen(
+    Role,
+    ("id", "source", "external_id", "company", "company_name", "title", "department", "team",
+     "compute", "category", "locations", "remote", "salary", "url", "first_seen", "last_seen",
+     "closed_at", "category_rule", "salaries"),
+)  # fmt: skip
+_PLAIN_BAND = _plain_frozen(
+    SalaryBand, ("min", "max", "currency", "period", "source", "min_usd", "max_usd", "label")
+)
 
 
 def keys_from_rows(rows: Iterable[Sequence[Any]]) -> list[RoleKey]:
@@ -172,35 +229,63 @@ def _key(head: tuple[Any, ...], locations: tuple[Place, ...]) -> RoleKey:
 def snapshot_from_rows(
     rows: Iterable[Sequence[Any]],
 ) -> tuple[list[RoleKey], dict[int, list[Sequence[Any]]]]:
-    """From rows of :data:`SNAPSHOT_COLUMNS` (a posting's rows consecutive, places in order):
-    the key of every role (as :func:`keys_from_rows` makes them) and each posting's rows, from
-    which :func:`roles_from_rows` builds the full roles of those a diff shows."""
-    interned: dict[tuple[Any, ...], Place] = {}
+    """From rows of :data:`SNAPSHOT_COLUMNS` (a posting's rows consecutive, its places in any
+    order): the key of every role (as :func:`keys_from_rows` makes them) and each posting's
+    rows in place order, from which :func:`roles_from_rows` builds the full roles of those a
+    diff shows."""
+    # each distinct place once, with the 1-tuple every key with only that place shares
+    interned: dict[tuple[Any, ...], tuple[Place, tuple[Place, ...]]] = {}
     shared: dict[tuple[int, ...], tuple[Place, ...]] = {}
     found: list[RoleKey] = []
     groups: dict[int, list[Sequence[Any]]] = {}
     group: list[Sequence[Any]] = []
     places: list[Place] = []
+    locations: tuple[Place, ...] = ()
     head: Sequence[Any] | None = None
     for row in rows:
         if head is None or head[0] != row[0]:
             if head is not None:
-                found.append(_snapshot_key(head, _locations(places, shared)))
-            head, places, group = row, [], []
+                if len(group) > 1:
+                    locations = _locations(_in_place_order(group, places), shared)
+                found.append(_snapshot_key(head, locations))
+            head, group = row, [row]
             groups[row[0]] = group
-        group.append(row)
-        if row[_AT_PLACE] is not None:
-            place = tuple(row[_AT_PLACE:_AFTER_PLACE])
-            known = interned.get(place)
-            if known is None:
-                known = interned[place] = Place(*place)
-            places.append(known)
+            if row[_AT_PLACE] is None:
+                places, locations = [], ()
+            else:
+                place = tuple(row[_AT_PLACE:_AFTER_PLACE])
+                known = interned.get(place)
+                if known is None:
+                    one = Place(*place)
+                    known = interned[place] = (one, (one,))
+                places, locations = [known[0]], known[1]
+            continue
+        group.append(row)  # a posting's second place or more (its first row had a place)
+        place = tuple(row[_AT_PLACE:_AFTER_PLACE])
+        known = interned.get(place)
+        if known is None:
+            one = Place(*place)
+            known = interned[place] = (one, (one,))
+        places.append(known[0])
     if head is not None:
-        found.append(_snapshot_key(head, _locations(places, shared)))
+        if len(group) > 1:
+            locations = _locations(_in_place_order(group, places), shared)
+        found.append(_snapshot_key(head, locations))
     return found, groups
+
+
+def _in_place_order(group: list[Sequence[Any]], places: list[Place]) -> list[Place]:
+    """A posting's rows (and its places, one per row) sorted by position, in place."""
+    positions = [row[_POSITION] for row in group]
+    if all(map(lt, positions, positions[1:])):
+        return places  # already in order (SQLite's index gives them so)
+    order = sorted(range(len(group)), key=positions.__getitem__)
+    group[:] = [group[i] for i in order]
+    return [places[i] for i in order]
 
 
 def _snapshot_key(row: Sequence[Any], locations: tuple[Place, ...]) -> RoleKey:
     # SNAPSHOT_COLUMNS: id, source key, external id, slug, name, title, department, team,
-    # compute, category, ... version id last
-    return RoleKey(row[0], row[-1], row[1], row[3], row[4], row[9], bool(row[8]), locations)
+    # compute, category, ...
+    return RoleKey(row[0], row[_VERSION_ID], row[1], row[3], row[4], row[9], bool(row[8]),
+                   locations)  # fmt: skip

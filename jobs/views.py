@@ -384,23 +384,26 @@ def print_diff(
     extra_dims: Sequence[str] = (),
 ) -> None:
     from jobs.reports import build_report
-    from tracker.report.jsonout import report_dict
+    from tracker.diff import gc_paused
+    from tracker.report.jsonout import report_json
     from tracker.report.render import render_html, render_markdown, render_text
 
     if start >= end:
         raise ConfigError(f"--from ({iso(start)}) must be before --to ({iso(end)})")
-    report = build_report(engine, start, end, flt, extra_dims)
-    if fmt == "json":
-        typer.echo(dumps(report_dict(report)))
-    elif fmt == "markdown":
-        typer.echo(render_markdown(report), nl=False)
-    elif fmt == "html":
-        from jobs.reports import chart_uris
+    with gc_paused():  # one pause for the report and its text (see gc_paused)
+        report = build_report(engine, start, end, flt, extra_dims)
+        if fmt == "json":
+            text, nl = report_json(report), True
+        elif fmt == "markdown":
+            text, nl = render_markdown(report), False
+        elif fmt == "html":
+            from jobs.reports import chart_uris
 
-        chart = chart_uris(engine, end, replace(flt, include_all=False))
-        typer.echo(render_html(report, chart=chart), nl=False)
-    else:
-        typer.echo(render_text(report), nl=False)
+            chart = chart_uris(engine, end, replace(flt, include_all=False))
+            text, nl = render_html(report, chart=chart), False
+        else:
+            text, nl = render_text(report), False
+    typer.echo(text, nl=nl)
 
 
 def salary_rows(

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import attrgetter
+from operator import attrgetter, lt
 from typing import Any
 
 from tracker.counts import UNKNOWN, count_values
@@ -232,13 +232,13 @@ def diff(
         end=end,
         total_start=len(counted_a),
         total_end=len(counted_b),
-        opened=sorted(opened, key=_role_order),
-        closed=sorted(closed, key=_role_order),
+        opened=_sorted(opened, _role_order, _by_title),
+        closed=_sorted(closed, _role_order, _by_title),
         changed=_changes(snap_a, snap_b, include_all),
         by=by_dims(counted_a, counted_b, dims),
         unverified=list(unverified),
-        start_roles=sorted(counted_a, key=_key_order),
-        end_roles=sorted(counted_b, key=_key_order),
+        start_roles=_sorted(counted_a, _key_order, _by_company),
+        end_roles=_sorted(counted_b, _key_order, _by_company),
         include_all=include_all,
         sources=sources,
     )
@@ -263,6 +263,19 @@ def _changes(a: Snapshot, b: Snapshot, include_all: bool) -> list[Change]:
 # (company, id) and (company, title, id), made in C: whole snapshots are sorted
 _key_order = attrgetter("company", "id")
 _role_order = attrgetter("company", "title", "id")
+_by_company = attrgetter("company")
+_by_title = attrgetter("company", "title")
+_ids = attrgetter("id")
+
+
+def _sorted(items: Sequence[Any], order: Any, without_id: Any) -> list[Any]:
+    """``sorted(items, key=order)`` where ``order`` is ``without_id`` then the id: items
+    already in id order (snapshots come so) need only the stable sort on ``without_id``,
+    which compares strings instead of tuples (~5x faster on a whole snapshot)."""
+    ids = list(map(_ids, items))
+    if all(map(lt, ids, ids[1:])):  # strictly increasing: the ids never tie
+        return sorted(items, key=without_id)
+    return sorted(items, key=order)
 
 
 def _with_summary(report: Report, summary: list[str]) -> Report:

@@ -67,6 +67,32 @@ def json_inert(text: str) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# the UTF-8 forms of what _JSON_RAW matches: DEL; C1 (C2 80-9F); U+2028-U+202E (E2 80 A8-AE)
+# and U+2066-U+2069 (E2 81 A6-A9). None of these bytes starts any other character.
+_UTF8_RAW = ((b"\xc2", 0x80, 0x9F), (b"\xe2\x80", 0xA8, 0xAE), (b"\xe2\x81", 0xA6, 0xA9))
+_UTF8_LOOKS = 2000  # candidates looked at before leaving the question to json_inert's regex
+
+
+def utf8_json_inert(data: bytes) -> bool:
+    """Whether :func:`json_inert` leaves the text of these UTF-8 bytes as it is (False when
+    unsure). Finds the few lead bytes with ``bytes.find`` (memchr speed) instead of running
+    the regex over every character of a 30 MB report."""
+    if b"\x7f" in data:
+        return False
+    looks = 0
+    for lead, low, high in _UTF8_RAW:
+        at = data.find(lead)
+        while at != -1:
+            after = at + len(lead)
+            if after < len(data) and low <= data[after] <= high:
+                return False
+            looks += 1
+            if looks > _UTF8_LOOKS:
+                return False
+            at = data.find(lead, after)
+    return True
+
+
 def csv_cell(value: Any) -> Any:
     """A CSV cell: numbers and None as they are; text cleaned and formula-neutralised.
 

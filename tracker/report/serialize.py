@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from tracker.domain import Place, Role, SalaryBand
-from tracker.report.inert import csv_cell, json_inert
+from tracker.report.inert import csv_cell, json_inert, utf8_json_inert
 
 
 def iso(value: datetime | None) -> str | None:
@@ -40,13 +40,23 @@ def salary_dict(band: SalaryBand | None) -> dict[str, Any] | None:
     """The contract's ``salary`` object, or None."""
     if band is None:
         return None
+    low, high, low_usd, high_usd = band.min, band.max, band.min_usd, band.max_usd
+    # _amount of each, without the call for whole-number floats (the usual amounts)
     return {
-        "min": _amount(band.min),
-        "max": _amount(band.max),
+        "min": int(low) if low.__class__ is float and low.is_integer() else _amount(low),
+        "max": int(high) if high.__class__ is float and high.is_integer() else _amount(high),
         "currency": band.currency,
         "period": band.period,
-        "min_usd": _amount(band.min_usd),
-        "max_usd": _amount(band.max_usd),
+        "min_usd": (
+            int(low_usd)
+            if low_usd.__class__ is float and low_usd.is_integer()
+            else _amount(low_usd)
+        ),
+        "max_usd": (
+            int(high_usd)
+            if high_usd.__class__ is float and high_usd.is_integer()
+            else _amount(high_usd)
+        ),
         "source": band.source,
     }
 
@@ -64,6 +74,15 @@ def place_dict(place: Place) -> dict[str, Any]:
 def role_dict(role: Role) -> dict[str, Any]:
     """One role in the contract's JSON shape."""
     salary = salary_dict(role.salary)
+    bands = role.salaries
+    if len(bands) == 1 and bands[0] is role.salary and salary:  # the usual single band
+        salaries = [{**salary, "label": bands[0].label}]
+    else:
+        salaries = [
+            # the primary band is usually the first: its salary dict is already made
+            {**salary, "label": band.label} if band is role.salary and salary else band_dict(band)
+            for band in bands
+        ]
     return {
         "id": role.id,
         "source": role.source,
@@ -75,39 +94,71 @@ def role_dict(role: Role) -> dict[str, Any]:
         "team": role.team,
         "compute": role.compute,
         "category": role.category,
-        "locations": [place_dict(p) for p in role.locations],
+        "locations": [  # place_dict(p), without its call
+            {"raw": p.raw, "city": p.city, "country": p.country, "region": p.region}
+            for p in role.locations
+        ],
         "remote": role.remote,
         "salary": salary,
-        "salaries": [
-            # the primary band is usually the first: its salary dict is already made
-            {**salary, "label": band.label} if band is role.salary and salary else band_dict(band)
-            for band in role.salaries
-        ],
+        "salaries": salaries,
         "url": role.url,
-        "first_seen": iso(role.first_seen),
-        "last_seen": iso(role.last_seen),
-        "closed_at": iso(role.closed_at),
+        # iso(), without its call
+        "first_seen": None if role.first_seen is None else _iso(role.first_seen),
+        "last_seen": None if role.last_seen is None else _iso(role.last_seen),
+        "closed_at": None if role.closed_at is None else _iso(role.closed_at),
     }
 
 
-def dumps(value: Any) -> str:
+def dumps(value: Any, *, alike: bool | None = None) -> str:
     """Pretty, UTF-8 JSON as every ``--format json`` prints it; C1 controls and bidi overrides
-    are written as ``\\uXXXX`` escapes (the same JSON, inert in a terminal)."""
-    return json_inert(_pretty(value))
+    are written as ``\\uXXXX`` escapes (the same JSON, inert in a terminal).
+
+    ``alike``: whether the caller has checked that every value is one orjson writes as the
+    standard library does (:func:`_orjson_alike`); ``None`` checks here. A caller that knows
+    (``tracker.report.jsonout.report_json``) spares the walk over a whole-year report."""
+    data = _orjson_bytes(value, alike)
+    if data is None:
+        return json_inert(json.dumps(value, indent=2, ensure_ascii=False))
+    text = data.decode()
+    return text if utf8_json_inert(data) else json_inert(text)
 
 
-def _pretty(value: Any) -> str:
+def _pretty(value: Any, alike: bool | None = None) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``, byte for byte; orjson writes it
     (~10x faster: the standard library's indented output is pure Python) when every value is
     one both libraries write alike (see :func:`_orjson_alike`)."""
-    if _orjson_alike(value):
+    data = _orjson_bytes(value, alike)
+    if data is None:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    return data.decode()
+
+
+def _orjson_bytes(value: Any, alike: bool | None) -> bytes | None:
+    """:func:`_pretty`'s text as orjson writes it (UTF-8), or None when the standard library
+    must write it."""
+    if _orjson_alike(value) if alike is None else alike:
         import orjson
 
         try:
-            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+            # subclasses, dataclasses and datetimes raise (the standard library decides)
+            # instead of being written by orjson's own rules: the checked walk never lets
+            # them through, and a caller vouching for its values gets the same guard
+            return orjson.dumps(value, option=_orjson_options())
         except orjson.JSONEncodeError:  # e.g. a lone surrogate: the standard library decides
             pass
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _orjson_options() -> int:
+    import orjson
+
+    return int(
+        orjson.OPT_INDENT_2
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+    )
 
 
 _ORJSON_DEPTH = 200  # orjson refuses deeper nesting (254 levels)

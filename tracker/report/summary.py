@@ -127,11 +127,16 @@ def company_lines(report: Report, noun: str) -> list[str]:
 def new_country_lines(report: Report) -> list[str]:
     """Countries a company hires in at the end but did not at the start."""
     had: dict[str, set[str]] = defaultdict(set)
+    of_places: dict[int, set[str]] = {}  # snapshots share locations tuples: each looked at once
     for role in report.start_roles:
-        had[role.company] |= countries_of(role)
+        found = of_places.get(id(role.locations))
+        if found is None:
+            found = of_places[id(role.locations)] = countries_of(role)
+        had[role.company] |= found
     fresh: dict[str, list[Role]] = defaultdict(list)
     for role in report.opened:
-        for country in sorted(countries_of(role) - had[role.company]):
+        new = countries_of(role) - had[role.company]
+        for country in sorted(new) if len(new) > 1 else new:  # mostly none: no sort call
             fresh[country].append(role)
     lines = []
     for country, roles in sorted(fresh.items(), key=lambda kv: (-len(kv[1]), kv[0])):
