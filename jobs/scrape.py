@@ -487,9 +487,10 @@ async def _scrape_all(
     # one run's round trips to the server overlap another's
     threads = 1 if engine.dialect.name == "sqlite" else min(4, settings.scrape.concurrency)
     with Writer(threads=threads) as writer:
-        # with workers on SQLite, this process only writes: right on its event loop, so that no
-        # thread of ours waits on another for the interpreter lock between two messages
-        runs = None if pool is not None and engine.dialect.name == "sqlite" else writer
+        # with workers, this process writes right on its event loop, so that no thread of ours
+        # waits on another for the interpreter lock between two messages (on PostgreSQL too:
+        # measured faster than four writer threads overlapping their round trips)
+        runs = None if pool is not None else writer
         keys = [t.ref.key for t in targets]
         claims = await writer.run(claim_many, engine, keys, settings)
         try:
