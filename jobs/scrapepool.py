@@ -264,7 +264,7 @@ def worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level:
     """A worker process: jobs in, :class:`Fetched` out, until ``stop`` or its socket closes."""
     lean_imports()
     if quiet:  # as the scrape's own process without -v: our lines only, no log records
-        for name in ("tracker", "psycopg", "httpx"):
+        for name in ("tracker", "psycopg", "httpx", "asyncio"):
             logging.getLogger(name).addHandler(logging.NullHandler())
             logging.getLogger(name).propagate = False
     else:

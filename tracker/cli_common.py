@@ -133,8 +133,10 @@ def main_options(
         # Without -v a command's own lines say what happened; Python's last-resort handler
         # would print each WARNING log record as a second, raw line on stderr (ours, and the
         # driver's "error ignored terminating pipeline" after a failed bulk write that we
-        # report ourselves). The daemon's handlers (on the root logger) still get every record.
-        for name in ("tracker", "psycopg"):
+        # report ourselves, asyncio's "socket.send() raised exception." when Ctrl-C stopped a
+        # scrape's workers first). The daemon's handlers (on the root logger) still get every
+        # record.
+        for name in ("tracker", "psycopg", "asyncio"):
             if not logging.getLogger(name).handlers:
                 logging.getLogger(name).addHandler(logging.NullHandler())
 
