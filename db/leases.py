@@ -157,10 +157,12 @@ _SOURCE_FOR_UPDATE = select(SOURCE.c.id).where(SOURCE.c.key == _KEY).with_for_up
 @functools.cache
 def _ensure_stmt(dialect_name: str) -> Any:
     """``INSERT ... ON CONFLICT DO NOTHING`` of a lease row, built once per dialect."""
-    from sqlalchemy.dialects import postgresql, sqlite  # only writers need them
-
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(LEASE).values(key=_KEY).on_conflict_do_nothing()
+    insert: Any
+    if dialect_name == "postgresql":  # only writers need a dialect's insert, and only theirs
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(LEASE).values(key=_KEY).on_conflict_do_nothing()
 
 
 def _ensure_row(conn: Connection, key: str) -> None:
