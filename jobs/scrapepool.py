@@ -31,6 +31,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 import traceback
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -247,6 +248,18 @@ class ScrapePool:
         self._procs, self._readers = [], []
 
 
+def _warm() -> None:
+    try:
+        import db.store  # noqa: F401 - the stored signatures are read through it
+        from tracker.normalize.fx import converter
+        from tracker.normalize.locations import parse_places
+
+        parse_places("London, United Kingdom")
+        converter()
+    except Exception:  # a worker that cannot warm up still parses (and reports) on demand
+        pass
+
+
 def _reap(processes: list[Any]) -> None:
     """Wait for stopped workers (they leave at once); one that does not is killed."""
     for process in processes:
@@ -289,6 +302,9 @@ async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:
     slots = asyncio.Semaphore(max(1, int(scrape.concurrency)))
     async with HttpClient(scrape) as client:  # the parser loads with the first changed board
         writer.write(frame(("ready", os.getpid())))
+        # the parser, normalizer and database layer load beside the first fetches, so that the
+        # first changed board does not stop this event loop while they load
+        threading.Thread(target=_warm, daemon=True).start()
         while True:
             try:
                 message = await _receive(reader)
