@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from db import driver
 from db.apply import apply_plan, insert_run, insert_run_and_start
-from db.leases import hold_source, writer_id
+from db.leases import Lease, forget, hold_source, writer_id
+from db.leases import release as release_lease
 from db.plan import Existing, RunPlan, plan_run
 from db.settle import settle_derived
 from db.tables import (
@@ -417,6 +418,7 @@ def record_not_modified(
     started_at: datetime | None = None,
     body_hash: str | None = None,
     state: ScrapeState | None = None,
+    release: Lease | None = None,
 ) -> RunResult:
     """Record an ``ok`` run for a board that answered 304 Not Modified, or whose body has the
     ``body_hash`` of the previous ``ok`` run (the same board).
@@ -428,11 +430,14 @@ def record_not_modified(
 
     ``state``: the source's :func:`scrape_states`, read under the lease this writer still
     holds (the fence in :func:`_checked_source` checks it), so nothing is read again.
+    ``release``: that lease, freed in this transaction (on PostgreSQL inside the run's one
+    statement: a round trip fewer).
     """
     observed_at = as_utc(observed_at)
     session.flush()
     conn = session.connection()
     source = _checked_source(session, conn, source_id, observed_at, state)
+    released = False
     if state is not None:
         previous, kept = state.previous_ok_at, state.body_hash
     else:
@@ -452,7 +457,11 @@ def record_not_modified(
         at, before = driver.db_time(conn, observed_at), driver.db_time(conn, previous)
         if conn.dialect.name == "postgresql":  # one round trip: the refresh counts in the run
             times["finished_at"] = utcnow()
-            run_id, seen = _touch_and_insert_run(conn, source_id, times, (at, before), body_hash)
+            refresh = (at, before)
+            run_id, seen = _touch_and_insert_run(
+                conn, source_id, times, refresh, body_hash, release
+            )
+            released = release is not None
         else:
             touch = _TOUCH_SEEN.format(driver.mark(conn))
             seen = driver.write(conn, touch, (at, source_id, before))
@@ -460,6 +469,11 @@ def record_not_modified(
         times["finished_at"] = utcnow()
         counts = {"seen": seen, "unchanged": seen}
         run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
+    if release is not None:
+        if released:
+            forget(conn, release)
+        else:
+            release_lease(conn, release)
     return RunResult(source.key, "ok", observed_at, seen=seen, unchanged=seen, run_id=run_id)
 
 
@@ -473,20 +487,36 @@ _TOUCH_AND_INSERT_RUN = (  # PostgreSQL: _TOUCH_SEEN, then the run row counting 
 )
 
 
+_RELEASED = (  # PostgreSQL: the run's lease freed inside its statement (leases.release)
+    ", released AS (UPDATE source_lease SET holder = NULL, token = NULL, expires_at = NULL"
+    ' WHERE source_lease."key" = %s AND source_lease.token = %s RETURNING 1)'
+)
+_TOUCH_RELEASE_AND_INSERT_RUN = _TOUCH_AND_INSERT_RUN.replace(
+    " RETURNING 1) INSERT", " RETURNING 1)" + _RELEASED + " INSERT", 1
+)
+
+
 def _touch_and_insert_run(
     conn: Connection,
     source_id: int,
     times: dict[str, datetime],
     refresh: tuple[Any, Any],
     body_hash: str | None,
+    release: Lease | None = None,
 ) -> tuple[int, int]:
     """A not-modified run on PostgreSQL in one statement: ``last_seen`` of what the previous
-    ok run saw (``refresh``: new and previous times, as the driver takes them) moves on, and
-    the run row records how many. Returns ``(run id, seen)``."""
+    ok run saw (``refresh``: new and previous times, as the driver takes them) moves on, the
+    run row records how many, and ``release`` (the run's lease) is freed. Returns
+    ``(run id, seen)``."""
     at, before = refresh
     when = [driver.db_time(conn, times[k]) for k in ("observed_at", "started_at", "finished_at")]
-    params = (at, source_id, before, source_id, *when, writer_id(), body_hash)
-    row = driver.first(conn, _TOUCH_AND_INSERT_RUN, params)
+    if release is None:
+        params: tuple[Any, ...] = (at, source_id, before, source_id, *when, writer_id(), body_hash)
+        row = driver.first(conn, _TOUCH_AND_INSERT_RUN, params)
+    else:
+        lease = (release.key, release.token)
+        params = (at, source_id, before, *lease, source_id, *when, writer_id(), body_hash)
+        row = driver.first(conn, _TOUCH_RELEASE_AND_INSERT_RUN, params)
     assert row is not None
     return int(row[0]), int(row[1])
 

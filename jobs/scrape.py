@@ -211,13 +211,20 @@ def record_not_modified(
     held: Held | None = None,
     state: ScrapeState | None = None,
 ) -> RunResult:
-    """An ``ok`` run standing for the board of the last ``ok`` run (a 304, or the same body)."""
+    """An ``ok`` run standing for the board of the last ``ok`` run (a 304, or the same body);
+    the store frees the run's lease in the same transaction."""
+    lease = held.lease if held is not None else None
     with session_scope(engine) as session:
         result = store.record_not_modified(
-            session, target.source_id, at, started_at=at, body_hash=body_hash, state=state
+            session,
+            target.source_id,
+            at,
+            started_at=at,
+            body_hash=body_hash,
+            state=state,
+            release=lease,
         )
         remember_validators(session, target, scope, ref)
-        free(session, held)
     return done(result, held)
 
 
