@@ -426,13 +426,18 @@ _NEXT_IDS = "ARRAY(SELECT nextval(pg_get_serial_sequence('{0}', 'id')) FROM gene
 
 
 def insert_run_and_start(
-    conn: Connection, values: dict[str, Any], plan: RunPlan, observed_at: datetime
+    conn: Connection,
+    values: dict[str, Any],
+    plan: RunPlan,
+    observed_at: datetime,
+    release: tuple[str, str] | None = None,
 ) -> tuple[int, Started]:
     """PostgreSQL: insert the run row (as :func:`insert_run`) and, in the same statement, do
     the parts of :func:`apply_plan` that need nothing from it: refresh ``last_seen`` of the
     seen postings, end the superseded versions and reserve the ids of the new postings and
-    versions (data-modifying ``WITH`` clauses on distinct rows). One round trip instead of up
-    to five; pass the result to :func:`apply_plan`."""
+    versions (data-modifying ``WITH`` clauses on distinct rows), and free the run's lease
+    (``release``: its key and token, as :func:`db.leases.release` does). One round trip
+    instead of up to six; pass the result to :func:`apply_plan`."""
     versioned = [c for c in plan.versioned if c.posting is not None]
     at = db_time(conn, observed_at)
     clauses: list[str] = []
@@ -445,6 +450,12 @@ def insert_run_and_start(
             within, listed_ids = listed(conn, ids)
             clauses.append(f"{name} AS (UPDATE {table} SET {column} = %s WHERE id IN ({within}))")
             params += [at, *listed_ids]
+    if release is not None:
+        clauses.append(
+            "released AS (UPDATE source_lease SET holder = NULL, token = NULL, expires_at = NULL"
+            ' WHERE source_lease."key" = %s AND source_lease.token = %s)'
+        )
+        params += list(release)
     clauses.append(f"inserted AS ({_insert_sql(conn, 'run', _RUN_COLS)} RETURNING id)")
     params += _run_row(conn, values)
     reserve = ", ".join(_NEXT_IDS.format(table) for table in ("posting_version", "posting"))

@@ -217,6 +217,7 @@ def record_run(
     body_hash: str | None = None,
     signatures: Mapping[str, str | None] | None = None,
     state: ScrapeState | None = None,
+    release: Lease | None = None,
 ) -> RunResult:
     """Record one run of a source (docs/concepts.md lifecycle rules 1-5) and return its counts.
 
@@ -233,7 +234,8 @@ def record_run(
     come in chronological order; an older ``observed_at`` raises :class:`StoreError`.
 
     ``state``: the source's :func:`scrape_states` read under the lease the writer still holds
-    (the fence checks it): the latest runs are not read again.
+    (the fence checks it): the latest runs are not read again. ``release``: that lease, freed
+    in this transaction (on PostgreSQL inside the run's first statement).
     """
     observed_at = as_utc(observed_at)
     session.flush()
@@ -244,11 +246,22 @@ def record_run(
         "started_at": as_utc(started_at) if started_at else observed_at,
         "finished_at": as_utc(finished_at) if finished_at else utcnow(),
     }
+    ok = postings is not None and error is None
+    folded = release is not None and ok and conn.dialect.name == "postgresql"
     if postings is None or error is not None:
         message = error or "no postings: the board was not fetched"
         run_id = _insert_run(conn, source_id, times, "failed", message, counts={})
-        return RunResult(source.key, "failed", observed_at, error=message, run_id=run_id)
-    return _record_ok(conn, source, times, postings, same, body_hash, signatures, state)
+        result = RunResult(source.key, "failed", observed_at, error=message, run_id=run_id)
+    else:
+        lease = release if folded else None
+        args = (same, body_hash, signatures, state, lease)
+        result = _record_ok(conn, source, times, postings, *args)
+    if release is not None:
+        if folded:  # freed by the run's first statement
+            forget(conn, release)
+        else:
+            release_lease(conn, release)
+    return result
 
 
 def _record_ok(
@@ -260,8 +273,10 @@ def _record_ok(
     body_hash: str | None = None,
     signatures: Mapping[str, str | None] | None = None,
     state: ScrapeState | None = None,
+    release: Lease | None = None,
 ) -> RunResult:
-    """Plan and apply a run whose whole board was fetched (``ok`` or ``suspect``)."""
+    """Plan and apply a run whose whole board was fetched (``ok`` or ``suspect``); on
+    PostgreSQL ``release`` is freed in its first statement."""
     source_id = int(source.id or 0)
     observed_at = times["observed_at"]
     existing = _load_existing(conn, source_id)
@@ -275,7 +290,8 @@ def _record_ok(
     values = _run_values(source_id, times, status, message, counts, kept)
     started = None
     if conn.dialect.name == "postgresql":  # fewer round trips: see insert_run_and_start
-        run_id, started = insert_run_and_start(conn, values, plan, observed_at)
+        lease = (release.key, release.token) if release is not None else None
+        run_id, started = insert_run_and_start(conn, values, plan, observed_at, lease)
     else:
         run_id = insert_run(conn, values)
     apply_plan(

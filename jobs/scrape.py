@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
-from db import leases, store
+from db import store
 from db.leases import Lease
 from db.session import session_scope
 from db.store import ScrapeState, StoreError
@@ -66,16 +66,10 @@ def record(
     **kwargs: Any,
 ) -> RunResult:
     """Record one run in one transaction (which frees ``held``'s lease too)."""
+    lease = held.lease if held is not None else None
     with session_scope(engine) as session:
-        result = store.record_run(session, target.source_id, observed_at, **kwargs)
-        free(session, held)
+        result = store.record_run(session, target.source_id, observed_at, release=lease, **kwargs)
     return done(result, held)
-
-
-def free(session: Any, held: Held | None) -> None:
-    """Free the run's lease inside its write transaction (one commit for both)."""
-    if held is not None:
-        leases.release(session.connection(), held.lease)
 
 
 def done(result: RunResult, held: Held | None) -> RunResult:
@@ -179,12 +173,12 @@ def record_parsed(
             body_hash=body_hash,
             signatures=parsed.signatures,  # new postings get theirs in the INSERT
             state=state,
+            release=held.lease if held is not None else None,
         )
         known = ref.options.get("_known")  # read under the lease: still what is stored
         known = known if isinstance(known, dict) else None
         store.set_signatures(session, target.source_id, parsed.signatures, known)
         remember_validators(session, target, scope, ref)
-        free(session, held)
     return done(result, held)
 
 
