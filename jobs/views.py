@@ -191,6 +191,8 @@ def scrape_with_progress(
     title = f"scraped {len(results)} source(s): {len(results) - failed - len(skips)} ok, "
     title += f"{failed} failed" + (f", {len(skips)} skipped" if skips else "")
     shown, hidden = summary_shown(results, show_all)
+    if not any(r.error for r in shown):  # an empty column would only push the table past 80
+        cols.remove("error")
     print_table(rows_table(summary_rows(shown), cols, title), hidden or None)
     return failed == 0
 
