@@ -29,6 +29,7 @@ from jobs.scrapepool import (
     PoolBroken,
     ScrapePool,
     board_digest,
+    digest_raw,
     fetch_board,
     fetch_digest,
 )
@@ -38,7 +39,6 @@ from jobs.writer import Writer, inline
 from jobs.writers import Held, claim_many, one_writer, release_many
 from tracker.domain import RunResult, SourceRef
 from tracker.settings import Settings
-from tracker.sources import fingerprint
 from tracker.sources.base import NotModified, SameBody, SourceError
 from tracker.sources.guard import check_token
 from tracker.storage_errors import storage_problem
@@ -316,10 +316,7 @@ async def fetch_and_record(
     # single writer) such runs are recorded side by side instead of queueing for the writer
     light = asyncio.to_thread if off is not inline and engine.dialect.name != "sqlite" else off
     with client.scope_for(ref) as scope:
-        if ref.ats in fingerprint.WHOLE_BODY:  # one GET: digest it, decode it off the loop
-            scope.digest_seed = fingerprint.salt(ref)
-            scope.same_digest = ref.options.get("_body_hash")
-            scope.raw_body = True
+        digest_raw(scope, ref)  # one GET: digest it, decode it off the loop
         try:
             payload = await fetch_board(client, ref)
         except NotModified as unchanged:

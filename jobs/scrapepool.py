@@ -340,11 +340,7 @@ async def _answer(
         async with slots:
             fetched = await get_board(client, known, source_id, ref, at)
     except Exception as exc:  # a parser bug: that board fails, the worker goes on
-        fetched = Fetched(
-            "internal",
-            error=f"internal error: {type(exc).__name__}: {exc}",
-            trace=traceback.format_exc(),
-        )
+        fetched = _internal(exc)
     await _send(writer, job, fetched)
 
 
@@ -361,12 +357,14 @@ async def _parse_answer(
     try:
         fetched = parsed_board(known, source_id, ref, at, payload, got.validators, got.body_hash)
     except Exception as exc:  # a parser bug: that board fails, the worker goes on
-        fetched = Fetched(
-            "internal",
-            error=f"internal error: {type(exc).__name__}: {exc}",
-            trace=traceback.format_exc(),
-        )
+        fetched = _internal(exc)
     await _send(writer, job, fetched)
+
+
+def _internal(exc: Exception) -> Fetched:
+    """A bug met on a board, as the failed run's message and, for ``-v``, its trace."""
+    error = f"internal error: {type(exc).__name__}: {exc}"
+    return Fetched("internal", error=error, trace=traceback.format_exc())
 
 
 async def _send(writer: asyncio.StreamWriter, job: int, fetched: Fetched) -> None:
@@ -393,13 +391,8 @@ async def get_board(
 async def fetch_digest(client: Any, ref: SourceRef) -> tuple[Fetched, Any]:
     """Fetch a board (a whole body digested raw): ``(Fetched("same" | "failed"), None)``, or
     ``(Fetched("body"), payload)`` with the validators and digest of a board to parse."""
-    from tracker.sources import fingerprint
-
     with client.scope_for(ref) as scope:
-        if ref.ats in fingerprint.WHOLE_BODY:
-            scope.digest_seed = fingerprint.salt(ref)
-            scope.same_digest = ref.options.get("_body_hash")
-            scope.raw_body = True
+        digest_raw(scope, ref)
         try:
             payload = await fetch_board(client, ref)
         except NotModified as unchanged:
@@ -479,6 +472,17 @@ async def fetch_board(client: Any, ref: SourceRef) -> Any:
         raise SourceError(
             f"{ref.key}: run deadline of {limit:g}s exceeded before the board was fully fetched"
         ) from None
+
+
+def digest_raw(scope: Any, ref: SourceRef) -> None:
+    """Set up ``scope`` so that a whole-board ATS's one body is digested raw as it arrives
+    (one equal to the last ``ok`` run's raises SameBody) and comes back undecoded."""
+    from tracker.sources import fingerprint
+
+    if ref.ats in fingerprint.WHOLE_BODY:
+        scope.digest_seed = fingerprint.salt(ref)
+        scope.same_digest = ref.options.get("_body_hash")
+        scope.raw_body = True
 
 
 def board_digest(ref: SourceRef, payload: Any, scope: Any) -> str | None:
