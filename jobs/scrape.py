@@ -142,12 +142,7 @@ def record_payload(
     body_hash = board_digest(ref, payload, scope)
     if body_hash is not None and body_hash == ref.options.get("_body_hash"):
         return record_not_modified(engine, target, at, scope, ref, body_hash, held, state)
-    ref = with_known(engine, target, ref)
-    from jobs.parsepool import parse_board
-
-    parsed = parse_board(ref, payload, at)
-    del payload
-    return record_parsed(engine, target, ref, parsed, at, scope, body_hash, held, state)
+    return record_body(engine, target, ref, payload, at, scope, body_hash, held, state)
 
 
 def record_parsed(
@@ -301,6 +296,13 @@ async def dispatch(
     return await fetch_and_record(*here)
 
 
+def lightly(engine: Engine, off: Any) -> Any:
+    """Where a 304 run is written: it costs little CPU and a few round trips, so on
+    PostgreSQL (row locks per source, no single writer) behind writer threads such runs are
+    recorded side by side instead of queueing for the writer; else on ``off``."""
+    return asyncio.to_thread if off is not inline and engine.dialect.name != "sqlite" else off
+
+
 async def fetch_and_record(
     engine: Engine,
     client: Any,
@@ -312,9 +314,7 @@ async def fetch_and_record(
     off: Any,
 ) -> RunResult:
     """:func:`scrape_one`'s work in this process: fetch here, parse and write on ``off``."""
-    # a 304 costs little CPU and a few round trips: on PostgreSQL (row locks per source, no
-    # single writer) such runs are recorded side by side instead of queueing for the writer
-    light = asyncio.to_thread if off is not inline and engine.dialect.name != "sqlite" else off
+    light = lightly(engine, off)
     with client.scope_for(ref) as scope:
         digest_raw(scope, ref)  # one GET: digest it, decode it off the loop
         try:
@@ -346,7 +346,8 @@ async def fetch_here(
         try:
             got = await pool.parse(target.source_id, ref, started, payload, got)
         except PoolBroken:  # no worker left: parse here
-            return await off(record_body, engine, target, ref, payload, started, got, held, state)
+            args = (engine, target, ref, payload, started, got, got.body_hash, held, state)
+            return await off(record_body, *args)
     return await record_fetched(engine, target, ref, got, started, held, state, off)
 
 
@@ -356,16 +357,19 @@ def record_body(
     ref: SourceRef,
     payload: Any,
     at: datetime,
-    got: Fetched,
+    scope: Any,
+    body_hash: str | None,
     held: Held | None,
     state: ScrapeState | None,
 ) -> RunResult:
-    """Parse, normalize and record a fetched board whose digest is already known."""
+    """Parse, normalize and record a fetched board that is not the last ``ok`` run's
+    (``scope``: what the fetch learnt, its validators)."""
     from jobs.parsepool import parse_board
 
     ref = with_known(engine, target, ref)
     parsed = parse_board(ref, payload, at)
-    return record_parsed(engine, target, ref, parsed, at, got, got.body_hash, held, state)
+    del payload
+    return record_parsed(engine, target, ref, parsed, at, scope, body_hash, held, state)
 
 
 async def record_fetched(
@@ -379,7 +383,7 @@ async def record_fetched(
     off: Any,
 ) -> RunResult:
     """Record what a worker made of the board (:class:`jobs.scrapepool.Fetched`)."""
-    light = asyncio.to_thread if off is not inline and engine.dialect.name != "sqlite" else off
+    light = lightly(engine, off)
     if fetched.kind == "same":
         return await light(
             record_not_modified,

@@ -275,6 +275,8 @@ def _reap(processes: list[Any]) -> None:
 
 def worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level: int) -> None:
     """A worker process: jobs in, :class:`Fetched` out, until ``stop`` or its socket closes."""
+    from tracker.cli import lean_imports
+
     lean_imports()
     if quiet:  # as the scrape's own process without -v: our lines only, no log records
         for name in ("tracker", "psycopg", "httpx", "asyncio"):
@@ -494,11 +496,3 @@ def board_digest(ref: SourceRef, payload: Any, scope: Any) -> str | None:
     from tracker.sources import fingerprint
 
     return fingerprint.body_digest(payload, ref)
-
-
-def lean_imports() -> None:
-    """Keep optional modules our HTTP stack would load and never use out of this process:
-    httpcore imports trio when it is installed (we run on asyncio), and httpx its command
-    line (Rich and Click)."""
-    for name in ("trio", "httpx._main"):
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]

@@ -43,6 +43,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def lean_imports() -> None:
+    """Keep out optional modules our HTTP stack would load and never use (here and in a
+    scrape's worker processes). httpx imports its own command-line client (click, rich,
+    pygments) whenever click is installed (apprise and uvicorn bring it): ~0.1 s CPU on every
+    start that imports httpx; httpx falls back to a stub ``main``. httpcore imports trio
+    whenever it is installed (~0.05 s); we run on asyncio only."""
+    for optional in ("httpx._main", "trio"):
+        sys.modules.setdefault(optional, None)  # type: ignore[arg-type]
+
+
 def main() -> None:
     """Console-script entry point."""
     from tracker.shipped import check_own_packages
@@ -51,12 +61,7 @@ def main() -> None:
     if problem:
         _echo_err(f"error: {problem}")
         sys.exit(2)
-    # httpx imports its own command-line client (click, rich, pygments) whenever click is
-    # installed (apprise and uvicorn bring it); tracker never runs it, and skipping it saves
-    # ~0.1 s CPU on every start that imports httpx (scrape). httpx falls back to a stub `main`.
-    # httpcore imports trio whenever it is installed (~0.05 s); we run on asyncio only.
-    for optional in ("httpx._main", "trio"):
-        sys.modules.setdefault(optional, None)  # type: ignore[arg-type]
+    lean_imports()
     try:
         from tracker.fastpath import run_fast
 
