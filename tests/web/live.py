@@ -92,3 +92,19 @@ def full_page_png(driver: Any, width: int = 1280, most: int = 3000) -> bytes:
     time.sleep(0.2)
     png: bytes = driver.get_screenshot_as_png()
     return png
+
+
+def click_and_wait(driver: Any, element: Any, timeout: float = 20) -> None:
+    """Click ``element`` and wait until the page it leads to has replaced this one.
+
+    A click returns before the browser has navigated on a loaded machine; reading
+    ``current_url`` or the table right away can still see the old page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait = WebDriverWait(driver, timeout)
+    wait.until(expected_conditions.staleness_of(old))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")

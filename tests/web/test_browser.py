@@ -13,7 +13,14 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.web.live import browser_available, chromium, color_scheme, demo_database, serving
+from tests.web.live import (
+    browser_available,
+    chromium,
+    click_and_wait,
+    color_scheme,
+    demo_database,
+    serving,
+)
 
 PAGES = ("/", "/diff?from=2026-04-01&to=2026-11-21", "/roles", "/sources")
 
@@ -79,7 +86,7 @@ def test_filter_form_changes_the_url_and_the_table(server: str, driver: Any) -> 
     box = driver.find_element(By.NAME, "country")
     box.clear()
     box.send_keys("Japan")
-    driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"))
     query = parse_qs(urlsplit(driver.current_url).query)
     assert query["country"] == ["Japan"] and query["all"] == ["1"]
     after = driver.find_elements(By.CSS_SELECTOR, "#roles tbody tr[data-id]")
@@ -92,14 +99,14 @@ def test_links_lead_to_history_and_sorting(server: str, driver: Any) -> None:
     from selenium.webdriver.common.by import By
 
     driver.get(server + "roles")
-    driver.find_element(By.LINK_TEXT, "Id").click()
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Id"))
     assert "sort=id" in driver.current_url
     first = driver.find_element(By.CSS_SELECTOR, "#roles tbody tr[data-id] td a")
     posting = first.text
-    first.click()
+    click_and_wait(driver, first)
     assert urlsplit(driver.current_url).path == f"/roles/{posting}"
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith(f"#{posting} ")
-    driver.find_element(By.LINK_TEXT, "Sources").click()
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Sources"))
     assert urlsplit(driver.current_url).path == "/sources"
 
 
