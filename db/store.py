@@ -19,6 +19,7 @@ from db import driver
 from db.apply import apply_plan, insert_run, insert_run_and_start
 from db.leases import Lease, forget, hold_source, writer_id
 from db.leases import release as release_lease
+from db.light import SIGNATURES
 from db.plan import Existing, RunPlan, plan_run
 from db.settle import settle_derived
 from db.tables import (
@@ -351,7 +352,7 @@ _LATEST_NON_FAILED = (
     .order_by(RUN.c.observed_at.desc(), RUN.c.id.desc())
     .limit(1)
 )
-_SIGNATURES = "SELECT external_id, signature FROM posting WHERE posting.source_id = {0}"
+_SIGNATURES = SIGNATURES  # db.light: a scrape worker runs it without the database layer
 
 
 def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:

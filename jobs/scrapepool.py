@@ -248,9 +248,21 @@ class ScrapePool:
         self._procs, self._readers = [], []
 
 
+_WARMING: list[threading.Thread] = []
+
+
+def warm() -> None:
+    """Load the parser, normalizer and database layer in a thread, once, as soon as a board
+    to parse is expected (one never stored, or a body that changed), so that they load beside
+    the fetches instead of stopping this event loop at the first changed board. A cycle of
+    304s and unchanged bodies never loads them."""
+    if not _WARMING:
+        _WARMING.append(threading.Thread(target=_warm, name="warm", daemon=True))
+        _WARMING[0].start()
+
+
 def _warm() -> None:
     try:
-        import db.store  # noqa: F401 - the stored signatures are read through it
         from tracker.normalize.fx import converter
         from tracker.normalize.locations import parse_places
 
@@ -304,9 +316,6 @@ async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:
     slots = asyncio.Semaphore(max(1, int(scrape.concurrency)))
     async with HttpClient(scrape) as client:  # the parser loads with the first changed board
         writer.write(frame(("ready", os.getpid())))
-        # the parser, normalizer and database layer load beside the first fetches, so that the
-        # first changed board does not stop this event loop while they load
-        threading.Thread(target=_warm, daemon=True).start()
         while True:
             try:
                 message = await _receive(reader)
@@ -315,9 +324,12 @@ async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:
             if message[0] == "stop":
                 break
             if message[0] == "parse":  # fetched by the scrape's own process: no slot needed
+                warm()
                 task = asyncio.create_task(_parse_answer(writer, known, *message[1:]))
             else:
                 _, job, source_id, ref, at = message
+                if "_body_hash" not in ref.options:  # no board stored yet: one to parse
+                    warm()
                 answer = _answer(writer, client, known, slots, job, source_id, ref, at)
                 task = asyncio.create_task(answer)
             tasks.add(task)
@@ -387,6 +399,7 @@ async def get_board(
     got, payload = await fetch_digest(client, ref)
     if got.kind != "body":
         return got
+    warm()  # the next changed boards find it loaded (this one waits for its imports)
     return parsed_board(reader, source_id, ref, at, payload, got.validators, got.body_hash)
 
 
@@ -437,23 +450,37 @@ def parsed_board(
 
 
 class _Known:
-    """A worker's read connection, for the stored signatures of a board that changed."""
+    """A worker's read connection, for the stored signatures of a board that changed: a plain
+    DB-API one (:mod:`db.light`, no SQLAlchemy to load), else through the database layer."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Any = None
+        self.raw: Any = None
+        self.mark = "?"
 
     def known(self, source_id: int) -> dict[str, str | None]:
-        from db import store
-        from db.session import make_engine
+        from db import light
 
-        if self.engine is None:
-            self.engine = make_engine(self.url)
+        if self.raw is None and self.engine is None:
+            opened = light.connect_read(self.url)
+            if opened is not None:
+                self.raw, self.mark = opened
+            else:
+                from db.session import make_engine
+
+                self.engine = make_engine(self.url)
+        if self.raw is not None:
+            return light.known_signatures(self.raw, self.mark, source_id)
+        from db import store
+
         with self.engine.connect() as conn:
             known: dict[str, str | None] = store.known_signatures_in(conn, source_id)
         return known
 
     def close(self) -> None:
+        if self.raw is not None:
+            self.raw.close()
         if self.engine is not None:
             self.engine.dispose()
 

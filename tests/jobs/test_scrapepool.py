@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from db.session import make_engine
 from jobs import spawn
 from jobs.scrapepool import PoolBroken, ScrapePool
 from tests.helpers import Cli, gh_board, gh_job
@@ -48,11 +49,12 @@ def scrape_into(
     again: bool = False,
     kill: bool = False,
     per_host: int = 2,
+    url: str | None = None,
 ) -> str:
     """A fresh database scraped once (``again``: twice) with ``TRACKER_SCRAPE_WORKERS=workers``;
     its URL. ``fetched`` gets the number of boards the pool's workers fetched, per scrape.
     ``kill``: the workers are killed as soon as they are started."""
-    url = f"sqlite:///{tmp_path / name}.db"
+    url = url or f"sqlite:///{tmp_path / name}.db"
     config = tmp_path / f"{name}.toml"
     config.write_text(f"[scrape]\nretries = 0\ntimeout = 5\nper_host = {per_host}\n")
     watch = tmp_path / f"{name}-watch.toml"
@@ -91,13 +93,19 @@ def scrape_into(
 
 def stored(url: str) -> list[tuple[Any, ...]]:
     """Everything a run stores about postings, without ids and times."""
-    engine = create_engine(url)
+    engine = make_engine(url)
+    places = "pl.raw || '|' || coalesce(pl.country, '')"
+    joined = (
+        f"group_concat({places}, ';')"
+        if engine.dialect.name == "sqlite"
+        else f"string_agg({places}, ';' ORDER BY pl.id)"
+    )
     with engine.connect() as conn:
         rows = conn.execute(
             text(
                 "SELECT s.key, p.external_id, p.content_hash, p.signature, v.title, v.category, "
                 "v.compute, v.salary_min, v.salary_currency, v.salary_bands, v.content_hash, "
-                "(SELECT group_concat(pl.raw || '|' || coalesce(pl.country, ''), ';') "
+                f"(SELECT {joined} "
                 " FROM posting_place pl WHERE pl.version_id = v.id) "
                 "FROM posting p JOIN source s ON s.id = p.source_id "
                 "JOIN posting_version v ON v.id = p.current_version_id "
@@ -107,7 +115,7 @@ def stored(url: str) -> list[tuple[Any, ...]]:
         runs = conn.execute(
             text(
                 "SELECT s.key, r.status, r.error, r.seen, r.new FROM run r "
-                "JOIN source s ON s.id = r.source_id ORDER BY s.key"
+                "JOIN source s ON s.id = r.source_id ORDER BY s.key, r.id"
             )
         ).all()
     engine.dispose()
@@ -128,6 +136,34 @@ def test_workers_store_what_one_process_stores(tmp_path: Path, server: LoopbackS
     assert "expected" in failed[0][2] or "jobs" in failed[0][2]
     second = [r for r in here if len(r) == 5 and r[1] == "ok"][1::2]
     assert {r[4] for r in second} == {0}  # the same boards again: nothing new
+
+
+@pytest.mark.postgres
+def test_workers_on_postgresql_store_what_one_process_stores(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    """A worker reads the stored signatures over its own plain psycopg connection (db.light)."""
+    from tests.conftest import _pg_base_url
+    from tests.pg_schemas import create_schema, drop_schema, schema_url
+
+    base = _pg_base_url()
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    schemas = [create_schema(admin), create_schema(admin)]
+    try:
+        fetched: list[int] = []
+        here, pooled = (
+            stored(scrape_into(tmp_path, name, server, workers, fetched, True, url=url))
+            for name, workers, url in (
+                ("here", "0", schema_url(base, schemas[0])),
+                ("pooled", "2", schema_url(base, schemas[1])),
+            )
+        )
+        assert fetched == [BOARDS + 2, BOARDS + 2]  # the pooled scrapes: every board, twice
+        assert pooled == here and len([r for r in here if len(r) > 5]) == BOARDS * 5
+    finally:
+        for schema in schemas:
+            drop_schema(admin, schema)
+        admin.dispose()
 
 
 def test_killed_workers_leave_the_boards_to_this_process(
