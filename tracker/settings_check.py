@@ -10,10 +10,17 @@ Unknown keys and sections are errors too (a typo must not silently fall back to 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import math
+import os
+import pickle
 import re
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import MISSING, fields, is_dataclass
+from pathlib import Path
 from typing import Any, get_args, get_type_hints
 
 from tracker.settings import ConfigError, Settings, parse_duration
@@ -22,10 +29,80 @@ _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RENAMES = {"digest": {"from": "from_addr"}}
 _INTERNAL = {"config_path", "alerts"}  # Settings fields that are not config keys
+STALE_AFTER_S = 30 * 86400  # cached validations of other documents older than this are removed
 
 
 def validate_settings(data: dict[str, Any], path: str | None) -> Settings:
-    """Typed, checked Settings from a parsed TOML document; ConfigError on any problem."""
+    """Typed, checked Settings from a parsed TOML document; ConfigError on any problem.
+
+    A document that validated before (the same parsed content, the same code of this module
+    and :mod:`tracker.settings`, the same Pydantic and Python) is read back from the user's
+    cache folder (:func:`tracker.normalize.diskcache.cache_dir`): loading Pydantic and building
+    its validator for Settings cost every command with a config file ~0.15 s. Only valid
+    documents are kept, so every error is found and worded afresh."""
+    cache = _cache_file(data)
+    if cache is not None:
+        try:
+            loaded = pickle.loads(cache.read_bytes())  # our own file, in the user's cache folder
+            if isinstance(loaded, Settings):
+                return loaded
+        except Exception:  # absent, partly written, another version: validate again
+            pass
+    settings = _validate(data, path)
+    if cache is not None:
+        _keep(cache, settings)
+    return settings
+
+
+def _cache_file(data: dict[str, Any]) -> Path | None:
+    """Where the Settings validated from ``data`` are kept; None: no cache (turned off, or
+    ``data`` cannot be keyed)."""
+    from tracker.normalize.diskcache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        digest = hashlib.blake2b(pickle.dumps(data, protocol=5), digest_size=16)
+        digest.update(sys.version.encode())
+        for source in _inputs():
+            digest.update(source)
+    except Exception:  # something pickle cannot take: no cache, just validate
+        return None
+    return folder / f"settings-{digest.hexdigest()}.pickle"
+
+
+@functools.cache
+def _inputs() -> tuple[bytes, ...]:
+    """The code that decides what a document validates to: this module, tracker.settings and
+    Pydantic's version (read from its file, without importing Pydantic)."""
+    import importlib.util
+
+    import tracker.settings
+
+    ours = [Path(__file__), Path(tracker.settings.__file__ or "")]
+    spec = importlib.util.find_spec("pydantic")
+    if spec is not None and spec.origin:
+        ours.append(Path(spec.origin).with_name("version.py"))
+    return tuple(p.read_bytes() if p.is_file() else str(p).encode() for p in ours)
+
+
+def _keep(cache: Path, settings: Settings) -> None:
+    """Write atomically; a cache that cannot be written only costs the next command time."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(settings, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, cache)
+        stale = time.time() - STALE_AFTER_S
+        for old in cache.parent.glob("settings-*.pickle"):
+            if old != cache and old.stat().st_mtime < stale:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _validate(data: dict[str, Any], path: str | None) -> Settings:
     from pydantic import ConfigDict, TypeAdapter, ValidationError
 
     where = f"config {path}" if path else "config"

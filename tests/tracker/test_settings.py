@@ -76,3 +76,44 @@ def test_smtp_password_from_env(monkeypatch) -> None:
     assert SmtpSettings(password_env="MY_SMTP_PW").password == "s3cret"
     monkeypatch.delenv("MY_SMTP_PW")
     assert SmtpSettings(password_env="MY_SMTP_PW").password is None
+
+
+def test_a_validated_config_is_read_back_from_the_cache(tmp_path, monkeypatch) -> None:
+    """The same document gives the same Settings from the cache, without Pydantic; a changed
+    one is validated again; an invalid one is never kept; a corrupt cache file is ignored."""
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(cache))
+    config = tmp_path / "tracker.toml"
+    config.write_text(
+        '[scrape]\nconcurrency = 7\ntimeout = 20\n[digest]\nto = ["a@b.example"]\n'
+    )
+    fresh = load_settings(str(config))
+    kept = list(cache.glob("settings-*.pickle"))
+    assert len(kept) == 1
+    assert load_settings(str(config)) == fresh
+    code = (
+        "import sys; from tracker.settings import load_settings; "
+        f"s = load_settings({str(config)!r}); "
+        "print(s.scrape.concurrency, s.config_path == sys.argv[1], 'pydantic' in sys.modules)"
+    )
+    env = {**__import__("os").environ, "TRACKER_CACHE_DIR": str(cache)}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(config)], capture_output=True, text=True, env=env
+    )
+    assert out.stdout.split() == ["7", "True", "False"], out.stderr
+    config.write_text("[scrape]\nconcurrency = 9\n")
+    assert load_settings(str(config)).scrape.concurrency == 9
+    assert len(list(cache.glob("settings-*.pickle"))) == 2
+    config.write_text('[scrape]\nconcurrency = "many"\n')
+    with pytest.raises(ConfigError, match=r"\[scrape\] concurrency"):
+        load_settings(str(config))
+    assert len(list(cache.glob("settings-*.pickle"))) == 2
+    config.write_text("[scrape]\nconcurrency = 9\n")
+    for path in cache.glob("settings-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert load_settings(str(config)).scrape.concurrency == 9
+    monkeypatch.setenv("TRACKER_CACHE_DIR", "")  # the cache turned off: validated every time
+    assert load_settings(str(config)).scrape.concurrency == 9
