@@ -87,9 +87,7 @@ def test_a_validated_config_is_read_back_from_the_cache(tmp_path, monkeypatch) -
     cache = tmp_path / "cache"
     monkeypatch.setenv("TRACKER_CACHE_DIR", str(cache))
     config = tmp_path / "tracker.toml"
-    config.write_text(
-        '[scrape]\nconcurrency = 7\ntimeout = 20\n[digest]\nto = ["a@b.example"]\n'
-    )
+    config.write_text('[scrape]\nconcurrency = 7\ntimeout = 20\n[digest]\nto = ["a@b.example"]\n')
     fresh = load_settings(str(config))
     kept = list(cache.glob("settings-*.pickle"))
     assert len(kept) == 1
