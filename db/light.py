@@ -11,8 +11,11 @@ take plainly (SQLite URI filenames, query arguments, other drivers) gets None fr
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from tracker.domain import SourceRef
 
 SIGNATURES = "SELECT external_id, signature FROM posting WHERE posting.source_id = {0}"
 BUSY_TIMEOUT_S = 10.0  # as db.session.SQLITE_BUSY_TIMEOUT_MS
@@ -58,3 +61,61 @@ def known_signatures(conn: Any, mark: str, source_id: int) -> dict[str, str | No
     """Every stored posting of the source -> its list signature."""
     rows = conn.execute(SIGNATURES.format(mark), (source_id,)).fetchall()
     return dict(rows)
+
+
+# -------------------------------------------------------------------------- a scrape's plan
+#
+# A big scrape's workers start fetching before the scrape's own process has loaded its database
+# layer and claimed the sources (jobs.scrapepool: prefetch). What they fetch is read here: every
+# enabled source in key order (as jobs.targets chooses them) with what a conditional fetch
+# needs. The scrape later sends each board's reference as it prepared it under its lease; a
+# prefetched board is used only when the two are equal.
+
+_PLAN_SOURCES = (
+    "SELECT s.id, s.ats, s.token, c.slug, c.name, s.options, s.api_base, s.etag, "
+    "s.last_modified, (SELECT r.id FROM run r WHERE r.source_id = s.id AND r.status <> 'failed' "
+    "ORDER BY r.observed_at DESC, r.id DESC LIMIT 1) "
+    "FROM source s JOIN company c ON c.id = s.company_id WHERE s.enabled ORDER BY s.key"
+)
+_PLAN_RUNS = "SELECT id, status, body_hash FROM run WHERE id IN ({0})"
+_CHUNK = 500
+# ATSs whose fetch never reads ``_known`` (their parse does): a board of theirs can be fetched
+# before its stored signatures are read (jobs.scrape, jobs.scrapepool)
+LAZY_KNOWN = frozenset({"greenhouse", "lever", "ashby"})
+NONE: tuple[None, None] = (None, None)
+
+
+def scrape_plan(conn: Any, mark: str = "?") -> list[tuple[int, SourceRef]]:
+    """Every enabled source, in key order, as ``(source id, reference with its state)``."""
+    import json
+
+    rows = conn.execute(_PLAN_SOURCES).fetchall()
+    run_ids = [int(row[9]) for row in rows if row[9] is not None]
+    runs: dict[int, tuple[str, str | None]] = {}
+    for start in range(0, len(run_ids), _CHUNK):
+        chunk = run_ids[start : start + _CHUNK]
+        sql = _PLAN_RUNS.format(", ".join([mark] * len(chunk)))
+        runs.update({int(i): (s, h) for i, s, h in conn.execute(sql, chunk).fetchall()})
+    plan: list[tuple[int, SourceRef]] = []
+    for sid, ats, token, slug, name, options, api_base, etag, modified, run_id in rows:
+        value = json.loads(options) if options else {}
+        ref = SourceRef(ats, token, name, slug, value if isinstance(value, dict) else {}, api_base)
+        status, body_hash = (
+            runs.get(int(run_id), (None, None)) if run_id is not None else (None, None)
+        )
+        plan.append((int(sid), with_state(ref, etag, modified, status == "ok", body_hash)))
+    return plan
+
+
+def with_state(
+    ref: SourceRef, etag: str | None, last_modified: str | None, ok: bool, body_hash: str | None
+) -> SourceRef:
+    """``ref`` with what an incremental fetch needs: ``_stored_validators`` (the source row's),
+    and, when the latest run that did not fail was ``ok`` (``ok``), ``_validators`` (what a 304
+    then stands for) and ``_body_hash`` (the digest of that run's board)."""
+    options: dict[str, Any] = {**ref.options, "_stored_validators": (etag, last_modified)}
+    if ok and (etag or last_modified):
+        options["_validators"] = {"etag": etag, "last_modified": last_modified}
+    if ok and body_hash:
+        options["_body_hash"] = body_hash
+    return replace(ref, options=options)

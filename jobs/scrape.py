@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from db import store
 from db.leases import Lease
+from db.light import LAZY_KNOWN, with_state
 from db.session import session_scope
 from db.store import ScrapeState, StoreError
 from jobs.scrapepool import (
@@ -51,11 +52,7 @@ log = logging.getLogger("tracker.scrape")
 ProgressFn = Callable[[RunResult], None]
 
 
-# ATSs whose fetch never reads ``_known`` (it is read by ``parse`` alone): a scrape loads their
-# stored signatures only when a board's body is new, on the writer, not before every fetch.
 WINDOW = 4  # with worker processes: boards handed to them per ``concurrency`` slot
-
-LAZY_KNOWN = frozenset({"greenhouse", "lever", "ashby"})
 
 
 def record(
@@ -87,10 +84,11 @@ def read_states(engine: Engine, source_ids: Sequence[int]) -> dict[int, ScrapeSt
 
 def prepared(engine: Engine, target: Target, state: ScrapeState | None = None) -> SourceRef:
     """The source's reference with what incremental fetching needs: ``_known`` (every posting
-    ever seen -> its list signature; left out for :data:`LAZY_KNOWN` ATSs when ``state`` is
-    given: :func:`record_payload` reads it), ``_validators`` (ETag/Last-Modified of the last
-    ok fetch) and ``_body_hash`` (the digest of the board the last ok run read), the last two
-    only when that run's result is what a 304 would stand for.
+    ever seen -> its list signature; left out for :data:`db.light.LAZY_KNOWN` ATSs when
+    ``state`` is given: they are read only when a board's body is new), ``_validators``
+    (ETag/Last-Modified of the last ok fetch) and ``_body_hash`` (the digest of the board the
+    last ok run read), the last two only when that run's result is what a 304 would stand for
+    (:func:`db.light.with_state`, which a prefetching worker uses too).
 
     ``state``: the source's :class:`db.store.ScrapeState`, already read (a scrape reads every
     source's at once); else it is read here."""
@@ -105,16 +103,13 @@ def prepared(engine: Engine, target: Target, state: ScrapeState | None = None) -
             if state is None:
                 conn = session.connection()
                 state = store.scrape_states(conn, [target.source_id]).get(target.source_id)
-    options: dict[str, Any] = {**target.ref.options}
-    if known is not None:
-        options["_known"] = known
+    ref = target.ref
     if state is not None:
-        options["_stored_validators"] = state.validators
-        if any(state.validators) and state.previous_ok_at is not None:
-            options["_validators"] = {"etag": state.etag, "last_modified": state.last_modified}
-        if state.body_hash and state.previous_ok_at is not None:
-            options["_body_hash"] = state.body_hash
-    return replace(target.ref, options=options)
+        ok = state.previous_ok_at is not None
+        ref = with_state(ref, state.etag, state.last_modified, ok, state.body_hash)
+    if known is not None:
+        ref = replace(ref, options={**ref.options, "_known": known})
+    return ref
 
 
 def with_known(engine: Engine, target: Target, ref: SourceRef) -> SourceRef:
@@ -281,7 +276,10 @@ async def dispatch(
     """Get the board where it costs least (a worker; here when the workers lag; here when no
     worker is left) and record it."""
     here = (engine, client, target, ref, started, held, state, off)
-    if pool is not None and pool.here is not None and pool.lagging():
+    if pool is not None:
+        await pool.planned()  # prefetching workers say which boards they hold
+    held_there = pool is not None and pool.holds(target.source_id)
+    if pool is not None and pool.here is not None and pool.lagging() and not held_there:
         async with pool.here:
             return await fetch_here(*here, pool)
     fetched = None

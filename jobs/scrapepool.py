@@ -99,6 +99,7 @@ class _Worker:
         self.inflight = 0  # requests sent, not answered
         self.fetching = 0  # of which boards to fetch (the rest: boards to parse)
         self.alive = True
+        self.replied = False  # said which boards it prefetched
 
 
 class ScrapePool:
@@ -116,6 +117,10 @@ class ScrapePool:
         self._readers: list[asyncio.Task[None]] = []
         self._broken = spawned.failed or not self._procs
         self._waiting = 0  # boards waiting for the first worker to be ready
+        self.prefetch = spawned.prefetch
+        self.owner: dict[int, _Worker] = {}  # source id -> the worker that prefetched it
+        self._planned: asyncio.Event | None = None
+        self._told = False  # "go" sent: the workers stop prefetching and say what they hold
 
     @property
     def usable(self) -> bool:
@@ -129,10 +134,34 @@ class ScrapePool:
     def start(self) -> None:
         """On the scrape's event loop: listen to the workers."""
         self._ready = asyncio.Event()
+        self._planned = asyncio.Event()
         if self._broken:
             self._ready.set()
+        if self._broken or not self.prefetch:
+            self._planned.set()
         for worker in self._procs:
             self._readers.append(asyncio.create_task(self._read(worker)))
+
+    async def planned(self) -> None:
+        """Before the first board is handed out: tell prefetching workers to stop starting
+        boards of their own and learn which ones each holds (those go to it, never fetched
+        here). Returns at once after the first call, or when there is no prefetch."""
+        if self._planned is None or self._planned.is_set():
+            return
+        if not self._told:
+            self._told = True
+            for worker in self._procs:
+                if worker.alive and worker.writer is not None:
+                    worker.writer.write(frame(("go",)))
+        try:
+            await asyncio.wait_for(self._planned.wait(), READY_WAIT)
+        except TimeoutError:
+            self._lost(None, "scrape workers did not start in time")
+
+    def holds(self, source_id: int) -> bool:
+        """Whether a live worker prefetched this board (it is sent there)."""
+        owner = self.owner.get(source_id)
+        return owner is not None and owner.alive
 
     async def fetch(self, source_id: int, ref: SourceRef, at: datetime) -> Fetched:
         """Fetch (and parse) one prepared board in a worker; PoolBroken when none can."""
@@ -170,7 +199,8 @@ class ScrapePool:
         alive = [w for w in self._procs if w.alive and w.writer is not None]
         if self._broken or not alive:
             raise PoolBroken()
-        worker = min(alive, key=lambda w: w.inflight)
+        owner = self.owner.pop(request[1], None) if request[0] == "job" else None
+        worker = owner if owner in alive else min(alive, key=lambda w: w.inflight)
         job = next(self._ids)
         future: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
         fetching = request[0] == "job"
@@ -186,11 +216,16 @@ class ScrapePool:
         process."""
         try:
             reader, worker.writer = await _streams(worker.conn)
+            if self._told:  # asked before this worker was connected
+                worker.writer.write(frame(("go",)))
             while True:
                 message = await _receive(reader)
                 if message[0] == "ready":
                     if self._ready is not None:
                         self._ready.set()
+                    continue
+                if message[0] == "prefetched":
+                    self._held(worker, message[1])
                     continue
                 _, job, fetched = message
                 found = self._pending.pop(job, None)
@@ -209,6 +244,13 @@ class ScrapePool:
             log.warning("scrape worker answer unreadable: %s", exc)
             self._lost(worker)
 
+    def _held(self, worker: _Worker, source_ids: list[int]) -> None:
+        worker.replied = True
+        for source_id in source_ids:
+            self.owner[source_id] = worker
+        if self._planned is not None and all(w.replied for w in self._procs if w.alive):
+            self._planned.set()
+
     def _lost(self, worker: _Worker | None, why: str = "") -> None:
         """A worker died (or none could start): its boards fail over to this process."""
         if worker is not None:
@@ -224,6 +266,10 @@ class ScrapePool:
             self._broken = True
         if self._ready is not None:
             self._ready.set()
+        if self._planned is not None and (
+            self._broken or all(w.replied for w in self._procs if w.alive)
+        ):
+            self._planned.set()
 
     async def aclose(self) -> None:
         """Stop the workers (boards still in one are abandoned: their leases are freed).
@@ -285,7 +331,14 @@ def _reap(processes: list[Any]) -> None:
 # -------------------------------------------------------------------------- a worker
 
 
-def worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level: int) -> None:
+def worker_main(
+    conn: Any,
+    scrape: ScrapeSettings,
+    url: str,
+    quiet: bool,
+    level: int,
+    plan: tuple[int, int] | None = None,
+) -> None:
     """A worker process: jobs in, :class:`Fetched` out, until ``stop`` or its socket closes."""
     from tracker.cli import lean_imports
 
@@ -297,7 +350,7 @@ def worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level:
     else:
         logging.basicConfig(level=level, format="%(asctime)s %(name)s %(message)s")
     try:
-        asyncio.run(_serve(conn, scrape, url))
+        asyncio.run(_serve(conn, scrape, url, plan))
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the scrape says it
         pass
     except Exception as exc:  # never a traceback on the user's terminal: the scrape goes on
@@ -307,7 +360,9 @@ def worker_main(conn: Any, scrape: ScrapeSettings, url: str, quiet: bool, level:
     os._exit(0)  # all answered and its connections closed: no interpreter teardown to wait for
 
 
-async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:
+async def _serve(
+    conn: Any, scrape: ScrapeSettings, url: str, plan: tuple[int, int] | None = None
+) -> None:
     from tracker.sources.http import HttpClient
 
     reader, writer = await _streams(conn)
@@ -316,6 +371,9 @@ async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:
     slots = asyncio.Semaphore(max(1, int(scrape.concurrency)))
     async with HttpClient(scrape) as client:  # the parser loads with the first changed board
         writer.write(frame(("ready", os.getpid())))
+        ahead = _Ahead(client, slots)
+        if plan is not None:
+            ahead.start(known, *plan)
         while True:
             try:
                 message = await _receive(reader)
@@ -323,21 +381,109 @@ async def _serve(conn: Any, scrape: ScrapeSettings, url: str) -> None:
                 break
             if message[0] == "stop":
                 break
+            if message[0] == "go":  # the scrape is ready: it hands out the boards from now on
+                writer.write(frame(("prefetched", ahead.stop())))
+                continue
             if message[0] == "parse":  # fetched by the scrape's own process: no slot needed
                 warm()
                 task = asyncio.create_task(_parse_answer(writer, known, *message[1:]))
             else:
                 _, job, source_id, ref, at = message
+                early = ahead.take(source_id, ref)
                 if "_body_hash" not in ref.options:  # no board stored yet: one to parse
                     warm()
-                answer = _answer(writer, client, known, slots, job, source_id, ref, at)
+                answer = _answer(writer, client, known, slots, job, source_id, ref, at, early)
                 task = asyncio.create_task(answer)
             tasks.add(task)
             task.add_done_callback(tasks.discard)
+        ahead.close()
         for task in list(tasks):
             task.cancel()
     writer.close()
     known.close()
+
+
+Got = tuple[Fetched, Any]  # what fetch_digest returns
+
+
+class _Ahead:
+    """Boards a worker fetches before the scrape asks for them (prefetch).
+
+    A scrape of every enabled source starts its workers before it has loaded its database
+    layer and claimed the sources; the worker reads the enabled sources and their state itself
+    (:func:`db.light.scrape_plan`) and fetches its share in key order, which is the order the
+    scrape hands them out. It parses nothing before it is asked: the board's stored signatures
+    are read under the scrape's lease. At ``go`` it stops starting boards and says which it
+    holds; the scrape sends those to it. A board is used only when the scrape's reference for
+    it (prepared under its lease) equals the one it was fetched with; else it is fetched again.
+    Bodies held and not asked for yet are capped (:attr:`BODIES`)."""
+
+    BODIES = 64
+
+    def __init__(self, client: Any, slots: asyncio.Semaphore) -> None:
+        self.client, self.slots = client, slots
+        self.boards: dict[int, tuple[SourceRef, asyncio.Task[Got]]] = {}
+        self.unused: set[asyncio.Task[Got]] = set()  # fetched for a reference that changed
+        self.bodies = 0
+        self.room = asyncio.Event()
+        self.room.set()
+        self.stopped = False
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self, known: _Known, index: int, workers: int) -> None:
+        self.task = asyncio.create_task(self._run(known, index, workers))
+
+    async def _run(self, known: _Known, index: int, workers: int) -> None:
+        from db.light import LAZY_KNOWN
+        from tracker.sources.guard import check_token
+
+        try:
+            plan = known.plan()
+        except Exception as exc:  # unreadable now: the scrape hands every board out itself
+            log.debug("prefetch plan unreadable: %r", exc)
+            return
+        for source_id, ref in plan[index::workers]:
+            if ref.ats not in LAZY_KNOWN or check_token(ref.ats, ref.token, ref.options):
+                continue  # its fetch reads the stored signatures, or its token is refused
+            await self.room.wait()
+            await self.slots.acquire()
+            if self.stopped:
+                self.slots.release()
+                return
+            self.boards[source_id] = (ref, asyncio.create_task(self._one(ref)))
+
+    async def _one(self, ref: SourceRef) -> Got:
+        try:
+            got = await fetch_digest(self.client, ref)
+        finally:
+            self.slots.release()
+        if got[0].kind == "body":
+            self.bodies += 1
+            if self.bodies >= self.BODIES:
+                self.room.clear()
+        return got
+
+    def stop(self) -> list[int]:
+        """Start no more boards; the ones started or fetched."""
+        self.stopped = True
+        self.room.set()
+        return list(self.boards)
+
+    def take(self, source_id: int, ref: SourceRef) -> asyncio.Task[Got] | None:
+        """The board prefetched for ``ref``, or None (not prefetched, or for another state)."""
+        found = self.boards.pop(source_id, None)
+        if found is None:
+            return None
+        if found[0] != ref:
+            self.unused.add(found[1])
+            found[1].add_done_callback(self.unused.discard)
+            return None
+        return found[1]
+
+    def close(self) -> None:
+        for task in [self.task, *self.unused, *(t for _, t in self.boards.values())]:
+            if task is not None:
+                task.cancel()
 
 
 async def _answer(
@@ -349,10 +495,14 @@ async def _answer(
     source_id: int,
     ref: SourceRef,
     at: Any,
+    early: asyncio.Task[Got] | None = None,
 ) -> None:
     try:
-        async with slots:
-            fetched = await get_board(client, known, source_id, ref, at)
+        if early is not None:  # prefetched (its own slot, already given back)
+            fetched = await board_from(known, source_id, ref, at, await early)
+        else:
+            async with slots:
+                fetched = await get_board(client, known, source_id, ref, at)
     except Exception as exc:  # a parser bug: that board fails, the worker goes on
         fetched = _internal(exc)
     await _send(writer, job, fetched)
@@ -396,11 +546,18 @@ async def get_board(
 ) -> Fetched:
     """What :func:`jobs.scrape.scrape_one` does before it writes: fetch (digesting a whole
     body raw), and unless it is the last ``ok`` run's board, parse and normalize it."""
-    got, payload = await fetch_digest(client, ref)
-    if got.kind != "body":
-        return got
+    return await board_from(reader, source_id, ref, at, await fetch_digest(client, ref))
+
+
+async def board_from(
+    reader: _Known, source_id: int, ref: SourceRef, at: datetime, got: Got
+) -> Fetched:
+    """A fetched board as the scrape records it: parsed unless it is the same board."""
+    fetched, payload = got
+    if fetched.kind != "body":
+        return fetched
     warm()  # the next changed boards find it loaded (this one waits for its imports)
-    return parsed_board(reader, source_id, ref, at, payload, got.validators, got.body_hash)
+    return parsed_board(reader, source_id, ref, at, payload, fetched.validators, fetched.body_hash)
 
 
 async def fetch_digest(client: Any, ref: SourceRef) -> tuple[Fetched, Any]:
@@ -459,7 +616,26 @@ class _Known:
         self.raw: Any = None
         self.mark = "?"
 
+    def plan(self) -> list[tuple[int, SourceRef]]:
+        """Every enabled source and its state (prefetch); empty without a plain connection."""
+        from db import light
+
+        self._open()
+        return light.scrape_plan(self.raw, self.mark) if self.raw is not None else []
+
     def known(self, source_id: int) -> dict[str, str | None]:
+        from db import light
+
+        self._open()
+        if self.raw is not None:
+            return light.known_signatures(self.raw, self.mark, source_id)
+        from db import store
+
+        with self.engine.connect() as conn:
+            known: dict[str, str | None] = store.known_signatures_in(conn, source_id)
+        return known
+
+    def _open(self) -> None:
         from db import light
 
         if self.raw is None and self.engine is None:
@@ -470,13 +646,6 @@ class _Known:
                 from db.session import make_engine
 
                 self.engine = make_engine(self.url)
-        if self.raw is not None:
-            return light.known_signatures(self.raw, self.mark, source_id)
-        from db import store
-
-        with self.engine.connect() as conn:
-            known: dict[str, str | None] = store.known_signatures_in(conn, source_id)
-        return known
 
     def close(self) -> None:
         if self.raw is not None:

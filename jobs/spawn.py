@@ -66,6 +66,7 @@ class Spawned:
     here: int = 0  # boards the scrape's own process may fetch at once (when the workers lag)
     workers: list[tuple[Any, Any]] = field(default_factory=list)  # (Popen, socket)
     failed: bool = False  # none could be started: the scrape does all the work itself
+    prefetch: bool = False  # the workers fetch every enabled source's board before asked
 
     def kill(self) -> None:
         """Stop workers that turned out not to be wanted."""
@@ -88,18 +89,21 @@ def share(scrape: ScrapeSettings, workers: int) -> tuple[ScrapeSettings, int]:
     return replace(scrape, per_host=host, concurrency=flight), here
 
 
-def spawn(workers: int, scrape: ScrapeSettings, url: str) -> Spawned:
+def spawn(workers: int, scrape: ScrapeSettings, url: str, prefetch: bool = False) -> Spawned:
     """Start ``workers`` fresh interpreters (nothing of this process's threads or
     connections is copied), each with one end of a socket pair; they load and connect in the
     background. Plain subprocesses, not ``multiprocessing``: no helper process and no second
-    import of this program's ``__main__``."""
+    import of this program's ``__main__``. ``prefetch``: the scrape is of every enabled
+    source, so each worker starts on its share of them (the ``index``-th of every ``workers``
+    in key order) before the scrape asks (:mod:`jobs.scrapepool`)."""
     each, slots = share(scrape, workers)
-    spawned = Spawned(each, url, slots)
+    spawned = Spawned(each, url, slots, prefetch=prefetch)
     quiet = not logging.getLogger().handlers
     level = logging.getLogger("tracker").getEffectiveLevel()
-    hello = frame(("init", spawned.scrape, url, quiet, level))
     try:
-        for _ in range(workers):
+        for index in range(workers):
+            plan = (index, workers) if prefetch else None
+            hello = frame(("init", spawned.scrape, url, quiet, level, plan))
             here, there = socket.socketpair()
             try:
                 process = subprocess.Popen(
@@ -132,37 +136,60 @@ def frame(message: tuple[Any, ...]) -> bytes:
 def child() -> None:
     """A worker's ``main``: read its settings from the socket named on the command line."""
     sock = socket.socket(fileno=int(sys.argv[1]))
-    with sock.makefile("rb") as stream:  # the first message only; the rest is read by asyncio
-        size = int.from_bytes(stream.read(8), "big")
-        _, scrape, url, quiet, level = pickle.loads(stream.read(size))
+    # the first message only, read exactly (no read-ahead: what follows is asyncio's to read)
+    try:
+        size = int.from_bytes(_exactly(sock, 8), "big")
+        _, scrape, url, quiet, level, plan = pickle.loads(_exactly(sock, size))
+    except (EOFError, OSError):  # the scrape stopped us before we began: nothing to say
+        os._exit(0)
     from jobs.scrapepool import worker_main
 
-    worker_main(sock, scrape, url, quiet, level)
+    worker_main(sock, scrape, url, quiet, level, plan)
+
+
+def _exactly(sock: socket.socket, size: int) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise EOFError("the scrape closed the socket")
+        data += chunk
+    return bytes(data)
 
 
 def spawned_for(
-    boards: int, scrape: ScrapeSettings, engine: Any, early: Spawned | None = None
+    boards: int,
+    scrape: ScrapeSettings,
+    engine: Any,
+    early: Spawned | None = None,
+    prefetch: bool = False,
 ) -> Spawned | None:
     """Workers for a scrape of ``boards`` sources, already starting (None: the scrape keeps
     to its own process). ``early``: workers started before the targets were known
-    (:func:`early_workers`), kept when they are the ones wanted, else stopped."""
+    (:func:`early_workers`), kept when they are the ones wanted, else stopped. ``prefetch``:
+    the targets are every enabled source (see :func:`spawn`)."""
     workers = workers_wanted(boards, scrape.per_host) if shareable(engine) else 0
     if early is not None:
-        if len(early.workers) == workers and early.url == url_of(engine) and not early.failed:
+        wanted = len(early.workers) == workers and early.url == url_of(engine)
+        if wanted and not early.failed and early.prefetch <= prefetch:
             return early
         early.kill()
-    return spawn(workers, scrape, url_of(engine)) if workers else None
+    return spawn(workers, scrape, url_of(engine), prefetch) if workers else None
 
 
-def early_workers(scrape: ScrapeSettings, url: str, keys: Sequence[str]) -> Spawned | None:
+def early_workers(
+    scrape: ScrapeSettings, url: str, keys: Sequence[str], company: str | None = None
+) -> Spawned | None:
     """A big scrape's workers, started before this process loads the database layer: on
     SQLite the enabled sources are counted with the standard library's ``sqlite3`` (a few
-    milliseconds); elsewhere, or when the count cannot be read, nothing starts early."""
+    milliseconds); elsewhere, or when the count cannot be read, nothing starts early. A
+    scrape of every enabled source (no ``keys``, no ``company``) has them prefetch."""
     boards = len(keys) if keys else _enabled_sources(url)
     if not boards:
         return None
     workers = workers_wanted(boards, scrape.per_host)
-    return spawn(workers, scrape, url) if workers else None
+    whole = not keys and company is None
+    return spawn(workers, scrape, url, whole) if workers else None
 
 
 def _enabled_sources(url: str) -> int:

@@ -182,7 +182,8 @@ def scrape_with_progress(
     targets = select_targets(engine, keys, company)
     if not targets:
         raise ConfigError("no enabled sources (add some with `tracker sources import FILE`)")
-    results = _scrape_progress(engine, settings, targets, early)
+    whole = not keys and company is None  # every enabled source: the workers may prefetch
+    results = _scrape_progress(engine, settings, targets, early, whole)
     cols = ["source", "status", "seen", "new", "changed", "closed", "reopened", "error"]
     failed = sum(1 for r in results if r.status == "failed")
     skips = [r for r in results if r.status == "skipped"]  # another writer has it: not a failure
@@ -198,12 +199,16 @@ def scrape_with_progress(
 
 
 def _scrape_progress(
-    engine: Engine, settings: Settings, targets: Sequence[Target], early: Spawned | None = None
+    engine: Engine,
+    settings: Settings,
+    targets: Sequence[Target],
+    early: Spawned | None = None,
+    whole: bool = False,
 ) -> list[RunResult]:
     from jobs.spawn import spawned_for
 
     # the workers (a big scrape's) start first: they load while this process loads the rest
-    spawned = spawned_for(len(targets), settings.scrape, engine, early)
+    spawned = spawned_for(len(targets), settings.scrape, engine, early, whole)
     from jobs.scrape import run_scrape
 
     if not sys.stderr.isatty():  # logs, CI, cron: one plain line per finished board

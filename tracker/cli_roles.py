@@ -67,7 +67,7 @@ def scrape(
     from jobs.spawn import early_workers
 
     # a big scrape's workers start first and load while this process opens the database
-    early = early_workers(settings().scrape, settings().database_url, keys or [])
+    early = early_workers(settings().scrape, settings().database_url, keys or [], company)
     from jobs.views import scrape_with_progress
 
     STATE["quick_exit"] = True  # nothing left to tidy after a scrape (see tracker.cli.main)

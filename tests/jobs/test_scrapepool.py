@@ -301,8 +301,21 @@ def test_early_workers_only_for_a_big_sqlite_scrape(
     early = spawn.early_workers(scrape, url, [])
     assert early is not None and len(early.workers) == 1
     engine = create_engine(url)
-    assert spawn.spawned_for(BOARDS + 2, scrape, engine, early) is early  # kept
+    assert early.prefetch  # every enabled source: the worker starts on them at once
+    assert spawn.spawned_for(BOARDS + 2, scrape, engine, early, prefetch=True) is early  # kept
     monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "0")
     process = early.workers[0][0]
     assert spawn.spawned_for(3, scrape, engine, early) is None  # not wanted: stopped
     assert process.poll() is not None and early.workers == []
+    monkeypatch.setenv("TRACKER_SCRAPE_WORKERS", "1")
+    for keys, company in (([], "acme"), (["greenhouse:b01"], None)):  # a part: no prefetch
+        part = spawn.early_workers(scrape, url, keys, company)
+        assert part is not None and not part.prefetch
+        part.kill()
+    whole = spawn.early_workers(scrape, url, [])
+    assert whole is not None
+    process = whole.workers[0][0]
+    other = spawn.spawned_for(BOARDS, scrape, engine, whole, prefetch=False)
+    assert other is not None and other is not whole and not other.prefetch
+    other.kill()
+    assert process.poll() is not None  # a prefetching worker is never kept for a part
