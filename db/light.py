@@ -21,14 +21,15 @@ SIGNATURES = "SELECT external_id, signature FROM posting WHERE posting.source_id
 BUSY_TIMEOUT_S = 10.0  # as db.session.SQLITE_BUSY_TIMEOUT_MS
 
 
-def connect_read(url: str) -> tuple[Any, str] | None:
+def connect_read(url: str, connect_timeout: int = 10) -> tuple[Any, str] | None:
     """A read connection for ``url`` and its placeholder (``?`` or ``%s``); None when the URL
-    is not one this module opens plainly."""
+    is not one this module opens plainly. ``connect_timeout``: seconds a PostgreSQL server
+    gets to answer (an unreachable host must not hold a scrape's start)."""
     scheme, _, rest = url.partition("://")
     if scheme == "sqlite":
         return _sqlite(rest)
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
-        return _postgres(url)
+        return _postgres(url, connect_timeout)
     return None
 
 
@@ -46,7 +47,7 @@ def _sqlite(rest: str) -> tuple[Any, str] | None:
     return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False), "?"
 
 
-def _postgres(url: str) -> tuple[Any, str] | None:
+def _postgres(url: str, connect_timeout: int) -> tuple[Any, str] | None:
     parts = urlsplit(url)
     for pair in filter(None, parts.query.split("&")):
         if unquote(pair.partition("=")[0]) != "options":  # libpq's own; others: the layer's
@@ -54,7 +55,7 @@ def _postgres(url: str) -> tuple[Any, str] | None:
     import psycopg
 
     conninfo = parts._replace(scheme="postgresql").geturl()
-    return psycopg.connect(conninfo, autocommit=True), "%s"
+    return psycopg.connect(conninfo, autocommit=True, connect_timeout=connect_timeout), "%s"
 
 
 def known_signatures(conn: Any, mark: str, source_id: int) -> dict[str, str | None]:

@@ -7,7 +7,6 @@ This module therefore imports nothing heavy: the worker process imports the pool
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import pickle
@@ -170,7 +169,7 @@ def spawned_for(
     the targets are every enabled source (see :func:`spawn`)."""
     workers = workers_wanted(boards, scrape.per_host) if shareable(engine) else 0
     if early is not None:
-        wanted = len(early.workers) == workers and early.url == url_of(engine)
+        wanted = len(early.workers) == workers and same_database(early.url, url_of(engine))
         if wanted and not early.failed and early.prefetch <= prefetch:
             return early
         early.kill()
@@ -180,10 +179,10 @@ def spawned_for(
 def early_workers(
     scrape: ScrapeSettings, url: str, keys: Sequence[str], company: str | None = None
 ) -> Spawned | None:
-    """A big scrape's workers, started before this process loads the database layer: on
-    SQLite the enabled sources are counted with the standard library's ``sqlite3`` (a few
-    milliseconds); elsewhere, or when the count cannot be read, nothing starts early. A
-    scrape of every enabled source (no ``keys``, no ``company``) has them prefetch."""
+    """A big scrape's workers, started before this process loads the database layer: the
+    enabled sources are counted over a plain DB-API connection (:mod:`db.light`, a few
+    milliseconds); when the count cannot be read, nothing starts early. A scrape of every
+    enabled source (no ``keys``, no ``company``) has them prefetch."""
     boards = len(keys) if keys else _enabled_sources(url)
     if not boards:
         return None
@@ -193,15 +192,33 @@ def early_workers(
 
 
 def _enabled_sources(url: str) -> int:
-    prefix = "sqlite:///"
-    path = url[len(prefix) :].split("?", 1)[0] if url.startswith(prefix) else ""
-    if not path or path == ":memory:" or not os.path.isfile(path):
-        return 0
-    import sqlite3
+    """The number of enabled sources, over a plain DB-API connection (:mod:`db.light`: no
+    SQLAlchemy yet); 0 when it cannot be read (no such file, no schema yet, unreachable)."""
+    from db.light import connect_read
 
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        opened = connect_read(url, connect_timeout=2)
+        if opened is None:
+            return 0
+        conn = opened[0]
+        try:
             row = conn.execute("SELECT count(*) FROM source WHERE enabled").fetchone()
-    except sqlite3.Error:  # not ours yet (no schema), locked, unreadable: no early start
+        finally:
+            conn.close()
+    except Exception:  # not ours yet (no schema), locked, unreachable: no early start
         return 0
     return int(row[0]) if row else 0
+
+
+def same_database(a: str, b: str) -> bool:
+    """Whether two URLs name one database (``postgresql://`` and ``postgres://`` are what
+    the database layer opens as ``postgresql+psycopg://``)."""
+    aliases = ("postgresql+psycopg://", "postgresql://", "postgres://")
+
+    def plain(url: str) -> str:
+        for alias in aliases:
+            if url.startswith(alias):
+                return aliases[0] + url[len(alias) :]
+        return url
+
+    return plain(a) == plain(b)

@@ -319,3 +319,51 @@ def test_early_workers_only_for_a_big_sqlite_scrape(
     assert other is not None and other is not whole and not other.prefetch
     other.kill()
     assert process.poll() is not None  # a prefetching worker is never kept for a part
+
+
+def test_prefetched_boards_are_fetched_once_and_used(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    """A scrape of every enabled source: its worker starts on its boards before the scrape
+    asks, says which it holds, gets exactly those, and no board is fetched twice."""
+    held: list[int] = []
+    real = ScrapePool._held
+
+    def spy(pool: ScrapePool, worker: Any, source_ids: list[int]) -> None:
+        held.append(len(source_ids))
+        real(pool, worker, source_ids)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ScrapePool, "_held", spy)
+        url = scrape_into(tmp_path, "ahead", server, "1", [], again=True)
+    assert len(held) == 2 and all(n > 0 for n in held), held  # one answer per scrape
+    for b in range(BOARDS):
+        assert server.count(f"/v1/boards/b{b:02d}/jobs") == 2  # once per scrape
+    here = stored(scrape_into(tmp_path, "plain", server, "0", [], again=True))
+    assert stored(url) == here
+
+
+def test_a_prefetched_board_counts_only_for_the_reference_it_was_fetched_with() -> None:
+    from jobs.scrapepool import _Ahead
+
+    async def check() -> None:
+        ahead = _Ahead(client=None, slots=asyncio.Semaphore(1))
+        ref = SourceRef("greenhouse", "acme", "Acme", "acme", {"_body_hash": "h0"})
+        done = asyncio.get_running_loop().create_future()
+        done.set_result((None, None))
+
+        async def fetched() -> Any:
+            return await done
+
+        first, second = asyncio.create_task(fetched()), asyncio.create_task(fetched())
+        ahead.boards = {1: (ref, first), 2: (ref, second)}
+        assert ahead.stop() == [1, 2] and ahead.stopped
+        assert ahead.take(1, replace(ref)) is first  # the same state: used
+        newer = replace(ref, options={"_body_hash": "h1"})  # another writer ran meanwhile
+        assert ahead.take(2, newer) is None and second in ahead.unused
+        assert ahead.take(2, newer) is None and ahead.take(3, ref) is None
+        await asyncio.gather(first, second)
+        assert not ahead.unused  # dropped once done
+        ahead.close()
+
+    asyncio.run(check())
