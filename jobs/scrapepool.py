@@ -17,7 +17,8 @@ waits for a round trip between the processes.
 Workers (``spawn``: nothing of this process's threads or connections is copied) start with the
 scrape and read a board's stored signatures themselves (their own read connection; the source's
 lease, held by this process, keeps anyone from writing it meanwhile). A worker that dies leaves
-its boards, and the rest, to this process (one warning). ``TRACKER_SCRAPE_WORKERS=N`` sets the
+its boards, and the rest, to this process (one warning). In a scrape of every enabled source
+the workers begin before they are asked (:class:`_Ahead`: prefetch). ``TRACKER_SCRAPE_WORKERS=N`` sets the
 number of workers (``0``: everything in this process, as a daemon and ``ingest`` always do).
 """
 
