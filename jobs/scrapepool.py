@@ -18,8 +18,9 @@ Workers (``spawn``: nothing of this process's threads or connections is copied) 
 scrape and read a board's stored signatures themselves (their own read connection; the source's
 lease, held by this process, keeps anyone from writing it meanwhile). A worker that dies leaves
 its boards, and the rest, to this process (one warning). In a scrape of every enabled source
-the workers begin before they are asked (:class:`_Ahead`: prefetch). ``TRACKER_SCRAPE_WORKERS=N`` sets the
-number of workers (``0``: everything in this process, as a daemon and ``ingest`` always do).
+the workers begin before they are asked (:class:`_Ahead`: prefetch). ``TRACKER_SCRAPE_WORKERS=N``
+sets the number of workers (``0``: everything in this process, as a daemon and ``ingest`` always
+do).
 """
 
 from __future__ import annotations
