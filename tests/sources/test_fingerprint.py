@@ -52,6 +52,32 @@ def test_departments_option_is_part_of_the_fingerprint() -> None:
     assert {p.extra["detail"] for p in SOURCE.parse(board, other)} == {True}
 
 
+def test_the_whole_salt_counts_however_long_the_departments(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rules, parse version and departments all change every fingerprint and board digest,
+    also when the department list is long (a key cut to the salt's last 64 bytes lost the
+    version and rules digest at its front)."""
+    from tracker.sources import fingerprint
+
+    board = gh_board(2)
+    long = [f"Data Center Engineering Division {i}" for i in range(6)]
+    ref = replace(make_ref("greenhouse"), options={"departments": long})
+    assert len(fingerprint.salt(ref)) > 64
+    item, body = board["jobs"][0], b'{"jobs": []}'
+    before = (
+        fingerprint.of(item, fingerprint.salt(ref)),
+        fingerprint.salted_digest(fingerprint.salt(ref), body),
+    )
+    monkeypatch.setattr(fingerprint, "VERSION", fingerprint.VERSION + 1)
+    after = (
+        fingerprint.of(item, fingerprint.salt(ref)),
+        fingerprint.salted_digest(fingerprint.salt(ref), body),
+    )
+    assert before[0] != after[0] and before[1] != after[1]
+    assert len(after[0]) == 24 and len(after[1]) == 32
+
+
 def test_malformed_changed_job_still_fails_the_board() -> None:
     board = gh_board(2)
     ref = known(make_ref("greenhouse"), board)

@@ -376,8 +376,10 @@ def cap(text: str | None, limit: int) -> str | None:
 
 def capped(postings: Iterable[RawPosting]) -> list[RawPosting]:
     """Postings with every free-text field within :data:`CAPS`; an over-long URL is dropped
-    (a cut URL would point elsewhere). Applied to what every source's ``parse`` returns."""
-    return [_capped(p) for p in postings]
+    (a cut URL would point elsewhere). Applied to what every source's ``parse`` returns; an
+    unchanged item's stub (:mod:`tracker.sources.fingerprint`: ``detail`` False) holds no text
+    and is kept as it is."""
+    return [p if p.extra.get("detail") is False else _capped(p) for p in postings]
 
 
 def _capped(p: RawPosting) -> RawPosting:

@@ -29,7 +29,7 @@ import orjson
 from tracker.domain import RawPosting, SourceRef
 from tracker.sources.incremental import known_postings
 
-VERSION = 2
+VERSION = 3  # 3: SHA-256 fingerprints and board digests (were BLAKE2b)
 
 
 @functools.cache
@@ -51,13 +51,29 @@ def salt(ref: SourceRef) -> bytes:
 
 
 def of(item: Any, seed: bytes) -> str:
-    """Fingerprint of one raw item (its JSON bytes as decoded, keys in board order)."""
+    """Fingerprint of one raw item (its JSON bytes as decoded, keys in board order): 12 bytes
+    of SHA-256 over the salt and the item (SHA-256 runs in hardware on current CPUs: about
+    twice BLAKE2b's speed here)."""
     try:
         data = orjson.dumps(item)
     except TypeError:  # an integer beyond 64 bits (a hostile amount): the slow encoder copes
         data = json.dumps(item, default=str).encode()
-    digest = hashlib.blake2b(data, digest_size=12, key=seed[-64:])
-    return digest.hexdigest()
+    digest = _salted(seed).copy()
+    digest.update(data)
+    return digest.hexdigest()[:24]
+
+
+@functools.lru_cache(maxsize=64)
+def _salted(seed: bytes) -> Any:
+    """A SHA-256 that has read ``seed`` and a separator (copied for each item)."""
+    return hashlib.sha256(seed + b"\0")
+
+
+def salted_digest(seed: bytes, data: bytes) -> str:
+    """16 bytes of SHA-256 over ``seed``, a separator and ``data`` (whole-board digests)."""
+    digest = _salted(seed).copy()
+    digest.update(data)
+    return digest.hexdigest()[:32]
 
 
 # ATSs whose one GET returns the whole board, fetched the same whatever the database holds:
@@ -74,10 +90,7 @@ def body_digest(payload: Any, ref: SourceRef) -> str | None:
         data = orjson.dumps(payload)
     except TypeError:  # an integer beyond 64 bits: the slow encoder copes
         data = json.dumps(payload, default=str).encode()
-    digest = hashlib.blake2b(salt(ref), digest_size=16)
-    digest.update(b"\0")
-    digest.update(data)
-    return digest.hexdigest()
+    return salted_digest(salt(ref), data)
 
 
 def parse_items(

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import random
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -424,7 +423,6 @@ def _check_status(response: httpx.Response, url: httpx.URL) -> None:
 
 def body_digest(seed: bytes, body: bytes) -> str:
     """The digest of a whole board's raw body, salted with ``seed`` (see FetchScope)."""
-    digest = hashlib.blake2b(seed, digest_size=16)
-    digest.update(b"\0")
-    digest.update(body)
-    return digest.hexdigest()
+    from tracker.sources.fingerprint import salted_digest
+
+    return salted_digest(seed, body)
