@@ -420,7 +420,7 @@ class _Ahead:
     it (prepared under its lease) equals the one it was fetched with; else it is fetched again.
     Bodies held and not asked for yet are capped (:attr:`BODIES`)."""
 
-    BODIES = 128
+    BODIES = 64
 
     def __init__(self, client: Any, slots: asyncio.Semaphore) -> None:
         self.client, self.slots = client, slots
