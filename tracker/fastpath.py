@@ -202,7 +202,8 @@ def _invoke(
         except EOFError as exc:
             typer.echo(err=True)
             raise typer.Abort() from exc
-        except KeyboardInterrupt as exc:
+        except KeyboardInterrupt as exc:  # Ctrl-C: one line, as the full command line says it
+            typer.echo("interrupted", err=True)
             raise typer.Exit(130) from exc
         except OSError as exc:
             if exc.errno != errno.EPIPE:
