@@ -10,10 +10,10 @@ Unknown keys and sections are errors too (a typo must not silently fall back to 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import math
-import os
 import pickle
 import re
 import sys
@@ -89,17 +89,11 @@ def _inputs() -> tuple[bytes, ...]:
 
 def _keep(cache: Path, settings: Settings) -> None:
     """Write atomically; a cache that cannot be written only costs the next command time."""
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps(settings, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, cache)
-        stale = time.time() - STALE_AFTER_S
-        for old in cache.parent.glob("settings-*.pickle"):
-            if old != cache and old.stat().st_mtime < stale:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    from tracker.normalize.diskcache import store_pickle
+
+    before = time.time() - STALE_AFTER_S
+    with contextlib.suppress(OSError):
+        store_pickle(cache, settings, "settings-*.pickle", lambda old: old.stat().st_mtime < before)
 
 
 def _validate(data: dict[str, Any], path: str | None) -> Settings:

@@ -91,6 +91,21 @@ def _write(path: Path, value: Any) -> None:
         log.info("cache file %s not written (%s)", path, type(exc).__name__)
 
 
+def store_pickle(path: Path, value: Any, family: str, stale: Callable[[Path], bool]) -> None:
+    """Pickle ``value`` to ``path`` atomically (a temporary file renamed over), then remove the
+    other files matching ``family`` (a glob in the same folder) for which ``stale`` says so.
+    Raises OSError; the caller decides what a cache that cannot be written costs."""
+    import pickle
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(partial, path)
+    for old in path.parent.glob(family):
+        if old != path and stale(old):
+            old.unlink(missing_ok=True)
+
+
 def disk_cached(name: str, fmt: int) -> Callable[[Callable[[], T]], Callable[[], T]]:
     """Keep ``build()``'s result (plain dicts, lists, tuples, strings, numbers, frozensets) for
     the process and on disk. Bump ``fmt`` whenever ``build`` changes what it returns."""

@@ -187,14 +187,10 @@ def _cached(path: Path | None) -> Rates:
 
 def _store(cache: Path, built: Any) -> None:
     """Write ``built`` to ``cache`` atomically, replacing older copies; errors only logged."""
+    from tracker.normalize.diskcache import store_pickle
+
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, cache)
-        for old in cache.parent.glob("converter-*.pickle"):
-            if old != cache:
-                old.unlink(missing_ok=True)
+        store_pickle(cache, built, "converter-*.pickle", lambda _old: True)
     except OSError as exc:
         log.debug("fx converter not cached at %s: %s", cache, exc)
 
