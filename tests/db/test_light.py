@@ -55,3 +55,37 @@ def test_importing_it_loads_no_sqlalchemy() -> None:
     code = "import sys, db.light; print(any(m.startswith('sqlalchemy') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_workers_plan_prepares_the_references_the_scrape_prepares(engine: Engine) -> None:
+    """Prefetch counts a board only when the two references are equal: the plan read without
+    the database layer must build exactly what ``jobs.scrape.prepared`` builds under the lease
+    (else every prefetched board would be fetched twice); a source whose lease was waited for
+    is prepared without a state read up front, and never matches."""
+    from jobs.scrape import prepared, read_states
+    from jobs.targets import select_targets
+
+    with session_scope(engine) as session:
+        fresh = make_source(session, token="fresh", company="Fresh")  # never scraped
+        seen = make_source(session, token="seen", company="Seen")
+        run(session, seen, 0, [posting("a")], body_hash="h0")
+        store.set_http_cache(session, seen, '"etag-1"', None)
+        failing = make_source(session, token="failing", company="Failing")
+        run(session, failing, 0, [posting("b")], body_hash="h1")
+        run(session, failing, 1, None, error="HTTP 500")  # the latest ok run still counts
+    opened = light.connect_read(url_of(engine))
+    assert opened is not None
+    try:
+        plan = dict(light.scrape_plan(*opened))
+    finally:
+        opened[0].close()
+    targets = select_targets(engine)
+    states = read_states(engine, [t.source_id for t in targets])
+    assert {t.source_id for t in targets} == set(plan) == {fresh, seen, failing}
+    for target in targets:
+        ref = prepared(engine, target, states[target.source_id])
+        assert plan[target.source_id] == ref, target.ref.key
+        assert prepared(engine, target) != ref  # waited for: read afresh, with _known
+    assert plan[seen].options["_body_hash"] == "h0"
+    assert plan[seen].options["_validators"] == {"etag": '"etag-1"', "last_modified": None}
+    assert "_body_hash" not in plan[fresh].options
