@@ -97,6 +97,11 @@ def remember(conn: Connection, lease: Lease) -> None:
     _HELD[(_database(conn), lease.key)] = lease.token
 
 
+def held_token(conn: Connection, key: str) -> str | None:
+    """The token of the lease on ``key`` this process holds on ``conn``'s database, if any."""
+    return _HELD.get((_database(conn), key))
+
+
 def forget(conn: Connection, lease: Lease) -> None:
     if _HELD.get((_database(conn), lease.key)) == lease.token:
         del _HELD[(_database(conn), lease.key)]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from db import driver
 from db.apply import apply_plan, insert_run, insert_run_and_start
-from db.leases import Lease, forget, hold_source, writer_id
+from db.leases import Lease, forget, held_token, hold_source, writer_id
 from db.leases import release as release_lease
 from db.light import SIGNATURES
 from db.plan import Existing, RunPlan, plan_run
@@ -536,6 +536,61 @@ def _touch_and_insert_run(
         row = driver.first(conn, _TOUCH_RELEASE_AND_INSERT_RUN, params)
     assert row is not None
     return int(row[0]), int(row[1])
+
+
+_AT_ONCE = (  # PostgreSQL: a whole not-modified run, fenced, in one autocommit statement
+    'WITH fence AS (SELECT source.id, source."key" FROM source JOIN source_lease'
+    ' ON source_lease."key" = source."key" WHERE source.id = %s AND source_lease.token = %s'
+    " FOR UPDATE),"
+    " touched AS (UPDATE posting SET last_seen = %s FROM fence WHERE posting.source_id = fence.id"
+    " AND posting.closed_at IS NULL AND posting.last_seen = %s RETURNING 1),"
+    " released AS (UPDATE source_lease SET holder = NULL, token = NULL, expires_at = NULL"
+    ' FROM fence WHERE source_lease."key" = fence."key" AND source_lease.token = %s RETURNING 1)'
+    " INSERT INTO run (source_id, observed_at, started_at, finished_at, status, error, seen,"
+    " new, changed, closed, reopened, unchanged, writer, body_hash)"
+    " SELECT fence.id, %s::timestamp, %s::timestamp, %s::timestamp, 'ok', NULL, n, 0, 0, 0, 0,"
+    " n, %s::varchar, %s::varchar FROM fence, (SELECT count(*)::int AS n FROM touched) AS counted"
+    ' RETURNING id, seen, (SELECT "key" FROM fence)'
+)
+
+
+def record_not_modified_at_once(
+    engine: Any,
+    source_id: int,
+    observed_at: datetime,
+    *,
+    started_at: datetime,
+    body_hash: str | None,
+    state: ScrapeState | None,
+    release: Lease | None,
+) -> RunResult | None:
+    """:func:`record_not_modified` on PostgreSQL as one statement in autocommit (no BEGIN, no
+    COMMIT: one round trip instead of four), for the common case: the run holds the source's
+    lease (``release``, freed in the statement), its state was read under it and the latest
+    run that did not fail was ``ok``. The fence is in the statement: the lease row is locked and
+    must still carry this writer's token, or nothing is written. None: not that case, or the
+    fence failed; the caller takes the transaction path, which says why."""
+    if engine.dialect.name != "postgresql" or state is None or release is None:
+        return None
+    previous = state.previous_ok_at
+    observed_at = as_utc(observed_at)
+    if previous is None or (state.latest_at is not None and observed_at < as_utc(state.latest_at)):
+        return None
+    with engine.connect() as conn:
+        if held_token(conn, release.key) != release.token:
+            return None
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        at, before = driver.db_time(conn, observed_at), driver.db_time(conn, previous)
+        times = (observed_at, as_utc(started_at), utcnow())
+        when = [driver.db_time(conn, t) for t in times]
+        digest = body_hash if body_hash is not None else state.body_hash
+        params = (source_id, release.token, at, before, release.token, *when, writer_id(), digest)
+        row = driver.first(conn, _AT_ONCE, params)
+        if row is None:
+            return None
+        forget(conn, release)
+    seen = int(row[1])
+    return RunResult(str(row[2]), "ok", observed_at, seen=seen, unchanged=seen, run_id=int(row[0]))
 
 
 @dataclass(frozen=True)

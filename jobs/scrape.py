@@ -176,13 +176,20 @@ def remember_validators(
     session: Any, target: Target, scope: Any, ref: SourceRef | None = None
 ) -> None:
     """Store the fetch's validators, unless they are what the source row already holds."""
+    pair = new_validators(scope, ref)
+    if pair is not None:
+        store.set_http_cache(session, target.source_id, *pair)
+
+
+def new_validators(scope: Any, ref: SourceRef | None) -> tuple[str | None, str | None] | None:
+    """The fetch's validators when they differ from what the source row holds, else None."""
     validators = getattr(scope, "validators", None)
     if validators is None:
-        return
+        return None
     pair = (validators.etag, validators.last_modified)
     if ref is not None and tuple(ref.options.get("_stored_validators") or ()) == pair:
-        return
-    store.set_http_cache(session, target.source_id, *pair)
+        return None
+    return pair
 
 
 def record_not_modified(
@@ -196,8 +203,22 @@ def record_not_modified(
     state: ScrapeState | None = None,
 ) -> RunResult:
     """An ``ok`` run standing for the board of the last ``ok`` run (a 304, or the same body);
-    the store frees the run's lease in the same transaction."""
+    the store frees the run's lease in the same transaction. On PostgreSQL, when there are no
+    new validators to store, the whole run is one statement
+    (:func:`db.store.record_not_modified_at_once`)."""
     lease = held.lease if held is not None else None
+    if lease is not None and new_validators(scope, ref) is None:
+        result = store.record_not_modified_at_once(
+            engine,
+            target.source_id,
+            at,
+            started_at=at,
+            body_hash=body_hash,
+            state=state,
+            release=lease,
+        )
+        if result is not None:
+            return done(result, held)
     with session_scope(engine) as session:
         result = store.record_not_modified(
             session,

@@ -160,3 +160,64 @@ def test_runs_record_the_same_rows_with_and_without_statement_events(
 
     assert history(sid) == history(other)
     assert history(sid)[2] == ("c", at(0), at(2), None)
+
+
+def test_a_not_modified_run_at_once_is_the_transactions_run(engine: Engine) -> None:
+    """PostgreSQL's one-statement 304 run writes what the transaction path writes (run row,
+    last_seen, lease freed), and writes nothing when the lease was lost or the case is not
+    its own (SQLite, no state, no lease): the transaction path then decides."""
+    key = "greenhouse:anthropic"
+    with session_scope(engine) as session:
+        sid = make_source(session)
+        store.record_run(session, sid, at(0), [posting("a"), posting("b")], body_hash="h0")
+    with engine.connect() as conn:
+        state = store.scrape_states(conn, [sid])[sid]
+
+    def claim() -> Lease:
+        with engine.begin() as conn:
+            lease = leases.try_acquire(conn, key, timedelta(seconds=60))
+        assert isinstance(lease, Lease)
+        return lease
+
+    def at_once(hours: float, lease: Lease | None, **kw: Any) -> Any:
+        args: dict[str, Any] = {"state": state, "release": lease, "body_hash": None, **kw}
+        return store.record_not_modified_at_once(
+            engine, sid, at(hours), started_at=at(hours), **args
+        )
+
+    lease = claim()
+    if engine.dialect.name != "postgresql":  # SQLite: always the transaction path
+        assert at_once(6, lease) is None
+        with engine.begin() as conn:
+            leases.release(conn, lease)
+        return
+    assert at_once(6, None) is None and at_once(6, lease, state=None) is None
+    result = at_once(6, lease)
+    assert result is not None
+    assert (result.source, result.status, result.seen, result.unchanged) == (key, "ok", 2, 2)
+    with engine.connect() as conn:
+        runs = conn.execute(
+            select(RUN.c.id, RUN.c.seen, RUN.c.unchanged, RUN.c.status, RUN.c.body_hash).order_by(
+                RUN.c.id
+            )
+        ).all()
+        seen = conn.execute(select(POSTING.c.last_seen)).scalars().all()
+        holder = conn.exec_driver_sql("SELECT holder, token FROM source_lease").one()
+    assert [tuple(r)[1:] for r in runs] == [(2, 0, "ok", "h0"), (2, 2, "ok", "h0")]
+    assert runs[-1][0] == result.run_id and seen == [at(6), at(6)]
+    assert tuple(holder) == (None, None)  # freed in the statement
+    with engine.connect() as conn:
+        assert leases.held_token(conn, key) is None  # and forgotten by this process
+    lease = claim()  # lost to another writer before the next run: nothing is written
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE source_lease SET token = 'other', holder = 'otherhost:1'")
+    with engine.connect() as conn:
+        state = store.scrape_states(conn, [sid])[sid]
+    assert at_once(12, lease) is None
+    lost = pytest.raises(store.WriterConflict, match="lease lost to otherhost:1")
+    with lost, session_scope(engine) as session:  # the transaction path says why
+        store.record_not_modified(session, sid, at(12), state=state, release=lease)
+    with engine.begin() as conn:
+        leases.forget(conn, lease)
+        assert conn.exec_driver_sql("SELECT count(*) FROM run").scalar() == 2
+        assert conn.execute(select(POSTING.c.last_seen)).scalars().all() == [at(6), at(6)]
