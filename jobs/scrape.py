@@ -207,28 +207,14 @@ def record_not_modified(
     new validators to store, the whole run is one statement
     (:func:`db.store.record_not_modified_at_once`)."""
     lease = held.lease if held is not None else None
+    run: dict[str, Any] = {"started_at": at, "body_hash": body_hash, "state": state}
     if lease is not None and new_validators(scope, ref) is None:
-        result = store.record_not_modified_at_once(
-            engine,
-            target.source_id,
-            at,
-            started_at=at,
-            body_hash=body_hash,
-            state=state,
-            release=lease,
-        )
+        at_once = store.record_not_modified_at_once
+        result = at_once(engine, target.source_id, at, release=lease, **run)
         if result is not None:
             return done(result, held)
     with session_scope(engine) as session:
-        result = store.record_not_modified(
-            session,
-            target.source_id,
-            at,
-            started_at=at,
-            body_hash=body_hash,
-            state=state,
-            release=lease,
-        )
+        result = store.record_not_modified(session, target.source_id, at, release=lease, **run)
         remember_validators(session, target, scope, ref)
     return done(result, held)
 
