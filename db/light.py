@@ -83,7 +83,6 @@ _CHUNK = 500
 # ATSs whose fetch never reads ``_known`` (their parse does): a board of theirs can be fetched
 # before its stored signatures are read (jobs.scrape, jobs.scrapepool)
 LAZY_KNOWN = frozenset({"greenhouse", "lever", "ashby"})
-NONE: tuple[None, None] = (None, None)
 
 
 def scrape_plan(conn: Any, mark: str = "?") -> list[tuple[int, SourceRef]]:

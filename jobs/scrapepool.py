@@ -622,7 +622,7 @@ class _Known:
         """Every enabled source and its state (prefetch); empty without a plain connection."""
         from db import light
 
-        self._open()
+        self._open(layer=False)  # a head start is not worth loading the database layer for
         return light.scrape_plan(self.raw, self.mark) if self.raw is not None else []
 
     def known(self, source_id: int) -> dict[str, str | None]:
@@ -637,14 +637,14 @@ class _Known:
             known: dict[str, str | None] = store.known_signatures_in(conn, source_id)
         return known
 
-    def _open(self) -> None:
+    def _open(self, layer: bool = True) -> None:
         from db import light
 
         if self.raw is None and self.engine is None:
             opened = light.connect_read(self.url)
             if opened is not None:
                 self.raw, self.mark = opened
-            else:
+            elif layer:
                 from db.session import make_engine
 
                 self.engine = make_engine(self.url)
