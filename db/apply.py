@@ -20,6 +20,7 @@ from db import driver
 from db.driver import db_time
 from db.paycols import pay_values
 from db.plan import Change, Existing, RunPlan
+from db.seen import Moves
 from tracker.domain import Posting
 
 # (posting id, incoming posting, its content hash) for every version this run inserts
@@ -416,12 +417,6 @@ def _superseded(versioned: Sequence[Change]) -> list[int]:
     return [vid for vid in found if vid is not None]
 
 
-def _seen_ids(plan: RunPlan) -> list[int]:
-    """Every stored posting the run saw (their ``last_seen`` moves on)."""
-    stored_seen = [e.id for e in plan.unchanged] + [c.existing.id for c in plan.changed]
-    return stored_seen + [c.existing.id for c in plan.reopened]
-
-
 _NEXT_IDS = "ARRAY(SELECT nextval(pg_get_serial_sequence('{0}', 'id')) FROM generate_series(1, %s))"
 
 
@@ -430,26 +425,30 @@ def insert_run_and_start(
     values: dict[str, Any],
     plan: RunPlan,
     observed_at: datetime,
+    moves: Moves,
     release: tuple[str, str] | None = None,
 ) -> tuple[int, Started]:
     """PostgreSQL: insert the run row (as :func:`insert_run`) and, in the same statement, do
-    the parts of :func:`apply_plan` that need nothing from it: refresh ``last_seen`` of the
-    seen postings, end the superseded versions and reserve the ids of the new postings and
-    versions (data-modifying ``WITH`` clauses on distinct rows), and free the run's lease
-    (``release``: its key and token, as :func:`db.leases.release` does). One round trip
-    instead of up to six; pass the result to :func:`apply_plan`."""
+    the parts of :func:`apply_plan` that need nothing from it: move ``last_seen`` on
+    (``moves``, see :mod:`db.seen`), end the superseded versions and reserve the ids of the
+    new postings and versions (data-modifying ``WITH`` clauses on distinct rows), and free the
+    run's lease (``release``: its key and token, as :func:`db.leases.release` does). One round
+    trip instead of up to eight; pass the result to :func:`apply_plan`."""
     versioned = [c for c in plan.versioned if c.posting is not None]
     at = db_time(conn, observed_at)
     clauses: list[str] = []
     params: list[Any] = []
-    for name, table, column, ids in (
-        ("touched", "posting", "last_seen", _seen_ids(plan)),
-        ("ended", "posting_version", "valid_to", _superseded(versioned)),
+    for name, table, column, value, ids in (
+        ("touched", "posting", "last_seen", at, moves.touch),
+        ("settled", "posting", "last_seen", db_time(conn, moves.until), moves.settle),
+        ("ended", "posting_version", "valid_to", at, _superseded(versioned)),
     ):
         if ids:
             within, listed_ids = listed(conn, ids)
             clauses.append(f"{name} AS (UPDATE {table} SET {column} = %s WHERE id IN ({within}))")
-            params += [at, *listed_ids]
+            params += [value, *listed_ids]
+    clauses.append(f"marked AS ({_MARK_SOURCE.format('%s')})")
+    params += [db_time(conn, moves.mark), at, values["source_id"]]
     if release is not None:
         clauses.append(
             "released AS (UPDATE source_lease SET holder = NULL, token = NULL, expires_at = NULL"
@@ -474,11 +473,13 @@ def apply_plan(
     company_id: int,
     run_id: int,
     observed_at: datetime,
+    moves: Moves,
     signatures: Mapping[str, str | None] | None = None,
     started: Started | None = None,
 ) -> None:
     """Write a planned run: inserts, versions, places, spans, reopen/close, ``last_seen``
-    (``started``: what :func:`insert_run_and_start` already did)."""
+    (``moves``, see :mod:`db.seen`; ``started``: what :func:`insert_run_and_start` already
+    did)."""
     versioned = [c for c in plan.versioned if c.posting is not None]
     if started is None:
         vids = reserve_ids(conn, "posting_version", len(plan.new) + len(versioned))
@@ -501,4 +502,16 @@ def apply_plan(
     open_spans(conn, list(new_ids.values()) + reopened, observed_at)
     close_postings(conn, plan.close, observed_at)
     if started is None:
-        touch_postings(conn, _seen_ids(plan), observed_at)
+        move_last_seen(conn, source_id, moves, observed_at)
+
+
+_MARK_SOURCE = "UPDATE source SET seen_mark = {0}, seen_until = {0} WHERE id = {0}"
+
+
+def move_last_seen(conn: Connection, source_id: int, moves: Moves, observed_at: datetime) -> None:
+    """``last_seen`` of a run's postings and its source's mark (see :mod:`db.seen`)."""
+    touch_postings(conn, moves.touch, observed_at)
+    if moves.settle:
+        _set_where_ids(conn, "posting", "last_seen", db_time(conn, moves.until), "id", moves.settle)
+    at, mark = db_time(conn, observed_at), db_time(conn, moves.mark)
+    driver.write(conn, _MARK_SOURCE.format(driver.mark(conn)), (mark, at, source_id))

@@ -337,6 +337,11 @@ class SourceIds(NamedTuple):
     id: int
     key: str
     company_id: int
+    seen_mark: Any = None  # the lazy last_seen (db.tables), as the driver returns them
+    seen_until: Any = None
+
+
+_SOURCE_COLS = 'source.id, source."key", source.company_id, source.seen_mark, source.seen_until'
 
 
 def hold_source(conn: Connection, source_id: int) -> tuple[SourceIds | None, str | None]:
@@ -347,13 +352,13 @@ def hold_source(conn: Connection, source_id: int) -> tuple[SourceIds | None, str
     mark = driver.mark(conn)
     lock = " FOR UPDATE" if conn.dialect.name == "postgresql" else ""  # both rows
     sql = (
-        'SELECT source.id, source."key", source.company_id, source_lease.token FROM source'
-        f' JOIN source_lease ON source_lease."key" = source."key" WHERE source.id = {mark}{lock}'
+        f"SELECT {_SOURCE_COLS}, source_lease.token FROM source JOIN source_lease"
+        f' ON source_lease."key" = source."key" WHERE source.id = {mark}{lock}'
     )
     row = driver.first(conn, sql, (source_id,))
-    if row is not None and row[3] is not None and row[3] == _HELD.get((_database(conn), row[1])):
-        return SourceIds(*row[:3]), None
-    sql = f'SELECT id, "key", company_id FROM source WHERE id = {mark}'
+    if row is not None and row[5] is not None and row[5] == _HELD.get((_database(conn), row[1])):
+        return SourceIds(*row[:5]), None
+    sql = f"SELECT {_SOURCE_COLS} FROM source WHERE source.id = {mark}"
     found = driver.first(conn, sql, (source_id,))
     if found is None:
         return None, None

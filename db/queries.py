@@ -31,7 +31,7 @@ from db.status import (
     runs_for_source,
     unverified_sources,
 )
-from db.tables import COMPANY, PLACE, POSTING, SOURCE, SPAN, VERSION, as_utc
+from db.tables import COMPANY, LAST_SEEN, PLACE, POSTING, SOURCE, SPAN, VERSION, as_utc
 from tracker.domain import Place, Role, RoleFilter, RoleKey, SalaryBand
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def _role_columns() -> list[Any]:
         COMPANY.c.slug.label("company"),
         COMPANY.c.name.label("company_name"),
         POSTING.c.first_seen,
-        POSTING.c.last_seen,
+        LAST_SEEN.label("last_seen"),
         POSTING.c.closed_at,
         *(c.label(f"v_{c.name}") for c in VERSION.c),
     ]

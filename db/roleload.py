@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import String, type_coerce
 
 from db.paycols import bands_from_text
-from db.tables import COMPANY, PLACE, POSTING, SOURCE, VERSION
+from db.tables import COMPANY, LAST_SEEN, PLACE, POSTING, SOURCE, VERSION
 from tracker.domain import Place, Role, RoleKey, SalaryBand
 
 _HEAD = (
@@ -31,7 +31,7 @@ _HEAD = (
     VERSION.c.url,
     # raw values: parsed below, once per distinct timestamp
     type_coerce(POSTING.c.first_seen, String()).label("first_seen"),
-    type_coerce(POSTING.c.last_seen, String()).label("last_seen"),
+    type_coerce(LAST_SEEN, String()).label("last_seen"),
     type_coerce(POSTING.c.closed_at, String()).label("closed_at"),
     VERSION.c.category_rule,
 )

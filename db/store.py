@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from db import driver
+from db import driver, seen
 from db.apply import apply_plan, insert_run, insert_run_and_start
 from db.leases import Lease, forget, held_token, hold_source, writer_id
 from db.leases import release as release_lease
@@ -280,19 +280,21 @@ def _record_ok(
     PostgreSQL ``release`` is freed in its first statement."""
     source_id = int(source.id or 0)
     observed_at = times["observed_at"]
-    existing = _load_existing(conn, source_id)
-    suspect_at = state.suspect_at if state else _previous_suspect_at(conn, source_id)
-    plan = plan_run(existing, postings, suspect_at, same)
+    latest = _latest_kept(conn, source_id, state)
+    start = seen.current(source.seen_mark, source.seen_until, latest[1], driver.time_reader(conn))
+    existing, marked = _load_existing(conn, source_id, start)
+    plan = plan_run(existing, postings, latest[0], same)
     settle_derived(conn, source_id, plan)
     status: RunStatus = "suspect" if plan.suspect else "ok"
     message = _suspect_message(plan) if plan.suspect else None
     counts = _counts(plan)
     kept = body_hash if status == "ok" else None  # a suspect board stands for nothing
     values = _run_values(source_id, times, status, message, counts, kept)
+    moves = seen.moves(plan, marked, start, observed_at)
     started = None
     if conn.dialect.name == "postgresql":  # fewer round trips: see insert_run_and_start
         lease = (release.key, release.token) if release is not None else None
-        run_id, started = insert_run_and_start(conn, values, plan, observed_at, lease)
+        run_id, started = insert_run_and_start(conn, values, plan, observed_at, moves, lease)
     else:
         run_id = insert_run(conn, values)
     apply_plan(
@@ -302,6 +304,7 @@ def _record_ok(
         company_id=source.company_id,
         run_id=run_id,
         observed_at=observed_at,
+        moves=moves,
         signatures=signatures,
         started=started,
     )
@@ -338,10 +341,6 @@ def _checked_source(
 # Hot statements of every run, built once: no per-run construction or cache-key work.
 _SID: Any = bindparam("sid")
 _LATEST_RUN = select(func.max(RUN.c.observed_at)).where(RUN.c.source_id == _SID)
-_TOUCH_SEEN = (  # the postings the previous ok run saw: open, last seen by it
-    "UPDATE posting SET last_seen = {0} WHERE posting.source_id = {0}"
-    " AND posting.closed_at IS NULL AND posting.last_seen = {0}"
-)
 _EXISTING = (
     "SELECT id, external_id, content_hash, closed_at, last_seen, current_version_id"
     " FROM posting WHERE posting.source_id = {0}"
@@ -355,31 +354,46 @@ _LATEST_NON_FAILED = (
 _SIGNATURES = SIGNATURES  # db.light: a scrape worker runs it without the database layer
 
 
-def _load_existing(conn: Connection, source_id: int) -> dict[str, Existing]:
-    """Every stored posting of the source, by external id."""
+def _load_existing(
+    conn: Connection, source_id: int, start: seen.Mark
+) -> tuple[dict[str, Existing], set[int]]:
+    """Every stored posting of the source, by external id, with its ``last_seen`` as reads
+    take it (:mod:`db.seen`), and the ids of those the source's mark covers."""
     read = driver.time_reader(conn)
     times: dict[Any, datetime] = {}  # most postings share their last_seen: convert it once
     existing: dict[str, Existing] = {}
-    for pid, ext, digest, closed, seen, vid in driver.rows(
+    marked: set[int] = set()
+    for pid, ext, digest, closed, stored, vid in driver.rows(
         conn, _EXISTING.format(driver.mark(conn)), (source_id,)
     ):
-        last = times.get(seen)
+        last = times.get(stored)
         if last is None:
-            last = times[seen] = read(seen)
+            last = times[stored] = read(stored)
         shut = None if closed is None else read(closed)
+        if start.until is not None and seen.covers(last, shut, start):
+            marked.add(pid)
+            last = start.until
         existing[ext] = Existing(pid, ext, digest, shut, last, vid)
-    return existing
+    return existing, marked
+
+
+def _latest_kept(
+    conn: Connection, source_id: int, state: ScrapeState | None
+) -> tuple[datetime | None, datetime | None]:
+    """``(observed_at of the latest non-failed run when it was suspect, observed_at of the
+    latest non-failed run)``, from ``state`` when the caller read it under its lease."""
+    if state is not None:
+        return state.suspect_at, state.suspect_at or state.previous_ok_at
+    latest = _latest_non_failed(conn, source_id)
+    if latest is None:
+        return None, None
+    at = as_utc(latest[1])
+    return (at if latest[0] == "suspect" else None), at
 
 
 def _latest_non_failed(conn: Connection, source_id: int) -> Any:
     """``(status, observed_at, body_hash)`` of the source's latest run that did not fail."""
     return conn.execute(_LATEST_NON_FAILED, {"sid": source_id}).first()
-
-
-def _previous_suspect_at(conn: Connection, source_id: int) -> datetime | None:
-    """``observed_at`` of the latest non-failed run when that run was ``suspect``."""
-    latest = _latest_non_failed(conn, source_id)
-    return latest[1] if latest is not None and latest[0] == "suspect" else None
 
 
 def _suspect_message(plan: RunPlan) -> str:
@@ -440,21 +454,19 @@ def record_not_modified(
     """Record an ``ok`` run for a board that answered 304 Not Modified, or whose body has the
     ``body_hash`` of the previous ``ok`` run (the same board).
 
-    The board is what the previous ``ok`` run saw, so exactly the postings that run saw
-    (``last_seen`` = its ``observed_at``) get their ``last_seen`` refreshed; nothing opens,
-    changes or closes. Callers only send validators (or compare digests) when the latest
-    non-failed run was ``ok``. A 304 run keeps that run's body digest.
+    The board is what the previous ``ok`` run saw, so exactly the postings that run saw are
+    seen again: the source's mark moves on (:mod:`db.seen`), no posting row is written, and
+    nothing opens, changes or closes. Callers only send validators (or compare digests) when
+    the latest non-failed run was ``ok``. A 304 run keeps that run's body digest.
 
     ``state``: the source's :func:`scrape_states`, read under the lease this writer still
     holds (the fence in :func:`_checked_source` checks it), so nothing is read again.
-    ``release``: that lease, freed in this transaction (on PostgreSQL inside the run's one
-    statement: a round trip fewer).
+    ``release``: that lease, freed in this transaction.
     """
     observed_at = as_utc(observed_at)
     session.flush()
     conn = session.connection()
     source = _checked_source(session, conn, source_id, observed_at, state)
-    released = False
     if state is not None:
         previous, kept = state.previous_ok_at, state.body_hash
     else:
@@ -469,87 +481,36 @@ def record_not_modified(
         "observed_at": observed_at,
         "started_at": as_utc(started_at) if started_at else observed_at,
     }
-    seen, run_id = 0, None
+    count = 0
     if previous is not None:
         at, before = driver.db_time(conn, observed_at), driver.db_time(conn, previous)
-        if conn.dialect.name == "postgresql":  # one round trip: the refresh counts in the run
-            times["finished_at"] = utcnow()
-            refresh = (at, before)
-            run_id, seen = _touch_and_insert_run(
-                conn, source_id, times, refresh, body_hash, release
-            )
-            released = release is not None
-        else:
-            touch = _TOUCH_SEEN.format(driver.mark(conn))
-            seen = driver.write(conn, touch, (at, source_id, before))
-    if run_id is None:
-        times["finished_at"] = utcnow()
-        counts = {"seen": seen, "unchanged": seen}
-        run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
+        dialect = conn.dialect.name
+        driver.write(conn, seen.sql(seen.MARK_SQL, dialect), (before, before, at, source_id))
+        found = driver.first(conn, seen.sql(seen.COUNT_SQL, dialect), (source_id,))
+        count = int(found[0]) if found is not None else 0
+    times["finished_at"] = utcnow()
+    counts = {"seen": count, "unchanged": count}
+    run_id = _insert_run(conn, source_id, times, "ok", None, counts, body_hash)
     if release is not None:
-        if released:
-            forget(conn, release)
-        else:
-            release_lease(conn, release)
-    return RunResult(source.key, "ok", observed_at, seen=seen, unchanged=seen, run_id=run_id)
-
-
-_TOUCH_AND_INSERT_RUN = (  # PostgreSQL: _TOUCH_SEEN, then the run row counting what it touched
-    "WITH touched AS (" + _TOUCH_SEEN.format("%s") + " RETURNING 1)"
-    " INSERT INTO run (source_id, observed_at, started_at, finished_at, status, error, seen,"
-    " new, changed, closed, reopened, unchanged, writer, body_hash)"
-    " SELECT %s::int, %s::timestamp, %s::timestamp, %s::timestamp, 'ok', NULL, n, 0, 0, 0, 0,"
-    " n, %s::varchar, %s::varchar FROM (SELECT count(*)::int AS n FROM touched) AS counted"
-    " RETURNING id, seen"
-)
-
-
-_RELEASED = (  # PostgreSQL: the run's lease freed inside its statement (leases.release)
-    ", released AS (UPDATE source_lease SET holder = NULL, token = NULL, expires_at = NULL"
-    ' WHERE source_lease."key" = %s AND source_lease.token = %s RETURNING 1)'
-)
-_TOUCH_RELEASE_AND_INSERT_RUN = _TOUCH_AND_INSERT_RUN.replace(
-    " RETURNING 1) INSERT", " RETURNING 1)" + _RELEASED + " INSERT", 1
-)
-
-
-def _touch_and_insert_run(
-    conn: Connection,
-    source_id: int,
-    times: dict[str, datetime],
-    refresh: tuple[Any, Any],
-    body_hash: str | None,
-    release: Lease | None = None,
-) -> tuple[int, int]:
-    """A not-modified run on PostgreSQL in one statement: ``last_seen`` of what the previous
-    ok run saw (``refresh``: new and previous times, as the driver takes them) moves on, the
-    run row records how many, and ``release`` (the run's lease) is freed. Returns
-    ``(run id, seen)``."""
-    at, before = refresh
-    when = [driver.db_time(conn, times[k]) for k in ("observed_at", "started_at", "finished_at")]
-    if release is None:
-        params: tuple[Any, ...] = (at, source_id, before, source_id, *when, writer_id(), body_hash)
-        row = driver.first(conn, _TOUCH_AND_INSERT_RUN, params)
-    else:
-        lease = (release.key, release.token)
-        params = (at, source_id, before, *lease, source_id, *when, writer_id(), body_hash)
-        row = driver.first(conn, _TOUCH_RELEASE_AND_INSERT_RUN, params)
-    assert row is not None
-    return int(row[0]), int(row[1])
+        release_lease(conn, release)
+    return RunResult(source.key, "ok", observed_at, seen=count, unchanged=count, run_id=run_id)
 
 
 _AT_ONCE = (  # PostgreSQL: a whole not-modified run, fenced, in one autocommit statement
-    'WITH fence AS (SELECT source.id, source."key" FROM source JOIN source_lease'
-    ' ON source_lease."key" = source."key" WHERE source.id = %s AND source_lease.token = %s'
-    " FOR UPDATE),"
-    " touched AS (UPDATE posting SET last_seen = %s FROM fence WHERE posting.source_id = fence.id"
-    " AND posting.closed_at IS NULL AND posting.last_seen = %s RETURNING 1),"
+    'WITH fence AS (SELECT source.id, source."key", source.seen_mark, source.seen_until'
+    ' FROM source JOIN source_lease ON source_lease."key" = source."key"'
+    " WHERE source.id = %s AND source_lease.token = %s FOR UPDATE),"
+    " marked AS (UPDATE source SET seen_mark = COALESCE(CASE WHEN fence.seen_until ="
+    " %s::timestamp THEN fence.seen_mark END, %s::timestamp), seen_until = %s::timestamp"
+    " FROM fence WHERE source.id = fence.id RETURNING source.seen_mark AS mark),"
     " released AS (UPDATE source_lease SET holder = NULL, token = NULL, expires_at = NULL"
     ' FROM fence WHERE source_lease."key" = fence."key" AND source_lease.token = %s RETURNING 1)'
     " INSERT INTO run (source_id, observed_at, started_at, finished_at, status, error, seen,"
     " new, changed, closed, reopened, unchanged, writer, body_hash)"
     " SELECT fence.id, %s::timestamp, %s::timestamp, %s::timestamp, 'ok', NULL, n, 0, 0, 0, 0,"
-    " n, %s::varchar, %s::varchar FROM fence, (SELECT count(*)::int AS n FROM touched) AS counted"
+    " n, %s::varchar, %s::varchar FROM fence, (SELECT count(*)::int AS n FROM posting, marked"
+    " WHERE posting.source_id = %s AND posting.closed_at IS NULL"
+    " AND posting.last_seen >= marked.mark) AS counted"
     ' RETURNING id, seen, (SELECT "key" FROM fence)'
 )
 
@@ -565,7 +526,7 @@ def record_not_modified_at_once(
     release: Lease | None,
 ) -> RunResult | None:
     """:func:`record_not_modified` on PostgreSQL as one statement in autocommit (no BEGIN, no
-    COMMIT: one round trip instead of four), for the common case: the run holds the source's
+    COMMIT: one round trip instead of five), for the common case: the run holds the source's
     lease (``release``, freed in the statement), its state was read under it and the latest
     run that did not fail was ``ok``. The fence is in the statement: the lease row is locked and
     must still carry this writer's token, or nothing is written. None: not that case, or the
@@ -584,13 +545,15 @@ def record_not_modified_at_once(
         times = (observed_at, as_utc(started_at), utcnow())
         when = [driver.db_time(conn, t) for t in times]
         digest = body_hash if body_hash is not None else state.body_hash
-        params = (source_id, release.token, at, before, release.token, *when, writer_id(), digest)
+        token = release.token
+        fence = (source_id, token, before, before, at, token)
+        params = (*fence, *when, writer_id(), digest, source_id)
         row = driver.first(conn, _AT_ONCE, params)
         if row is None:
             return None
         forget(conn, release)
-    seen = int(row[1])
-    return RunResult(str(row[2]), "ok", observed_at, seen=seen, unchanged=seen, run_id=int(row[0]))
+    run_id, count = int(row[0]), int(row[1])
+    return RunResult(str(row[2]), "ok", observed_at, seen=count, unchanged=count, run_id=run_id)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,11 @@ History model (docs/concepts.md "The posting lifecycle"):
 - ``posting_version`` is one row per content version ``[valid_from, valid_to)``; a version stays
   valid across a closed gap when the content did not change.
 - ``posting_place`` holds a version's places in board order.
+- ``last_seen`` is kept lazily: a run that sees what the source's latest run saw (a 304, the
+  same board body, or the unchanged postings of a changed board) does not rewrite those
+  postings. ``source.seen_mark``/``seen_until`` say it instead: an open posting whose stored
+  ``last_seen`` is at or after ``seen_mark`` was seen by the source's latest non-failed run, and
+  was last seen at ``seen_until``. :data:`LAST_SEEN` is the value every read uses.
 
 Every datetime column is :class:`UTCDateTime`: stored as naive UTC, returned as aware UTC.
 The tables are plain SQLAlchemy Core (``COMPANY`` ... ``ALERT_DELIVERY`` on :data:`METADATA`),
@@ -138,6 +143,9 @@ SOURCE = sa.Table(
     _bool("enabled", default=True),
     _text("etag"),
     _text("last_modified"),
+    # the lazy last_seen (module docstring): null until a run first sets them
+    _when("seen_mark", nullable=True),
+    _when("seen_until", nullable=True),
     _when("created_at", default=utcnow),
     _when("updated_at", default=utcnow),
     **_AUTOINC,
@@ -188,6 +196,21 @@ POSTING = sa.Table(
     sa.Index("ix_posting_first_seen", "first_seen"),
     sa.Index("ix_posting_closed_at", "closed_at"),
     **_AUTOINC,
+)
+
+# A posting's last_seen as every read must take it (the module docstring): the source's
+# ``seen_until`` for an open posting its latest run saw, else the stored value. Needs ``source``
+# joined.
+LAST_SEEN: sa.ColumnElement[datetime] = sa.case(
+    (
+        sa.and_(
+            POSTING.c.closed_at.is_(None),
+            SOURCE.c.seen_mark.is_not(None),
+            POSTING.c.last_seen >= SOURCE.c.seen_mark,
+        ),
+        SOURCE.c.seen_until,
+    ),
+    else_=POSTING.c.last_seen,
 )
 
 # One open interval ``[opened_at, closed_at)`` of a posting.

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from db.queries import _places, _role, roles_stmt
-from db.tables import COMPANY, PLACE, POSTING, RUN, SOURCE, VERSION
+from db.tables import COMPANY, LAST_SEEN, PLACE, POSTING, RUN, SOURCE, VERSION
 from tracker.domain import Role, RoleFilter
 
 SORT_COLUMNS: dict[str, Any] = {
@@ -23,7 +23,7 @@ SORT_COLUMNS: dict[str, Any] = {
     "title": VERSION.c.title,
     "category": VERSION.c.category,
     "first_seen": POSTING.c.first_seen,
-    "last_seen": POSTING.c.last_seen,
+    "last_seen": LAST_SEEN,
     "pay": VERSION.c.salary_max_usd,
     "id": POSTING.c.id,
 }

@@ -7,11 +7,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from db.store import record_run, upsert_source
-from db.tables import PLACE, POSTING, RUN, SPAN, VERSION
+from db.tables import LAST_SEEN, PLACE, POSTING, RUN, SOURCE, SPAN, VERSION
 from tracker.domain import Place, Posting, RunResult, SalaryBand, SourceRef
 
 T0 = datetime(2026, 4, 15, tzinfo=UTC)
@@ -77,9 +77,16 @@ def count_rows(session: Session) -> dict[str, int]:
     }
 
 
+def stored_postings() -> Select[Any]:
+    """``SELECT`` of posting rows as reads take them: ``last_seen`` through the source's mark
+    (``db.seen``), every other column as stored."""
+    cols = [LAST_SEEN.label("last_seen") if c.name == "last_seen" else c for c in POSTING.c]
+    return select(*cols).select_from(POSTING.join(SOURCE, SOURCE.c.id == POSTING.c.source_id))
+
+
 def posting_row(session: Session, source_id: int, external_id: str) -> Any:
-    """The stored posting row (Core row)."""
-    stmt = select(POSTING).where(
+    """The stored posting row (Core row), ``last_seen`` as reads take it."""
+    stmt = stored_postings().where(
         POSTING.c.source_id == source_id, POSTING.c.external_id == external_id
     )
     return session.connection().execute(stmt).one()

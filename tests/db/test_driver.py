@@ -17,8 +17,17 @@ from db.leases import Lease
 from db.renorm import current_postings
 from db.session import session_scope
 from db.settle import _current
-from db.tables import POSTING, RUN, VERSION
-from tests.db.factories import AUSTIN, DUBLIN, USD_BAND, at, make_source, posting, run
+from db.tables import LAST_SEEN, POSTING, RUN, VERSION
+from tests.db.factories import (
+    AUSTIN,
+    DUBLIN,
+    USD_BAND,
+    at,
+    make_source,
+    posting,
+    run,
+    stored_postings,
+)
 
 
 def test_times_read_back_as_sqlalchemy_reads_them(session: Session) -> None:
@@ -96,7 +105,7 @@ def test_not_modified_fast_fence_under_a_held_lease(engine: Engine) -> None:
     assert (result.status, result.seen, result.unchanged) == ("ok", 2, 2)
     with engine.connect() as conn:
         rows = conn.execute(select(RUN.c.seen, RUN.c.unchanged).order_by(RUN.c.id)).all()
-        seen = conn.execute(select(POSTING.c.last_seen)).scalars().all()
+        seen = conn.execute(stored_postings().with_only_columns(LAST_SEEN)).scalars().all()
         holder = conn.exec_driver_sql("SELECT holder, token FROM source_lease").one()
     assert [tuple(r) for r in rows] == [(2, 0), (2, 2)]
     assert seen == [at(6), at(6)]
@@ -152,10 +161,10 @@ def test_runs_record_the_same_rows_with_and_without_statement_events(
         finally:
             event.remove(engine, "before_cursor_execute", listener)
     conn = session.connection()
-    cols = [POSTING.c.external_id, POSTING.c.first_seen, POSTING.c.last_seen, POSTING.c.closed_at]
+    cols = [POSTING.c.external_id, POSTING.c.first_seen, LAST_SEEN, POSTING.c.closed_at]
 
     def history(source_id: int) -> list[Any]:
-        stmt = select(*cols).where(POSTING.c.source_id == source_id)
+        stmt = stored_postings().with_only_columns(*cols).where(POSTING.c.source_id == source_id)
         return [tuple(r) for r in conn.execute(stmt.order_by(POSTING.c.external_id))]
 
     assert history(sid) == history(other)
@@ -201,7 +210,7 @@ def test_a_not_modified_run_at_once_is_the_transactions_run(engine: Engine) -> N
                 RUN.c.id
             )
         ).all()
-        seen = conn.execute(select(POSTING.c.last_seen)).scalars().all()
+        seen = conn.execute(stored_postings().with_only_columns(LAST_SEEN)).scalars().all()
         holder = conn.exec_driver_sql("SELECT holder, token FROM source_lease").one()
     assert [tuple(r)[1:] for r in runs] == [(2, 0, "ok", "h0"), (2, 2, "ok", "h0")]
     assert runs[-1][0] == result.run_id and seen == [at(6), at(6)]
@@ -220,4 +229,7 @@ def test_a_not_modified_run_at_once_is_the_transactions_run(engine: Engine) -> N
     with engine.begin() as conn:
         leases.forget(conn, lease)
         assert conn.exec_driver_sql("SELECT count(*) FROM run").scalar() == 2
-        assert conn.execute(select(POSTING.c.last_seen)).scalars().all() == [at(6), at(6)]
+        assert conn.execute(stored_postings().with_only_columns(LAST_SEEN)).scalars().all() == [
+            at(6),
+            at(6),
+        ]

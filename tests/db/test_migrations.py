@@ -31,7 +31,7 @@ def test_upgrade_twice_is_idempotent(any_db_url: str) -> None:
         assert current_revision(engine) is None
         assert upgrade(engine) is True
         assert upgrade(engine) is False
-        assert current_revision(engine) == head_revision() == "0008_views"
+        assert current_revision(engine) == head_revision() == "0009_seen_mark"
         assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
     finally:
         engine.dispose()

@@ -134,6 +134,7 @@ def check_history(db: str, config: Path) -> dict[str, int]:
         ordered = sorted(spans[pid], key=lambda s: s[0])
         for (_, end), (begin, _) in itertools.pairwise(ordered):
             assert end is not None and end <= begin, f"posting {pid}: overlapping spans {ordered}"
+    _check_last_seen(db)
     runs = _check_runs(db)
     open_count = sum(1 for p in postings.values() if p[1] is None)
     cli = Cli(db, config)
@@ -143,6 +144,23 @@ def check_history(db: str, config: Path) -> dict[str, int]:
     assert len(roles) == sum(c["count"] for c in counts) == diff["totals"]["to"] == open_count
     versions = sum(1 for _ in query(db, "SELECT id FROM posting_version"))
     return {"postings": len(postings), "open": open_count, "versions": versions, "runs": runs}
+
+
+LAST_SEEN_SQL = (  # as every read takes it (db.tables.LAST_SEEN)
+    "SELECT p.id, p.first_seen, p.closed_at, CASE WHEN p.closed_at IS NULL AND s.seen_mark IS NOT"
+    " NULL AND p.last_seen >= s.seen_mark THEN s.seen_until ELSE p.last_seen END,"
+    " (SELECT max(r.observed_at) FROM run r"
+    " WHERE r.source_id = p.source_id AND r.status <> 'failed')"
+    " FROM posting p JOIN source s ON s.id = p.source_id"
+)
+
+
+def _check_last_seen(db: str) -> None:
+    """Every posting was last seen between its first sighting and its source's latest run that
+    did not fail; a closed one before it closed."""
+    for pid, first, closed, last, latest in query(db, LAST_SEEN_SQL):
+        assert _ts(first) <= _ts(last) <= _ts(latest), f"posting {pid}: {first} {last} {latest}"
+        assert closed is None or _ts(last) < _ts(closed), f"posting {pid}: {last} {closed}"
 
 
 def _check_runs(db: str) -> int:

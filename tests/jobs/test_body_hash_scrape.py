@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 
-from db.tables import POSTING, RUN
+from db.tables import RUN
+from tests.db.factories import stored_postings
 from tests.helpers import Cli, gh_board
 from tests.loopback import LoopbackServer, Reply
 from tests.tracker.test_cli import BOARD, add_acme
@@ -62,7 +63,7 @@ def runs(url: str) -> list[Any]:
 def postings(url: str) -> dict[str, Any]:
     engine = create_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(select(POSTING)).all()
+        rows = conn.execute(stored_postings()).all()
     engine.dispose()
     return {row.external_id: row for row in rows}
 
