@@ -243,6 +243,8 @@ class SessionLike(Protocol):
 
     def connection(self) -> Connection: ...
 
+    def flush(self) -> None: ...
+
 
 class CoreSession:
     """One connection standing in for a Session where only Core statements run (queries):
@@ -254,17 +256,23 @@ class CoreSession:
     def connection(self) -> Connection:
         return self._conn
 
+    def flush(self) -> None:
+        """Nothing to flush: no ORM objects are held."""
+
 
 @contextmanager
 def core_scope(engine: Engine) -> Iterator[CoreSession]:
     """Like :func:`session_scope` for Core-only work: one transaction, committed when the
-    block succeeds, rolled back when it raises, without loading the ORM (start-up time)."""
+    block succeeds, rolled back when it raises, without loading the ORM (start-up time). The
+    transaction is begun up front, as a Session does, so statements sent straight to the driver
+    (:mod:`db.driver`) are inside it and committed with it."""
     with engine.connect() as conn:
+        transaction = conn.begin()
         try:
             yield CoreSession(conn)
-            conn.commit()
+            transaction.commit()
         except BaseException:
-            conn.rollback()
+            transaction.rollback()
             raise
 
 

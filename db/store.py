@@ -21,6 +21,7 @@ from db.leases import Lease, forget, held_token, hold_source, writer_id
 from db.leases import release as release_lease
 from db.light import SIGNATURES
 from db.plan import Existing, RunPlan, plan_run
+from db.session import SessionLike
 from db.settle import settle_derived
 from db.tables import (
     COMPANY,
@@ -152,7 +153,7 @@ def source_ref(row: SourceRow) -> SourceRef:
 
 
 def set_http_cache(
-    session: Session, source_id: int, etag: str | None, last_modified: str | None
+    session: SessionLike, source_id: int, etag: str | None, last_modified: str | None
 ) -> None:
     """Remember a board's HTTP validators (``ETag`` / ``Last-Modified``) for the next fetch."""
     session.flush()
@@ -206,7 +207,7 @@ def _delete_history(conn: Connection, source_id: int) -> dict[str, int]:
 
 
 def record_run(
-    session: Session,
+    session: SessionLike,
     source_id: int,
     observed_at: datetime,
     postings: Sequence[Posting] | None,
@@ -312,7 +313,7 @@ def _record_ok(
 
 
 def _checked_source(
-    session: Session,
+    session: SessionLike,
     conn: Connection,
     source_id: int,
     observed_at: datetime,
@@ -442,7 +443,7 @@ def _run_values(
 
 
 def record_not_modified(
-    session: Session,
+    session: SessionLike,
     source_id: int,
     observed_at: datetime,
     *,
@@ -640,7 +641,7 @@ def known_signatures_in(conn: Connection, source_id: int) -> dict[str, str | Non
 
 
 def set_signatures(
-    session: Session,
+    session: SessionLike,
     source_id: int,
     signatures: dict[str, str | None],
     known: Mapping[str, str | None] | None = None,

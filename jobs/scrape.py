@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from db import store
 from db.leases import Lease
 from db.light import LAZY_KNOWN, with_state
-from db.session import session_scope
+from db.session import core_scope, session_scope
 from db.store import ScrapeState, StoreError
 from jobs.scrapepool import (
     Fetched,
@@ -64,7 +64,7 @@ def record(
 ) -> RunResult:
     """Record one run in one transaction (which frees ``held``'s lease too)."""
     lease = held.lease if held is not None else None
-    with session_scope(engine) as session:
+    with core_scope(engine) as session:
         result = store.record_run(session, target.source_id, observed_at, release=lease, **kwargs)
     return done(result, held)
 
@@ -152,7 +152,7 @@ def record_parsed(
     state: ScrapeState | None = None,
 ) -> RunResult:
     """Record a parsed board, its signatures and validators: one transaction."""
-    with session_scope(engine) as session:
+    with core_scope(engine) as session:
         result = store.record_run(
             session,
             target.source_id,
@@ -213,7 +213,7 @@ def record_not_modified(
         result = at_once(engine, target.source_id, at, release=lease, **run)
         if result is not None:
             return done(result, held)
-    with session_scope(engine) as session:
+    with core_scope(engine) as session:  # Core only: no ORM session per board
         result = store.record_not_modified(session, target.source_id, at, release=lease, **run)
         remember_validators(session, target, scope, ref)
     return done(result, held)

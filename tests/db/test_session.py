@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from db import driver, leases
 from db.queries import list_sources
 from db.session import (
     DatabaseError,
     check_connection,
+    core_scope,
     make_engine,
     normalize_url,
     session_scope,
@@ -65,6 +67,26 @@ def test_session_scope_commits_or_rolls_back(engine: Engine) -> None:
         raise RuntimeError("boom")
     with session_scope(engine) as session:
         assert [s.key for s in list_sources(session)] == ["greenhouse:kept"]
+
+
+def test_core_scope_commits_what_went_straight_to_the_driver(engine: Engine) -> None:
+    """Runs are written through ``core_scope`` with statements sent straight to the DB-API
+    cursor (``db.driver``), after SQLite's ``BEGIN IMMEDIATE``: they commit with the block, and
+    roll back when it raises."""
+    with session_scope(engine) as session:
+        make_source(session, "kept")
+    sql = "UPDATE source SET etag = {0} WHERE token = {0}"
+    with core_scope(engine) as session:
+        conn = session.connection()
+        leases.lock_for_write(conn)
+        driver.write(conn, sql.format(driver.mark(conn)), ("v1", "kept"))
+    with pytest.raises(RuntimeError), core_scope(engine) as session:
+        conn = session.connection()
+        leases.lock_for_write(conn)
+        driver.write(conn, sql.format(driver.mark(conn)), ("v2", "kept"))
+        raise RuntimeError("boom")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT etag FROM source")).scalar() == "v1"
 
 
 def test_database_directory_that_cannot_be_created(tmp_path: Path) -> None:
