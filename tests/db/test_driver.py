@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from db import driver, leases, store
 from db.leases import Lease
+from db.queries import roles_at
 from db.renorm import current_postings
 from db.session import session_scope
 from db.settle import _current
@@ -28,6 +29,7 @@ from tests.db.factories import (
     run,
     stored_postings,
 )
+from tracker.domain import RoleFilter
 
 
 def test_times_read_back_as_sqlalchemy_reads_them(session: Session) -> None:
@@ -55,6 +57,42 @@ def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(session: Session) -> N
     sql = f"INSERT INTO posting ({cols}) SELECT {copied} FROM posting"  # a duplicate id
     with pytest.raises(IntegrityError):
         driver.write(conn, sql, (sid,))
+
+
+def test_bulk_rows_keep_every_character_and_null(session: Session) -> None:
+    """A board big enough for PostgreSQL's COPY path: tabs, newlines, backslashes, quotes,
+    non-Latin text and nulls come back exactly as written."""
+    odd = [
+        "tab\there",
+        "line\nbreak",
+        "back\\slash \\N",
+        "quote ' \" done",
+        "東京 データセンター",
+        "\\.",
+    ]
+    board = [
+        posting(f"x{i}", title=odd[i % len(odd)] + f" {i}", team=None if i % 2 else odd[i % 3])
+        for i in range(24)
+    ]
+    sid = make_source(session)
+    result = run(session, sid, 0, board)
+    assert result.new == 24
+    found = {r.external_id: r for r in roles_at(session, at(1), RoleFilter(include_all=True))}
+    for p in board:
+        assert (found[p.external_id].title, found[p.external_id].team) == (p.title, p.team)
+    assert run(session, sid, 6, board).unchanged == 24  # the stored content hashes match
+
+
+def test_a_bulk_insert_error_is_raised_as_sqlalchemy_raises_it(session: Session) -> None:
+    sid = make_source(session)
+    run(session, sid, 0, [posting("a")])
+    conn = session.connection()
+    rows = [(f"k{i}", "h") for i in range(12)] * 2  # every key twice
+    with pytest.raises(IntegrityError):
+        if conn.dialect.name == "postgresql":
+            driver.copy_in(conn, "company", ("slug", "name"), rows)
+        else:
+            driver.write_many(conn, "INSERT INTO company (slug, name) VALUES (?, ?)", rows)
 
 
 def test_statement_events_still_see_driver_statements(session: Session, engine: Engine) -> None:
