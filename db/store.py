@@ -10,10 +10,9 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
-from sqlalchemy.orm import Session
 
 from db import driver, seen
 from db.apply import apply_plan, insert_run, insert_run_and_start
@@ -31,11 +30,14 @@ from db.tables import (
     SOURCE,
     SPAN,
     VERSION,
-    CompanyRow,
-    SourceRow,
     utcnow,
 )
 from tracker.domain import Posting, RunResult, RunStatus, SourceRef
+
+if TYPE_CHECKING:  # the ORM loads only where a function below uses it (a scrape never does)
+    from sqlalchemy.orm import Session
+
+    from db.models import CompanyRow, SourceRow
 
 UpsertOutcome = Literal["added", "updated", "unchanged"]
 
@@ -85,11 +87,15 @@ def load_options(text: str | None) -> dict[str, Any]:
 
 def get_source_row(session: Session, key: str) -> SourceRow | None:
     """The source row with ``key``, or ``None``."""
+    from db.models import SourceRow
+
     return session.execute(select(SourceRow).where(SOURCE.c.key == key)).scalars().first()
 
 
 def _upsert_company(session: Session, slug: str, name: str) -> tuple[CompanyRow, bool]:
     """Find or create the company ``slug``; update its name. Returns (row, changed)."""
+    from db.models import CompanyRow
+
     row = session.execute(select(CompanyRow).where(COMPANY.c.slug == slug)).scalars().first()
     if row is None:
         row = CompanyRow(slug=slug, name=name)
@@ -123,6 +129,8 @@ def upsert_source(
     }
     row = get_source_row(session, ref.key)
     if row is None:
+        from db.models import SourceRow
+
         row = SourceRow(key=ref.key, company=company, **values)
         session.add(row)
         session.flush()

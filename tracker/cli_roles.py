@@ -68,7 +68,7 @@ def scrape(
 
     # a big scrape's workers start first and load while this process opens the database
     early = early_workers(settings().scrape, settings().database_url, keys or [], company)
-    from jobs.views import scrape_with_progress
+    from jobs.scrape_views import scrape_with_progress
 
     STATE["quick_exit"] = True  # nothing left to tidy after a scrape (see tracker.cli.main)
     ok = scrape_with_progress(database(), settings(), keys or [], company, show_all, early)

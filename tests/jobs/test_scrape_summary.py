@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from jobs.views import SUMMARY_ALL_UP_TO, summary_shown
+from jobs.scrape_views import SUMMARY_ALL_UP_TO, summary_shown
 from tracker.domain import RunResult, RunStatus
 
 AT = datetime(2026, 5, 1, tzinfo=UTC)
