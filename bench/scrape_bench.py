@@ -619,7 +619,7 @@ def bench_db(
         f"  all-304 cycle: runs={n304_counts['runs']} seen={n304_counts['seen']} "
         f"not_ok={n304_counts['not_ok']}"
     )
-    return {"cold": cold, "incremental": inc}
+    return {"cold": cold, "incremental": inc, "all 304": n304}
 
 
 def compile_tracker() -> str:
@@ -675,7 +675,7 @@ def main() -> None:
             results.append(bench_db("PostgreSQL", url, server, args, churn))
         if len(results) == 2:
             sq, pg = results
-            for cycle in ("cold", "incremental"):
+            for cycle in ("cold", "incremental", "all 304"):
                 wall = ratio(pg[cycle].wall, sq[cycle].wall)
                 cpu = ratio(pg[cycle].cpu, sq[cycle].cpu)
                 print(f"PostgreSQL / SQLite, {cycle}: wall {wall}, tracker CPU {cpu}")
