@@ -510,8 +510,9 @@ _AT_ONCE = (  # PostgreSQL: a whole not-modified run, fenced, in one autocommit 
     ' FROM source JOIN source_lease ON source_lease."key" = source."key"'
     " WHERE source.id = %s AND source_lease.token = %s FOR UPDATE),"
     " marked AS (UPDATE source SET seen_mark = COALESCE(CASE WHEN fence.seen_until ="
-    " %s::timestamp THEN fence.seen_mark END, %s::timestamp), seen_until = %s::timestamp"
-    " FROM fence WHERE source.id = fence.id RETURNING source.seen_mark AS mark),"
+    " %s::timestamp THEN fence.seen_mark END, %s::timestamp), seen_until = %s::timestamp,"
+    " etag = %s, last_modified = %s FROM fence WHERE source.id = fence.id"
+    " RETURNING source.seen_mark AS mark),"
     " released AS (UPDATE source_lease SET holder = NULL, token = NULL, expires_at = NULL"
     ' FROM fence WHERE source_lease."key" = fence."key" AND source_lease.token = %s RETURNING 1)'
     " INSERT INTO run (source_id, observed_at, started_at, finished_at, status, error, seen,"
@@ -533,13 +534,16 @@ def record_not_modified_at_once(
     body_hash: str | None,
     state: ScrapeState | None,
     release: Lease | None,
+    validators: tuple[str | None, str | None] | None = None,
 ) -> RunResult | None:
     """:func:`record_not_modified` on PostgreSQL as one statement in autocommit (no BEGIN, no
     COMMIT: one round trip instead of five), for the common case: the run holds the source's
     lease (``release``, freed in the statement), its state was read under it and the latest
-    run that did not fail was ``ok``. The fence is in the statement: the lease row is locked and
-    must still carry this writer's token, or nothing is written. None: not that case, or the
-    fence failed; the caller takes the transaction path, which says why."""
+    run that did not fail was ``ok``. ``validators``: the fetch's new ``(ETag,
+    Last-Modified)``, stored by the same statement (None: the state's stay). The fence is in
+    the statement: the lease row is locked and must still carry this writer's token, or
+    nothing is written. None: not that case, or the fence failed; the caller takes the
+    transaction path, which says why."""
     if engine.dialect.name != "postgresql" or state is None or release is None:
         return None
     previous = state.previous_ok_at
@@ -555,7 +559,8 @@ def record_not_modified_at_once(
         when = [driver.db_time(conn, t) for t in times]
         digest = body_hash if body_hash is not None else state.body_hash
         token = release.token
-        fence = (source_id, token, before, before, at, token)
+        etag, modified = validators if validators is not None else state.validators
+        fence = (source_id, token, before, before, at, etag, modified, token)
         params = (*fence, *when, writer_id(), digest, source_id)
         row = driver.first(conn, _AT_ONCE, params)
         if row is None:

@@ -203,14 +203,14 @@ def record_not_modified(
     state: ScrapeState | None = None,
 ) -> RunResult:
     """An ``ok`` run standing for the board of the last ``ok`` run (a 304, or the same body);
-    the store frees the run's lease in the same transaction. On PostgreSQL, when there are no
-    new validators to store, the whole run is one statement
-    (:func:`db.store.record_not_modified_at_once`)."""
+    the store frees the run's lease in the same transaction. On PostgreSQL the whole run, new
+    validators included, is one statement (:func:`db.store.record_not_modified_at_once`)."""
     lease = held.lease if held is not None else None
     run: dict[str, Any] = {"started_at": at, "body_hash": body_hash, "state": state}
-    if lease is not None and new_validators(scope, ref) is None:
+    if lease is not None:
         at_once = store.record_not_modified_at_once
-        result = at_once(engine, target.source_id, at, release=lease, **run)
+        fresh = new_validators(scope, ref)
+        result = at_once(engine, target.source_id, at, release=lease, validators=fresh, **run)
         if result is not None:
             return done(result, held)
     with core_scope(engine) as session:  # Core only: no ORM session per board

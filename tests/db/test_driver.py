@@ -255,6 +255,18 @@ def test_a_not_modified_run_at_once_is_the_transactions_run(engine: Engine) -> N
     assert tuple(holder) == (None, None)  # freed in the statement
     with engine.connect() as conn:
         assert leases.held_token(conn, key) is None  # and forgotten by this process
+        assert tuple(conn.exec_driver_sql("SELECT etag, last_modified FROM source").one()) == (
+            None,
+            None,
+        )
+    lease = claim()  # new validators go in with the run
+    with engine.connect() as conn:
+        state = store.scrape_states(conn, [sid])[sid]
+    assert at_once(9, lease, validators=('"v2"', "Mon, 30 Nov 2026 00:00:00 GMT")) is not None
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT etag, last_modified FROM source").one()
+        assert tuple(stored) == ('"v2"', "Mon, 30 Nov 2026 00:00:00 GMT")
+        assert conn.exec_driver_sql("SELECT count(*) FROM run").scalar() == 3
     lease = claim()  # lost to another writer before the next run: nothing is written
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE source_lease SET token = 'other', holder = 'otherhost:1'")
@@ -266,8 +278,8 @@ def test_a_not_modified_run_at_once_is_the_transactions_run(engine: Engine) -> N
         store.record_not_modified(session, sid, at(12), state=state, release=lease)
     with engine.begin() as conn:
         leases.forget(conn, lease)
-        assert conn.exec_driver_sql("SELECT count(*) FROM run").scalar() == 2
+        assert conn.exec_driver_sql("SELECT count(*) FROM run").scalar() == 3
         assert conn.execute(stored_postings().with_only_columns(LAST_SEEN)).scalars().all() == [
-            at(6),
-            at(6),
+            at(9),
+            at(9),
         ]
