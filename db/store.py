@@ -505,7 +505,13 @@ def record_not_modified(
     return RunResult(source.key, "ok", observed_at, seen=count, unchanged=count, run_id=run_id)
 
 
-_AT_ONCE = (  # PostgreSQL: a whole not-modified run, fenced, in one autocommit statement
+# PostgreSQL: a whole not-modified run, fenced, in one autocommit statement. Its commit does not
+# wait for the WAL flush (``synchronous_commit`` off for this transaction only, as SQLite's
+# ``synchronous=NORMAL`` here): should the server crash within a fraction of a second, the run
+# is lost whole (its rows, its lease release, its last_seen move), never half, and the next
+# scrape sees the board again. Runs that open, change or close postings commit as usual; a
+# later synchronous commit flushes every earlier one with it.
+_AT_ONCE = (
     'WITH fence AS (SELECT source.id, source."key", source.seen_mark, source.seen_until'
     ' FROM source JOIN source_lease ON source_lease."key" = source."key"'
     " WHERE source.id = %s AND source_lease.token = %s FOR UPDATE),"
@@ -514,11 +520,13 @@ _AT_ONCE = (  # PostgreSQL: a whole not-modified run, fenced, in one autocommit 
     " etag = %s, last_modified = %s FROM fence WHERE source.id = fence.id"
     " RETURNING source.seen_mark AS mark),"
     " released AS (UPDATE source_lease SET holder = NULL, token = NULL, expires_at = NULL"
-    ' FROM fence WHERE source_lease."key" = fence."key" AND source_lease.token = %s RETURNING 1)'
+    ' FROM fence WHERE source_lease."key" = fence."key" AND source_lease.token = %s RETURNING 1),'
+    " lazily AS (SELECT set_config('synchronous_commit', 'off', true) AS done)"
     " INSERT INTO run (source_id, observed_at, started_at, finished_at, status, error, seen,"
     " new, changed, closed, reopened, unchanged, writer, body_hash)"
     " SELECT fence.id, %s::timestamp, %s::timestamp, %s::timestamp, 'ok', NULL, n, 0, 0, 0, 0,"
-    " n, %s::varchar, %s::varchar FROM fence, (SELECT count(*)::int AS n FROM posting, marked"
+    " n, %s::varchar, %s::varchar FROM fence, lazily,"
+    " (SELECT count(*)::int AS n FROM posting, marked"
     " WHERE posting.source_id = %s AND posting.closed_at IS NULL"
     " AND posting.last_seen >= marked.mark) AS counted"
     ' RETURNING id, seen, (SELECT "key" FROM fence)'

@@ -255,6 +255,8 @@ def test_a_not_modified_run_at_once_is_the_transactions_run(engine: Engine) -> N
     assert tuple(holder) == (None, None)  # freed in the statement
     with engine.connect() as conn:
         assert leases.held_token(conn, key) is None  # and forgotten by this process
+        # the run alone committed without waiting for the WAL flush: the session did not change
+        assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
         assert tuple(conn.exec_driver_sql("SELECT etag, last_modified FROM source").one()) == (
             None,
             None,
