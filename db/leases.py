@@ -356,7 +356,7 @@ def hold_source(conn: Connection, source_id: int) -> tuple[SourceIds | None, str
         f' ON source_lease."key" = source."key" WHERE source.id = {mark}{lock}'
     )
     row = driver.first(conn, sql, (source_id,))
-    if row is not None and row[5] is not None and row[5] == _HELD.get((_database(conn), row[1])):
+    if row is not None and row[5] is not None and row[5] == held_token(conn, row[1]):
         return SourceIds(*row[:5]), None
     sql = f"SELECT {_SOURCE_COLS} FROM source WHERE source.id = {mark}"
     found = driver.first(conn, sql, (source_id,))

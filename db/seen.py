@@ -20,7 +20,7 @@ run starts the mark there.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -51,10 +51,10 @@ def current(stored_mark: Any, stored_until: Any, latest: datetime | None, read: 
 class Moves:
     """What a run writes of ``last_seen`` (see the module docstring)."""
 
-    touch: list[int] = field(default_factory=list)  # stored postings: last_seen := the run's
-    settle: list[int] = field(default_factory=list)  # leaving the mark: last_seen := until
-    until: datetime | None = None
-    mark: datetime | None = None  # the source's new seen_mark (seen_until := the run's time)
+    touch: list[int]  # stored postings: last_seen := the run's time
+    settle: list[int]  # leaving the mark: last_seen := until
+    until: datetime | None
+    mark: datetime  # the source's new seen_mark (seen_until := the run's time)
 
 
 def moves(plan: RunPlan, marked: Collection[int], start: Mark, at: datetime) -> Moves:
