@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from tracker.domain import RunResult
-from tracker.report.tables import print_table, rows_table
 from tracker.settings import ConfigError, Settings
 
 if TYPE_CHECKING:  # the scrape machinery (sources, normalize, httpx) loads only when used
@@ -71,6 +70,15 @@ def scrape_with_progress(
         raise ConfigError("no enabled sources (add some with `tracker sources import FILE`)")
     whole = not keys and company is None  # every enabled source: the workers may prefetch
     results = _scrape_progress(engine, settings, targets, early, whole)
+    return print_summary(results, show_all)
+
+
+def print_summary(results: Sequence[RunResult], show_all: bool = False) -> bool:
+    """The scrape's summary on stdout (skips on stderr); True when no run failed. When every
+    source of a large scrape is unchanged, the title and that count, without an empty table
+    (nor the table module: Rich loads only for a table)."""
+    from tracker.report.tables import print_table, rows_table
+
     cols = ["source", "status", "seen", "new", "changed", "closed", "reopened", "error"]
     failed = sum(1 for r in results if r.status == "failed")
     skips = [r for r in results if r.status == "skipped"]  # another writer has it: not a failure
@@ -79,6 +87,9 @@ def scrape_with_progress(
     title = f"scraped {len(results)} source(s): {len(results) - failed - len(skips)} ok, "
     title += f"{failed} failed" + (f", {len(skips)} skipped" if skips else "")
     shown, hidden = summary_shown(results, show_all)
+    if not shown:
+        typer.echo(f"{title}\n{hidden}" if hidden else title)
+        return failed == 0
     if not any(r.error for r in shown):  # an empty column would only push the table past 80
         cols.remove("error")
     print_table(rows_table(summary_rows(shown), cols, title), hidden or None)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from jobs.scrape_views import SUMMARY_ALL_UP_TO, summary_shown
+import pytest
+
+from jobs.scrape_views import SUMMARY_ALL_UP_TO, print_summary, summary_shown
 from tracker.domain import RunResult, RunStatus
 
 AT = datetime(2026, 5, 1, tzinfo=UTC)
@@ -42,3 +44,23 @@ def test_show_all_lists_every_source() -> None:
         [],
         f"{len(results)} unchanged sources not shown (--all lists all)",
     )
+
+
+def test_a_large_scrape_with_nothing_changed_prints_no_empty_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert print_summary([run(i) for i in range(SUMMARY_ALL_UP_TO + 5)]) is True
+    out = capsys.readouterr().out
+    assert out == (
+        f"scraped {SUMMARY_ALL_UP_TO + 5} source(s): {SUMMARY_ALL_UP_TO + 5} ok, 0 failed\n"
+        f"{SUMMARY_ALL_UP_TO + 5} unchanged sources not shown (--all lists all)\n"
+    )
+
+
+def test_a_summary_with_a_change_is_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    results = [run(i) for i in range(SUMMARY_ALL_UP_TO + 5)] + [run(99, "failed")]
+    assert print_summary(results) is False
+    out = capsys.readouterr().out
+    assert "greenhouse:b99" in out and "source" in out and "status" in out
+    assert "scraped 26 source(s): 25 ok, 1 failed" in out
+    assert "25 unchanged sources not shown" in out
