@@ -100,3 +100,17 @@ def test_lever_skips_unchanged_postings() -> None:
     again = lever.parse(payload, ref)
     assert [(p.external_id, p.extra["detail"]) for p in again] == [("a1", False), ("b2", True)]
     assert again[1].title == "Site Selection Lead"
+
+
+def test_the_digest_algorithm_is_pinned() -> None:
+    """Stored fingerprints and board digests are compared with new ones: a change of
+    algorithm (or of what is hashed) must come with a new ``VERSION`` (which re-reads every
+    board once). These values are XXH3-128 over the salt, a NUL and the bytes (VERSION 4);
+    if this test fails after such a change, bump VERSION and update them."""
+    from tracker.sources import fingerprint
+
+    assert fingerprint.VERSION == 4
+    item = {"id": 1, "title": "Data Center Technician"}
+    assert fingerprint.of(item, b"greenhouse/x") == "c535530b29627ee335a6d54c"
+    body = b'{"jobs": []}'
+    assert fingerprint.salted_digest(b"greenhouse/x", body) == "7165370e1895e2bf38a352435eb0bbb2"
