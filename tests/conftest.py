@@ -117,6 +117,20 @@ def session(engine: Engine) -> Iterator[Session]:
         yield sess
 
 
+@pytest.fixture(scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_folder(_cache_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Derived tables and validated configs (:mod:`tracker.normalize.diskcache`) go to a
+    folder of the test session, not the developer's ``~/.cache`` (one ``settings-*.pickle``
+    per temporary config file would pile up there). The session builds the gazetteer once;
+    the commands tests start in other processes share it."""
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(_cache_folder))
+
+
 @pytest.fixture(autouse=True)
 def _no_real_fx_refresh(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -192,11 +192,15 @@ def tracker_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "tracker.cli"]
 
 
+KEPT = ("TRACKER_CACHE_DIR", "TRACKER_FX_FILE", "TRACKER_ECB_URL")
+
+
 def run_tracker(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, **kwargs: Any
 ) -> Ran:
-    """``tracker ARGS`` in a real process, in ``cwd``, without inherited tracker env vars."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    """``tracker ARGS`` in a real process, in ``cwd``, without inherited tracker env vars
+    (but with the test session's own cache folder and rates file: see ``tests/conftest.py``)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_") or k in KEPT}
     base["COLUMNS"] = "200"
     done = subprocess.run(
         [*tracker_command(), *args],
