@@ -249,8 +249,11 @@ def try_acquire_many(conn: Connection, keys: list[str], ttl: timedelta) -> dict[
         return {}
     me = writer_id()
     lock_for_write(conn)
-    ensure = _ensure_stmt(conn.dialect.name)
-    conn.execute(ensure, [{"lease_key": key} for key in keys])
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:  # one statement, not one per key (each costs both sides ~0.05 ms)
+        driver.write(conn, _ENSURE_MANY, (list(keys),))
+    else:  # SQLite's executemany loops in C
+        conn.execute(_ensure_stmt(conn.dialect.name), [{"lease_key": key} for key in keys])
     rows: dict[str, Any] = {}
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
@@ -278,12 +281,46 @@ def try_acquire_many(conn: Connection, keys: list[str], ttl: timedelta) -> dict[
             }
         )
         claims[key] = lease
-    if taken:
+    if taken and postgres:
+        _take_many(conn, taken, me, now, now + ttl)
+    elif taken:
         conn.execute(_TAKE, taken)
     for claim in claims.values():
         if isinstance(claim, Lease):
             remember(conn, claim)
     return claims
+
+
+# PostgreSQL: the many-key forms of _ensure_stmt and _TAKE, one statement each over arrays
+_ENSURE_MANY = (
+    'INSERT INTO source_lease ("key") SELECT unnest(%s::varchar[]) ON CONFLICT DO NOTHING'
+)
+_TAKE_MANY = (
+    "UPDATE source_lease SET holder = %s, token = v.token, expires_at = %s, acquired_at = %s,"
+    " heartbeat_at = %s, claimed_at = %s, waiter = v.waiter, waiter_until = v.waiter_until"
+    " FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::timestamp[])"
+    ' AS v("key", token, waiter, waiter_until) WHERE source_lease."key" = v."key"'
+)
+
+
+def _take_many(
+    conn: Connection, taken: list[dict[str, Any]], me: str, now: datetime, expires: datetime
+) -> None:
+    """PostgreSQL: what ``conn.execute(_TAKE, taken)`` does, in one statement (every lease of
+    the claim has the same holder, expiry and time; token and waiter differ per key)."""
+    at = driver.db_time(conn, now)
+    params = (
+        me,
+        driver.db_time(conn, expires),
+        at,
+        at,
+        at,
+        [t["lease_key"] for t in taken],
+        [t["b_token"] for t in taken],
+        [t["b_waiter"] for t in taken],
+        [driver.db_time(conn, t["b_waiter_until"]) for t in taken],
+    )
+    driver.write(conn, _TAKE_MANY, params)
 
 
 def _queue(conn: Connection, key: str, me: str) -> None:

@@ -111,3 +111,41 @@ def test_store_refuses_a_writer_whose_lease_was_taken_over(engine: Engine) -> No
     with engine.connect() as conn:
         writer = conn.exec_driver_sql("SELECT writer FROM run").scalar()
     assert writer == leases.writer_id()
+
+
+def test_a_scrape_claims_many_keys_at_once(engine: Engine) -> None:
+    """``try_acquire_many`` (one statement per step on PostgreSQL): new keys get a row and a
+    lease; a live holder's key is Busy and untouched; another writer's place in the queue is
+    kept, ours is cleared; every lease row says who holds it until when, with its token."""
+    me = leases.writer_id()
+    soon = datetime.now(UTC) + TTL
+    with engine.begin() as conn:
+        for key in ("a:held", "a:queued", "a:ours"):
+            leases.try_acquire(conn, key, TTL)  # creates the rows
+        conn.execute(update(LEASE).values(holder=None, token=None, expires_at=None))
+        stmt = update(LEASE)
+        conn.execute(stmt.where(LEASE.c.key == "a:held").values(holder="x:1", expires_at=soon))
+        conn.execute(stmt.where(LEASE.c.key == "a:queued").values(waiter="y:2", waiter_until=soon))
+        conn.execute(stmt.where(LEASE.c.key == "a:ours").values(waiter=me, waiter_until=soon))
+    keys = ["a:held", "a:queued", "a:ours", "a:new1", "a:new2"]
+    with engine.begin() as conn:
+        claims = leases.try_acquire_many(conn, keys, TTL)
+    assert isinstance(claims["a:held"], Busy) and claims["a:held"].holder == "x:1"
+    won = {k: c for k, c in claims.items() if isinstance(c, Lease)}
+    assert sorted(won) == ["a:new1", "a:new2", "a:ours", "a:queued"]
+    assert len({c.token for c in won.values()}) == 4
+    with engine.connect() as conn:
+        rows = {r.key: r for r in conn.execute(LEASE.select().where(LEASE.c.key.in_(keys)))}
+    assert (rows["a:held"].holder, rows["a:held"].token) == ("x:1", None)
+    for key, lease in won.items():
+        row = rows[key]
+        assert (row.holder, row.token) == (me, lease.token)
+        assert row.expires_at == lease.expires_at
+        assert row.acquired_at == row.heartbeat_at == row.claimed_at
+        assert row.expires_at - row.acquired_at == TTL
+    assert (rows["a:queued"].waiter, rows["a:queued"].waiter_until is not None) == ("y:2", True)
+    assert (rows["a:ours"].waiter, rows["a:ours"].waiter_until) == (None, None)
+    assert (rows["a:new1"].waiter, rows["a:new1"].waiter_until) == (None, None)
+    with engine.begin() as conn:
+        for lease in won.values():
+            leases.release(conn, lease)
