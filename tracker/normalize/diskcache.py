@@ -160,6 +160,9 @@ def _once(fn: Callable[[], T]) -> Callable[[], T]:
     return once
 
 
+Tables = dict[str, dict[str, Any]]
+
+
 class Table:
     """One table of a :func:`disk_index`: ``get(key, default)`` like a dict's."""
 
@@ -181,15 +184,16 @@ class Index:
 
     def __init__(
         self,
-        tables: dict[str, dict[str, Any]] | None,
-        path: Path | None,
-        build: Callable[[], dict[str, dict[str, Any]]] | None = None,
+        tables: Tables | None,
+        conn: Any = None,
+        build: Callable[[], Tables] | None = None,
+        path: Path | None = None,
     ) -> None:
         self._tables = tables
-        self._path = path
+        self._conn = conn  # an open, checked index file (see _open_checked) when no tables
         self._build = build  # when the file fails under a read: the tables, built in memory
+        self._path = path
         self._lock = threading.Lock()
-        self._conn: Any = None
 
     def table(self, name: str) -> Table:
         return Table(self, name)
@@ -218,10 +222,8 @@ class Index:
             if self._tables is not None:
                 return None
             try:
-                if self._conn is None:
-                    self._conn = _open_index(self._path) if self._path is not None else None
                 return list(self._conn.execute(sql, params))
-            except (sqlite3.Error, ValueError, EOFError, TypeError, AttributeError) as exc:
+            except (sqlite3.Error, ValueError, EOFError, TypeError) as exc:
                 log.warning("cache file %s unreadable (%s): rebuilding", self._path, exc)
                 self._tables = self._build() if self._build is not None else {}
                 return None
@@ -234,29 +236,33 @@ def _open_index(path: Path) -> Any:
     return sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, check_same_thread=False)
 
 
-def _index_ok(path: Path, name: str) -> bool:
-    """Whether ``path`` is a complete index file of ``name`` (a missing, truncated or foreign
-    file is not: the index is then rebuilt)."""
+def _open_checked(path: Path, name: str) -> Any:
+    """An open connection to ``path`` when it is a complete index file of ``name``, else None
+    (a missing, truncated or foreign file: the index is then rebuilt)."""
     import sqlite3
 
     if not path.exists():
-        return False
+        return None
     try:
         conn = _open_index(path)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
             page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        finally:
+        except BaseException:
             conn.close()
+            raise
     except sqlite3.Error as exc:
         log.warning("cache file %s unreadable (%s): rebuilding", path, type(exc).__name__)
-        return False
+        return None
     whole = path.stat().st_size >= pages * page_size  # not cut short
-    return whole and row is not None and row[0] == name
+    if whole and row is not None and row[0] == name:
+        return conn
+    conn.close()
+    return None
 
 
-def _write_index(path: Path, name: str, tables: dict[str, dict[str, Any]]) -> bool:
+def _write_index(path: Path, name: str, tables: Tables) -> bool:
     """Write the tables to a new SQLite file renamed over ``path``; False when it cannot be."""
     import sqlite3
 
@@ -291,9 +297,6 @@ def _write_index(path: Path, name: str, tables: dict[str, dict[str, Any]]) -> bo
     return True
 
 
-Tables = dict[str, dict[str, Any]]
-
-
 def disk_index(name: str, fmt: int) -> Callable[[Callable[[], Tables]], Callable[[], Index]]:
     """Keep ``build()``'s tables (``{table: {key: value}}``, values as for
     :func:`disk_cached`) in an SQLite file and read them key by key: a lookup costs a few
@@ -307,12 +310,15 @@ def disk_index(name: str, fmt: int) -> Callable[[Callable[[], Tables]], Callable
         def load() -> Index:
             folder = cache_dir()
             path = None if folder is None else folder / f"{name}-v{fmt}-{inputs_digest()}.sqlite"
-            if path is not None and _index_ok(path, name):
-                return Index(None, path, build)
+            conn = None if path is None else _open_checked(path, name)
+            if conn is not None:
+                return Index(None, conn, build, path)
             tables = build()
-            if path is not None and _write_index(path, name, tables) and _index_ok(path, name):
-                return Index(None, path, build)
-            return Index(tables, None)
+            if path is not None and _write_index(path, name, tables):
+                conn = _open_checked(path, name)
+                if conn is not None:
+                    return Index(None, conn, build, path)
+            return Index(tables)
 
         return load
 
