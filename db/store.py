@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from db import driver, seen
 from db.apply import apply_plan, insert_run, insert_run_and_start
-from db.leases import Lease, forget, held_token, hold_source, writer_id
+from db.leases import Lease, forget, hold_source, writer_id
 from db.leases import release as release_lease
 from db.light import SIGNATURES
 from db.plan import Existing, RunPlan, plan_run
@@ -503,79 +503,6 @@ def record_not_modified(
     if release is not None:
         release_lease(conn, release)
     return RunResult(source.key, "ok", observed_at, seen=count, unchanged=count, run_id=run_id)
-
-
-# PostgreSQL: a whole not-modified run, fenced, in one autocommit statement. Its commit does not
-# wait for the WAL flush (``synchronous_commit`` off for this transaction only, as SQLite's
-# ``synchronous=NORMAL`` here): should the server crash within a fraction of a second, the run
-# is lost whole (its rows, its lease release, its last_seen move), never half, and the next
-# scrape sees the board again. Runs that open, change or close postings commit as usual; a
-# later synchronous commit flushes every earlier one with it.
-_AT_ONCE = (
-    'WITH fence AS (SELECT source.id, source."key", source.seen_mark, source.seen_until'
-    ' FROM source JOIN source_lease ON source_lease."key" = source."key"'
-    " WHERE source.id = %s AND source_lease.token = %s FOR UPDATE),"
-    " marked AS (UPDATE source SET seen_mark = COALESCE(CASE WHEN fence.seen_until ="
-    " %s::timestamp THEN fence.seen_mark END, %s::timestamp), seen_until = %s::timestamp,"
-    " etag = %s, last_modified = %s FROM fence WHERE source.id = fence.id"
-    " RETURNING source.seen_mark AS mark),"
-    " released AS (UPDATE source_lease SET holder = NULL, token = NULL, expires_at = NULL"
-    ' FROM fence WHERE source_lease."key" = fence."key" AND source_lease.token = %s RETURNING 1),'
-    " lazily AS (SELECT set_config('synchronous_commit', 'off', true) AS done)"
-    " INSERT INTO run (source_id, observed_at, started_at, finished_at, status, error, seen,"
-    " new, changed, closed, reopened, unchanged, writer, body_hash)"
-    " SELECT fence.id, %s::timestamp, %s::timestamp, %s::timestamp, 'ok', NULL, n, 0, 0, 0, 0,"
-    " n, %s::varchar, %s::varchar FROM fence, lazily,"
-    " (SELECT count(*)::int AS n FROM posting, marked"
-    " WHERE posting.source_id = %s AND posting.closed_at IS NULL"
-    " AND posting.last_seen >= marked.mark) AS counted"
-    ' RETURNING id, seen, (SELECT "key" FROM fence)'
-)
-
-
-def record_not_modified_at_once(
-    engine: Any,
-    source_id: int,
-    observed_at: datetime,
-    *,
-    started_at: datetime,
-    body_hash: str | None,
-    state: ScrapeState | None,
-    release: Lease | None,
-    validators: tuple[str | None, str | None] | None = None,
-) -> RunResult | None:
-    """:func:`record_not_modified` on PostgreSQL as one statement in autocommit (no BEGIN, no
-    COMMIT: one round trip instead of five), for the common case: the run holds the source's
-    lease (``release``, freed in the statement), its state was read under it and the latest
-    run that did not fail was ``ok``. ``validators``: the fetch's new ``(ETag,
-    Last-Modified)``, stored by the same statement (None: the state's stay). The fence is in
-    the statement: the lease row is locked and must still carry this writer's token, or
-    nothing is written. None: not that case, or the fence failed; the caller takes the
-    transaction path, which says why."""
-    if engine.dialect.name != "postgresql" or state is None or release is None:
-        return None
-    previous = state.previous_ok_at
-    observed_at = as_utc(observed_at)
-    if previous is None or (state.latest_at is not None and observed_at < as_utc(state.latest_at)):
-        return None
-    with engine.connect() as conn:
-        if held_token(conn, release.key) != release.token:
-            return None
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        at, before = driver.db_time(conn, observed_at), driver.db_time(conn, previous)
-        times = (observed_at, as_utc(started_at), utcnow())
-        when = [driver.db_time(conn, t) for t in times]
-        digest = body_hash if body_hash is not None else state.body_hash
-        token = release.token
-        etag, modified = validators if validators is not None else state.validators
-        fence = (source_id, token, before, before, at, etag, modified, token)
-        params = (*fence, *when, writer_id(), digest, source_id)
-        row = driver.first(conn, _AT_ONCE, params)
-        if row is None:
-            return None
-        forget(conn, release)
-    run_id, count = int(row[0]), int(row[1])
-    return RunResult(str(row[2]), "ok", observed_at, seen=count, unchanged=count, run_id=run_id)
 
 
 @dataclass(frozen=True)

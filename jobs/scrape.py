@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Engine
 
 from db import store
+from db.at_once import record_not_modified_at_once
 from db.leases import Lease
 from db.light import LAZY_KNOWN, with_state
 from db.session import core_scope, session_scope
@@ -203,12 +204,12 @@ def record_not_modified(
     state: ScrapeState | None = None,
 ) -> RunResult:
     """An ``ok`` run standing for the board of the last ``ok`` run (a 304, or the same body);
-    the store frees the run's lease in the same transaction. On PostgreSQL the whole run, new
-    validators included, is one statement (:func:`db.store.record_not_modified_at_once`)."""
+    the store frees the run's lease in the same transaction. Under a held lease the run, new
+    validators included, takes the fewest statements (:mod:`db.at_once`)."""
     lease = held.lease if held is not None else None
     run: dict[str, Any] = {"started_at": at, "body_hash": body_hash, "state": state}
     if lease is not None:
-        at_once = store.record_not_modified_at_once
+        at_once = record_not_modified_at_once
         fresh = new_validators(scope, ref)
         result = at_once(engine, target.source_id, at, release=lease, validators=fresh, **run)
         if result is not None:
@@ -516,14 +517,34 @@ async def _scrape_all(
                 if on_result is not None:
                     on_result(result)
 
+            if pool is not None:
+                await pool.planned()  # prefetching workers say which boards they hold
+            handed = spread(targets, pool)
             async with HttpClient(settings.scrape) as client:
-                await asyncio.gather(*(bounded(client, t) for t in targets))
+                await asyncio.gather(*(bounded(client, t) for t in handed))
         finally:
             unused = [c for c in claims.values() if isinstance(c, Lease)]
             if unused:
                 await asyncio.to_thread(release_many, engine, unused)
     order = {t.ref.key: i for i, t in enumerate(targets)}
     return sorted(results, key=lambda r: order.get(r.source, 0))
+
+
+def spread(targets: Sequence[Target], pool: ScrapePool | None) -> list[Target]:
+    """The order boards are handed out in: those a worker prefetched spread evenly among the
+    rest. A prefetched board only needs recording here, so taken in key order (the order the
+    workers prefetch in) they would come first and leave the workers idle until this process
+    had recorded them all; spread out, the workers fetch the rest meanwhile."""
+    if pool is None:
+        return list(targets)
+    held = [t for t in targets if pool.holds(t.source_id)]
+    if not held or len(held) == len(targets):
+        return list(targets)
+    rest = [t for t in targets if not pool.holds(t.source_id)]
+    # merge by each board's place within its own list: e.g. 1:1 when half were prefetched
+    ranked = [((i + 0.5) / len(rest), 1, t) for i, t in enumerate(rest)]
+    ranked += [((i + 0.5) / len(held), 0, t) for i, t in enumerate(held)]
+    return [t for _, _, t in sorted(ranked, key=lambda r: (r[0], r[1]))]
 
 
 def run_scrape(

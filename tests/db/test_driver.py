@@ -4,7 +4,7 @@ events still seen, the one-statement fence, settle's one-statement read."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -13,12 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db import driver, leases, store
+from db.at_once import record_not_modified_at_once
 from db.leases import Lease
 from db.queries import roles_at
 from db.renorm import current_postings
 from db.session import session_scope
 from db.settle import _current
-from db.tables import LAST_SEEN, POSTING, RUN, VERSION
+from db.tables import LAST_SEEN, POSTING, RUN, VERSION, UTCDateTime
 from tests.db.factories import (
     AUSTIN,
     DUBLIN,
@@ -45,6 +46,28 @@ def test_times_read_back_as_sqlalchemy_reads_them(session: Session) -> None:
     mark = driver.mark(conn)
     sql = f"SELECT count(*) FROM run WHERE observed_at = {mark}"
     assert driver.first(conn, sql, (driver.db_time(conn, at(0)),)) == (1,)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 11, 30, 6, 21, 40, 852336, tzinfo=UTC),
+        datetime(2026, 1, 1),  # naive: taken as UTC already
+        datetime(2026, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=9))),  # to UTC: the day before
+        datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=UTC),  # a short year, a lone microsecond
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 3, 1, tzinfo=timezone(timedelta(0))),  # UTC, but not the UTC object
+        None,
+    ],
+)
+def test_times_bind_as_sqlalchemy_binds_them(session: Session, value: datetime | None) -> None:
+    """The driver's own binding of a timestamp (SQLite: a quicker path) gives the driver what
+    SQLAlchemy's ``UTCDateTime`` gives it, so both find the same rows."""
+    conn = session.connection()
+    sqlalchemy_binds = UTCDateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    assert sqlalchemy_binds is not None
+    assert driver.db_time(conn, value) == sqlalchemy_binds(value)
 
 
 def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(session: Session) -> None:
@@ -210,9 +233,10 @@ def test_runs_record_the_same_rows_with_and_without_statement_events(
 
 
 def test_a_not_modified_run_at_once_is_the_transactions_run(engine: Engine) -> None:
-    """PostgreSQL's one-statement 304 run writes what the transaction path writes (run row,
-    last_seen, lease freed), and writes nothing when the lease was lost or the case is not
-    its own (SQLite, no state, no lease): the transaction path then decides."""
+    """The shortest 304 run (PostgreSQL: one statement; SQLite: two and the lease) writes what
+    the transaction path writes (run row, last_seen, validators, lease freed), and writes
+    nothing when the lease was lost or the case is not its own (no state, no lease): the
+    transaction path then decides."""
     key = "greenhouse:anthropic"
     with session_scope(engine) as session:
         sid = make_source(session)
@@ -228,16 +252,9 @@ def test_a_not_modified_run_at_once_is_the_transactions_run(engine: Engine) -> N
 
     def at_once(hours: float, lease: Lease | None, **kw: Any) -> Any:
         args: dict[str, Any] = {"state": state, "release": lease, "body_hash": None, **kw}
-        return store.record_not_modified_at_once(
-            engine, sid, at(hours), started_at=at(hours), **args
-        )
+        return record_not_modified_at_once(engine, sid, at(hours), started_at=at(hours), **args)
 
     lease = claim()
-    if engine.dialect.name != "postgresql":  # SQLite: always the transaction path
-        assert at_once(6, lease) is None
-        with engine.begin() as conn:
-            leases.release(conn, lease)
-        return
     assert at_once(6, None) is None and at_once(6, lease, state=None) is None
     result = at_once(6, lease)
     assert result is not None
@@ -255,8 +272,10 @@ def test_a_not_modified_run_at_once_is_the_transactions_run(engine: Engine) -> N
     assert tuple(holder) == (None, None)  # freed in the statement
     with engine.connect() as conn:
         assert leases.held_token(conn, key) is None  # and forgotten by this process
-        # the run alone committed without waiting for the WAL flush: the session did not change
-        assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+        if engine.dialect.name == "postgresql":
+            # the run alone committed without waiting for the WAL flush: the session did not
+            # change
+            assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
         assert tuple(conn.exec_driver_sql("SELECT etag, last_modified FROM source").one()) == (
             None,
             None,
