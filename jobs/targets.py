@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from db.session import core_scope
-from db.status import list_sources
+from db.status import source_refs
 from tracker.domain import SourceRef
 from tracker.filters import unknown as unknown_value
 from tracker.settings import ConfigError
@@ -31,17 +31,20 @@ def select_targets(
 ) -> list[Target]:
     """The enabled sources to scrape: all, the given keys, or one company's."""
     with core_scope(engine) as session:
-        infos = list_sources(session, health=False)
-    by_key = {info.key: info for info in infos}
+        sources = source_refs(session)
+    by_key = {key: (sid, enabled, ref) for sid, key, enabled, ref in sources}
     unknown = [k for k in keys if k not in by_key]
     if unknown:
         raise unknown_value("source", unknown[0], sorted(by_key), "see tracker sources list")
-    chosen = [by_key[k] for k in keys] if keys else [i for i in infos if i.enabled]
+    if keys:
+        chosen = [(by_key[k][0], by_key[k][2]) for k in keys]
+    else:
+        chosen = [(sid, ref) for sid, _, enabled, ref in sources if enabled]
     if company is not None:
-        if company not in {i.company for i in infos}:
-            known = sorted({i.company for i in infos})
-            raise unknown_value("company", company, known, "see tracker sources list")
-        chosen = [i for i in chosen if i.company == company]
+        slugs = {ref.company_slug for *_, ref in sources}
+        if company not in slugs:
+            raise unknown_value("company", company, sorted(slugs), "see tracker sources list")
+        chosen = [(sid, ref) for sid, ref in chosen if ref.company_slug == company]
         if not chosen:
             raise ConfigError(f"no enabled sources for company {company!r}")
-    return [Target(source_id=i.id, ref=i.ref) for i in chosen]
+    return [Target(source_id=sid, ref=ref) for sid, ref in chosen]

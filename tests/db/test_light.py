@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from db import light, store
 from db.session import session_scope
+from db.tables import SOURCE
 from jobs.spawn import url_of
 from tests.db.factories import make_source, posting, run
+from tracker.domain import SourceRef
 
 
 def test_signatures_read_plainly_equal_the_stores(engine: Engine) -> None:
@@ -89,3 +91,28 @@ def test_a_workers_plan_prepares_the_references_the_scrape_prepares(engine: Engi
     assert plan[seen].options["_body_hash"] == "h0"
     assert plan[seen].options["_validators"] == {"etag": '"etag-1"', "last_modified": None}
     assert "_body_hash" not in plan[fresh].options
+
+
+def test_a_scrapes_targets_are_the_sources_list_references(engine: Engine) -> None:
+    """The scrape reads its targets straight from the driver: the same references, in the
+    same (key) order, as the sources list builds, disabled sources left out unless named."""
+    from db.status import list_sources
+    from jobs.targets import select_targets
+
+    with session_scope(engine) as session:
+        make_source(session, token="b-board", company="Beta")
+        options = {"budget": 3, "x": [1, "é"]}
+        store.upsert_source(session, SourceRef("greenhouse", "a-board", "Alpha", "alpha", options))
+        off = make_source(session, token="c-off", company="Gamma")
+        session.execute(update(SOURCE).where(SOURCE.c.id == off).values(enabled=False))
+    with session_scope(engine) as session:
+        infos = list_sources(session, health=False)
+    every = [(i.id, i.ref) for i in infos]
+    enabled = [(i.id, i.ref) for i in infos if i.enabled]
+    assert [(t.source_id, t.ref) for t in select_targets(engine)] == enabled
+    assert len(enabled) == 2 and enabled[0][1].options == {"budget": 3, "x": [1, "é"]}
+    keys = ["greenhouse:c-off", "greenhouse:a-board"]  # named: in that order, disabled too
+    named = [(t.source_id, t.ref) for t in select_targets(engine, keys)]
+    assert named == [every[2], every[0]]
+    beta = [(t.source_id, t.ref) for t in select_targets(engine, company="beta")]
+    assert beta == [every[1]]
