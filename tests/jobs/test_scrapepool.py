@@ -6,6 +6,7 @@ leaves its boards to the scrape's own process."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 from collections.abc import Iterator
@@ -367,3 +368,31 @@ def test_a_prefetched_board_counts_only_for_the_reference_it_was_fetched_with() 
         ahead.close()
 
     asyncio.run(check())
+
+
+def test_prefetched_boards_are_spread_among_the_rest() -> None:
+    """Boards a worker prefetched go out spread evenly among the others (the workers fetch
+    those while this process records the prefetched ones), each board once, each group in
+    its own order; with none or all prefetched the order stays the key order."""
+    from jobs.scrape import spread
+    from jobs.targets import Target
+
+    targets = [Target(i, SourceRef("greenhouse", f"b{i:02d}", "C", "c")) for i in range(12)]
+
+    class Pool:
+        def __init__(self, held: set[int]) -> None:
+            self.held = held
+
+        def holds(self, source_id: int) -> bool:
+            return source_id in self.held
+
+    order = [t.source_id for t in spread(targets, Pool({0, 1, 2, 3}))]
+    assert sorted(order) == list(range(12))
+    assert [i for i in order if i < 4] == [0, 1, 2, 3]
+    assert [i for i in order if i >= 4] == list(range(4, 12))
+    gaps = [b - a for a, b in itertools.pairwise(order.index(i) for i in range(4))]
+    assert min(gaps) >= 2  # two of the rest between two prefetched ones
+    assert order[0] == 4 and order.index(0) <= 2  # the workers get a board at once
+    for held in (set(), set(range(12))):
+        assert spread(targets, Pool(held)) == targets
+    assert spread(targets, None) == targets
