@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from db import driver
 from db.leases import Lease, forget, held_token, lock_for_write, writer_id
 from db.leases import release as release_lease
+from db.session import connection
 from db.tables import as_utc, utcnow
 from tracker.domain import RunResult
 
@@ -161,7 +162,7 @@ def _sqlite(
     validators: tuple[str | None, str | None] | None,
 ) -> Found | None:
     assert state.previous_ok_at is not None
-    with engine.connect() as conn:
+    with connection(engine) as conn:  # a scrape's loop keeps one (db.session.kept_connection)
         if held_token(conn, release.key) != release.token:
             return None
         at, before = driver.db_time(conn, observed_at), driver.db_time(conn, state.previous_ok_at)

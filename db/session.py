@@ -8,9 +8,11 @@ work in :func:`session_scope` (one transaction; helpers in ``db.store`` never co
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -258,6 +260,39 @@ class CoreSession:
 
     def flush(self) -> None:
         """Nothing to flush: no ORM objects are held."""
+
+
+# A connection kept open for one thread's writes (see :func:`kept_connection`).
+_KEPT: ContextVar[tuple[Engine, int, Connection] | None] = ContextVar("tracker_kept", default=None)
+
+
+@contextmanager
+def kept_connection(engine: Engine) -> Iterator[None]:
+    """Within the block, :func:`connection` on this thread hands out one connection of
+    ``engine`` instead of checking one out of the pool and back for each short transaction:
+    a scrape's thousand 304 runs, recorded one after another on its event loop, each save the
+    checkout, the check-in and its reset. Other threads (and a connection found inside a
+    transaction) get their own, as usual."""
+    with engine.connect() as conn:
+        token = _KEPT.set((engine, threading.get_ident(), conn))
+        try:
+            yield
+        finally:
+            _KEPT.reset(token)
+
+
+@contextmanager
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection of ``engine`` for one short piece of work: the one this thread keeps
+    (:func:`kept_connection`) when it is idle, else one from the pool, given back after."""
+    kept = _KEPT.get()
+    if kept is not None and kept[0] is engine and kept[1] == threading.get_ident():
+        conn = kept[2]
+        if not conn.in_transaction() and not conn.invalidated and not conn.closed:
+            yield conn
+            return
+    with engine.connect() as conn:
+        yield conn
 
 
 @contextmanager

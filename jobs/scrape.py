@@ -24,7 +24,7 @@ from db import store
 from db.at_once import record_not_modified_at_once
 from db.leases import Lease
 from db.light import LAZY_KNOWN, with_state
-from db.session import core_scope, session_scope
+from db.session import core_scope, kept_connection, session_scope
 from db.store import ScrapeState, StoreError
 from jobs.scrapepool import (
     Fetched,
@@ -520,8 +520,12 @@ async def _scrape_all(
             if pool is not None:
                 await pool.planned()  # prefetching workers say which boards they hold
             handed = spread(targets, pool)
-            async with HttpClient(settings.scrape) as client:
-                await asyncio.gather(*(bounded(client, t) for t in handed))
+            # SQLite with workers: the runs are written here, one after another, on one kept
+            # connection (PostgreSQL's go to threads)
+            inline = pool is not None and engine.dialect.name == "sqlite"
+            with kept_connection(engine) if inline else contextlib.nullcontext():
+                async with HttpClient(settings.scrape) as client:
+                    await asyncio.gather(*(bounded(client, t) for t in handed))
         finally:
             unused = [c for c in claims.values() if isinstance(c, Lease)]
             if unused:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from db import driver, leases
 from db.queries import list_sources
 from db.session import (
     DatabaseError,
     check_connection,
+    connection,
     core_scope,
+    kept_connection,
     make_engine,
     normalize_url,
     session_scope,
@@ -101,3 +103,35 @@ def test_database_from_a_newer_tracker_is_refused(engine: Engine) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(DatabaseError, match="revision 9999"):
         upgrade(engine)
+
+
+def test_a_kept_connection_serves_its_own_thread_only(engine: Engine) -> None:
+    """Inside ``kept_connection`` this thread's short writes share one connection, committed
+    one by one; another thread, or a connection caught inside a transaction, gets one of its
+    own; outside the block every call checks one out of the pool again."""
+    import threading
+
+    def one() -> Connection:
+        with connection(engine) as conn:
+            return conn
+
+    with kept_connection(engine):
+        first = one()
+        assert one() is first
+        for value in ("a", "b"):
+            with connection(engine) as conn, conn.begin():
+                conn.execute(text("CREATE TABLE IF NOT EXISTS kept_t (v TEXT)"))
+                conn.execute(text("INSERT INTO kept_t VALUES (:v)"), {"v": value})
+        elsewhere: list[Connection] = []
+        thread = threading.Thread(target=lambda: elsewhere.append(one()))
+        thread.start()
+        thread.join()
+        assert elsewhere[0] is not first
+        with first.begin():  # busy: another call gets a connection of its own
+            assert one() is not first
+        assert one() is first
+    assert first.closed and one() is not first
+    with engine.connect() as conn:  # every short transaction committed on its own
+        assert conn.execute(text("SELECT v FROM kept_t ORDER BY v")).scalars().all() == ["a", "b"]
+        conn.execute(text("DROP TABLE kept_t"))
+        conn.commit()
