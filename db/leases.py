@@ -225,20 +225,6 @@ def try_acquire(
 
 
 _CHUNK = 500  # keys per IN list (well under every bind-parameter limit)
-_TAKE = (
-    update(LEASE)
-    .where(LEASE.c.key == _KEY)
-    .values(
-        holder=bindparam("b_holder"),
-        token=bindparam("b_token"),
-        expires_at=bindparam("b_expires"),
-        acquired_at=bindparam("b_now"),
-        heartbeat_at=bindparam("b_now"),
-        claimed_at=bindparam("b_now"),
-        waiter=bindparam("b_waiter"),
-        waiter_until=bindparam("b_waiter_until"),
-    )
-)
 
 
 def try_acquire_many(conn: Connection, keys: list[str], ttl: timedelta) -> dict[str, Claim]:
@@ -253,45 +239,73 @@ def try_acquire_many(conn: Connection, keys: list[str], ttl: timedelta) -> dict[
     if postgres:  # one statement, not one per key (each costs both sides ~0.05 ms)
         driver.write(conn, _ENSURE_MANY, (list(keys),))
     else:  # SQLite's executemany loops in C
-        conn.execute(_ensure_stmt(conn.dialect.name), [{"lease_key": key} for key in keys])
-    rows: dict[str, Any] = {}
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        stmt = select(LEASE).where(LEASE.c.key.in_(chunk)).with_for_update()
-        rows.update((row.key, row) for row in conn.execute(stmt))
+        driver.write_many(conn, _ENSURE_SQLITE, [(key,) for key in keys])
+    rows = _lease_rows(conn, keys)
     now = db_now(conn)
     claims: dict[str, Claim] = {}
-    taken: list[dict[str, Any]] = []
+    taken: list[tuple[str, str, str | None, Any]] = []  # key, token, waiter, waiter_until
     for key in keys:
         row = rows[key]
         if _live(row, now):
+            assert row.holder is not None and row.expires_at is not None  # a live lease has both
             claims[key] = Busy(key, row.holder, row.expires_at)
             continue
         lease = Lease(key, me, uuid.uuid4().hex, now + ttl, took_over=row.holder or None)
-        mine = row.waiter == me
-        taken.append(
-            {
-                "lease_key": key,
-                "b_holder": me,
-                "b_token": lease.token,
-                "b_expires": lease.expires_at,
-                "b_now": now,
-                "b_waiter": None if mine else row.waiter,
-                "b_waiter_until": None if mine else row.waiter_until,
-            }
-        )
         claims[key] = lease
+        if row.waiter == me:  # our own place in its queue ends with the claim
+            taken.append((key, lease.token, None, None))
+        else:
+            taken.append((key, lease.token, row.waiter, driver.db_time(conn, row.waiter_until)))
     if taken and postgres:
         _take_many(conn, taken, me, now, now + ttl)
     elif taken:
-        conn.execute(_TAKE, taken)
+        at, until = driver.db_time(conn, now), driver.db_time(conn, now + ttl)
+        seq = [(me, token, until, at, at, at, w, w_until, key) for key, token, w, w_until in taken]
+        driver.write_many(conn, _TAKE_SQLITE, seq)
     for claim in claims.values():
         if isinstance(claim, Lease):
             remember(conn, claim)
     return claims
 
 
-# PostgreSQL: the many-key forms of _ensure_stmt and _TAKE, one statement each over arrays
+class _LeaseRow(NamedTuple):
+    """What :func:`try_acquire_many` reads of a lease row (times aware UTC)."""
+
+    holder: str | None
+    expires_at: datetime | None
+    waiter: str | None
+    waiter_until: datetime | None
+
+
+def _lease_rows(conn: Connection, keys: list[str]) -> dict[str, _LeaseRow]:
+    """The lease rows of ``keys``, locked (PostgreSQL: ``FOR UPDATE``; SQLite: the write lock
+    is already held), read straight from the driver."""
+    mark = driver.mark(conn)
+    lock = " FOR UPDATE" if conn.dialect.name == "postgresql" else ""
+    read = driver.time_reader(conn)
+    rows: dict[str, _LeaseRow] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        sql = _LEASE_ROWS.format(", ".join([mark] * len(chunk)), lock)
+        for key, holder, expires, waiter, waiter_until in driver.rows(conn, sql, chunk):
+            rows[key] = _LeaseRow(holder, read(expires), waiter, read(waiter_until))
+    return rows
+
+
+_LEASE_ROWS = (
+    'SELECT "key", holder, expires_at, waiter, waiter_until FROM source_lease'
+    ' WHERE "key" IN ({0}){1}'
+)
+# A claim's statements: make sure each key has its lease row, then take the free ones (one
+# holder, expiry and time; a token and a waiter per key). SQLite: the driver's executemany
+_ENSURE_SQLITE = 'INSERT INTO source_lease ("key") VALUES (?) ON CONFLICT DO NOTHING'
+_TAKE_SQLITE = (
+    "UPDATE source_lease SET holder = ?, token = ?, expires_at = ?, acquired_at = ?,"
+    ' heartbeat_at = ?, claimed_at = ?, waiter = ?, waiter_until = ? WHERE "key" = ?'
+)
+
+
+# PostgreSQL: the same, one statement each over arrays
 _ENSURE_MANY = (
     'INSERT INTO source_lease ("key") SELECT unnest(%s::varchar[]) ON CONFLICT DO NOTHING'
 )
@@ -304,22 +318,18 @@ _TAKE_MANY = (
 
 
 def _take_many(
-    conn: Connection, taken: list[dict[str, Any]], me: str, now: datetime, expires: datetime
+    conn: Connection,
+    taken: list[tuple[str, str, str | None, Any]],
+    me: str,
+    now: datetime,
+    expires: datetime,
 ) -> None:
-    """PostgreSQL: what ``conn.execute(_TAKE, taken)`` does, in one statement (every lease of
-    the claim has the same holder, expiry and time; token and waiter differ per key)."""
+    """PostgreSQL: :data:`_TAKE_SQLITE` of every ``(key, token, waiter, waiter_until)`` in one
+    statement (every lease of the claim has the same holder, expiry and time; token and
+    waiter differ per key; ``waiter_until`` as the driver takes it)."""
     at = driver.db_time(conn, now)
-    params = (
-        me,
-        driver.db_time(conn, expires),
-        at,
-        at,
-        at,
-        [t["lease_key"] for t in taken],
-        [t["b_token"] for t in taken],
-        [t["b_waiter"] for t in taken],
-        [driver.db_time(conn, t["b_waiter_until"]) for t in taken],
-    )
+    keys, tokens, waiters, untils = (list(column) for column in zip(*taken, strict=True))
+    params = (me, driver.db_time(conn, expires), at, at, at, keys, tokens, waiters, untils)
     driver.write(conn, _TAKE_MANY, params)
 
 
