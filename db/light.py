@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from tracker.domain import SourceRef
 
@@ -49,12 +49,14 @@ def _sqlite(rest: str) -> tuple[Any, str] | None:
 
 def _postgres(url: str, connect_timeout: int) -> tuple[Any, str] | None:
     parts = urlsplit(url)
-    for pair in filter(None, parts.query.split("&")):
-        if unquote(pair.partition("=")[0]) != "options":  # libpq's own; others: the layer's
-            return None
+    pairs = parse_qsl(parts.query, keep_blank_values=True)  # "+" is a space, as SQLAlchemy writes
+    if any(key != "options" for key, _ in pairs):  # libpq's own; others: the layer's
+        return None
     import psycopg
 
-    conninfo = parts._replace(scheme="postgresql").geturl()
+    # libpq decodes %XX but reads "+" as itself: spaces between -c options go as %20
+    query = urlencode(pairs, quote_via=quote)
+    conninfo = parts._replace(scheme="postgresql", query=query).geturl()
     return psycopg.connect(conninfo, autocommit=True, connect_timeout=connect_timeout), "%s"
 
 

@@ -116,3 +116,27 @@ def test_a_scrapes_targets_are_the_sources_list_references(engine: Engine) -> No
     assert named == [every[2], every[0]]
     beta = [(t.source_id, t.ref) for t in select_targets(engine, company="beta")]
     assert beta == [every[1]]
+
+
+def test_a_postgresql_url_keeps_every_option_of_its_own(engine: Engine) -> None:
+    """SQLAlchemy writes the spaces between ``-c`` options as ``+``, which libpq would read
+    as itself: the worker's plain connection must get each option (the search path the
+    tables live in, and the rest)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's connection options")
+    with engine.connect() as probe:
+        path = probe.exec_driver_sql("SHOW search_path").scalar()
+    with_two = engine.url.update_query_dict(
+        {"options": f"-csearch_path={path} -cstatement_timeout=4321"}
+    )
+    url = with_two.render_as_string(hide_password=False)
+    assert "+" in url  # as SQLAlchemy hands it to a worker
+    opened = light.connect_read(url)
+    assert opened is not None
+    conn = opened[0]
+    try:
+        assert conn.execute("SHOW search_path").fetchone()[0] == path
+        assert conn.execute("SHOW statement_timeout").fetchone()[0] == "4321ms"
+        assert conn.execute("SELECT count(*) FROM source").fetchone()[0] == 0
+    finally:
+        conn.close()
