@@ -20,7 +20,7 @@ and the caller takes the transaction path, which says why. The seen mark and the
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from db import driver
 from db.leases import Lease, forget, held_token, lock_for_write, writer_id
@@ -99,14 +99,19 @@ def record_not_modified_at_once(
     observed_at = as_utc(observed_at)
     if state.latest_at is not None and observed_at < as_utc(state.latest_at):
         return None
+    run = _Run(
+        source_id,
+        observed_at,
+        as_utc(started_at),
+        body_hash if body_hash is not None else state.body_hash,
+        validators if validators is not None else state.validators,
+        state.previous_ok_at,
+        release,
+    )
     if engine.dialect.name == "postgresql":
-        found = _postgres(
-            engine, source_id, observed_at, started_at, body_hash, state, release, validators
-        )
+        found = _postgres(engine, run)
     elif engine.dialect.name == "sqlite" and _returning(engine):
-        found = _sqlite(
-            engine, source_id, observed_at, started_at, body_hash, state, release, validators
-        )
+        found = _sqlite(engine, run)
     else:
         return None
     if found is None:
@@ -120,65 +125,57 @@ def _returning(engine: Any) -> bool:
     return tuple(version) >= SQLITE_RETURNING
 
 
+class _Run(NamedTuple):
+    """What the run writes: its times, the board's digest, the validators to store, the
+    previous ``ok`` run's time (the seen mark's rule) and the lease it frees."""
+
+    source_id: int
+    observed_at: datetime
+    started_at: datetime
+    digest: str | None
+    validators: tuple[str | None, str | None]
+    previous_ok_at: datetime
+    lease: Lease
+
+    def times(self, conn: Any) -> list[Any]:
+        """observed, started and finished (now), as the driver takes them."""
+        return [driver.db_time(conn, t) for t in (self.observed_at, self.started_at, utcnow())]
+
+
 Found = tuple[str, int, int]  # the source's key, the run's id, its count of postings seen
 
 
-def _postgres(
-    engine: Any,
-    source_id: int,
-    observed_at: datetime,
-    started_at: datetime,
-    body_hash: str | None,
-    state: ScrapeState,
-    release: Lease,
-    validators: tuple[str | None, str | None] | None,
-) -> Found | None:
-    assert state.previous_ok_at is not None
+def _postgres(engine: Any, run: _Run) -> Found | None:
     with engine.connect() as conn:
-        if held_token(conn, release.key) != release.token:
+        if held_token(conn, run.lease.key) != run.lease.token:
             return None
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        at, before = driver.db_time(conn, observed_at), driver.db_time(conn, state.previous_ok_at)
-        when = [driver.db_time(conn, t) for t in (observed_at, as_utc(started_at), utcnow())]
-        digest = body_hash if body_hash is not None else state.body_hash
-        token = release.token
-        etag, modified = validators if validators is not None else state.validators
-        fence = (source_id, token, before, before, at, etag, modified, token)
-        row = driver.first(conn, _PG, (*fence, *when, writer_id(), digest, source_id))
+        at, before = driver.db_time(conn, run.observed_at), driver.db_time(conn, run.previous_ok_at)
+        token = run.lease.token
+        fence = (run.source_id, token, before, before, at, *run.validators, token)
+        params = (*fence, *run.times(conn), writer_id(), run.digest, run.source_id)
+        row = driver.first(conn, _PG, params)
         if row is None:
             return None
-        forget(conn, release)
+        forget(conn, run.lease)
     return str(row[2]), int(row[0]), int(row[1])
 
 
-def _sqlite(
-    engine: Any,
-    source_id: int,
-    observed_at: datetime,
-    started_at: datetime,
-    body_hash: str | None,
-    state: ScrapeState,
-    release: Lease,
-    validators: tuple[str | None, str | None] | None,
-) -> Found | None:
-    assert state.previous_ok_at is not None
+def _sqlite(engine: Any, run: _Run) -> Found | None:
     with connection(engine) as conn:  # a scrape's loop keeps one (db.session.kept_connection)
-        if held_token(conn, release.key) != release.token:
+        if held_token(conn, run.lease.key) != run.lease.token:
             return None
-        at, before = driver.db_time(conn, observed_at), driver.db_time(conn, state.previous_ok_at)
-        etag, modified = validators if validators is not None else state.validators
+        at, before = driver.db_time(conn, run.observed_at), driver.db_time(conn, run.previous_ok_at)
         with conn.begin() as transaction:
             lock_for_write(conn)
-            fence = (before, before, at, etag, modified, source_id, release.token)
+            fence = (before, before, at, *run.validators, run.source_id, run.lease.token)
             marked = driver.first(conn, _SQLITE_MARK, fence)
             if marked is None:  # not ours any more: nothing was written
                 transaction.rollback()
                 return None
             key, mark = marked
-            when = [driver.db_time(conn, t) for t in (observed_at, as_utc(started_at), utcnow())]
-            digest = body_hash if body_hash is not None else state.body_hash
-            params = (source_id, *when, writer_id(), digest, source_id, mark)
+            params = (run.source_id, *run.times(conn), writer_id(), run.digest, run.source_id, mark)
             row = driver.first(conn, _SQLITE_RUN, params)
             assert row is not None  # INSERT ... SELECT of one aggregate row
-            release_lease(conn, release)
+            release_lease(conn, run.lease)
     return str(key), int(row[0]), int(row[1])
