@@ -141,11 +141,9 @@ def _open_counts(conn: Connection) -> dict[int, int]:
     return {sid: int(count) for sid, count in conn.execute(stmt)}
 
 
-def list_sources(
-    session: SessionLike, keys: Sequence[str] | None = None, *, health: bool = True
-) -> list[SourceInfo]:
-    """Every source (or those with ``keys``) sorted by key, with last run and open count
-    (``health=False``: without them, for a scrape that only needs what to fetch)."""
+def list_sources(session: SessionLike, keys: Sequence[str] | None = None) -> list[SourceInfo]:
+    """Every source (or those with ``keys``) sorted by key, with last run and open count (a
+    scrape reads only what to fetch: :func:`source_refs`)."""
     conn = session.connection()
     stmt = (
         select(SOURCE, COMPANY.c.slug, COMPANY.c.name)
@@ -157,8 +155,6 @@ def list_sources(
     sources = conn.execute(stmt).all()
     if not sources:
         return []
-    if not health:
-        return [_source_info(row, None, {}, {}) for row in sources]
     latest, last_ok, counts = _latest_run_rows(conn, None), _last_ok(conn, None), _open_counts(conn)
     return [_source_info(row, latest.get(row.id), last_ok, counts) for row in sources]
 

@@ -521,7 +521,7 @@ async def _scrape_all(
                 await pool.planned()  # prefetching workers say which boards they hold
             handed = spread(targets, pool)
             # SQLite with workers: the runs are written here, one after another, on one kept
-            # connection (PostgreSQL's go to threads)
+            # connection (PostgreSQL's 304 runs go to threads: see lightly)
             inline = pool is not None and engine.dialect.name == "sqlite"
             with kept_connection(engine) if inline else contextlib.nullcontext():
                 async with HttpClient(settings.scrape) as client:

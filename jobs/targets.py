@@ -32,12 +32,12 @@ def select_targets(
     """The enabled sources to scrape: all, the given keys, or one company's."""
     with core_scope(engine) as session:
         sources = source_refs(session)
-    by_key = {key: (sid, enabled, ref) for sid, key, enabled, ref in sources}
+    by_key = {key: (sid, ref) for sid, key, _, ref in sources}
     unknown = [k for k in keys if k not in by_key]
     if unknown:
         raise unknown_value("source", unknown[0], sorted(by_key), "see tracker sources list")
     if keys:
-        chosen = [(by_key[k][0], by_key[k][2]) for k in keys]
+        chosen = [by_key[k] for k in keys]
     else:
         chosen = [(sid, ref) for sid, _, enabled, ref in sources if enabled]
     if company is not None:

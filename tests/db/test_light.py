@@ -106,7 +106,7 @@ def test_a_scrapes_targets_are_the_sources_list_references(engine: Engine) -> No
         off = make_source(session, token="c-off", company="Gamma")
         session.execute(update(SOURCE).where(SOURCE.c.id == off).values(enabled=False))
     with session_scope(engine) as session:
-        infos = list_sources(session, health=False)
+        infos = list_sources(session)
     every = [(i.id, i.ref) for i in infos]
     enabled = [(i.id, i.ref) for i in infos if i.enabled]
     assert [(t.source_id, t.ref) for t in select_targets(engine)] == enabled
